@@ -1,0 +1,125 @@
+# vmm: a minimal arm64 KVM VMM with userspace PSCI. See README.md.
+#
+#   make            build build/vmm and build/guest.img (cross on x86-64)
+#   make test       host unit tests, then the integration tests in the nested host
+#   make demo       boot the bare-metal guest's demo under the VMM
+#   make unit       host unit tests only (ASan/UBSan)
+#   make format     clang-format the sources in place; `make format-check` checks only
+#
+# Every target that builds depends on scripts/deps, which installs what is missing.
+
+B := build
+HOST_ARCH := $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+
+CC_TARGET := $(CROSS_COMPILE)gcc
+OBJCOPY_TARGET := $(CROSS_COMPILE)objcopy
+HOSTCC ?= cc
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wvla -Wformat=2 -Wundef
+COMMON_CFLAGS := -std=gnu11 -g $(WARN) -I. -D_GNU_SOURCE
+
+# libfdt for the target: the unpacked arm64 package when cross-compiling,
+# the system's when building natively.
+ifneq ($(CROSS_COMPILE),)
+FDT_CFLAGS := -I$(B)/sysroot/usr/include
+FDT_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libfdt.a
+else
+FDT_CFLAGS :=
+FDT_LIBS := -lfdt
+endif
+
+DEPS := $(B)/.deps-stamp
+
+# Pure modules (no ioctl; unit-tested on the build host) vs KVM glue (*_kvm.c)
+# and wiring (main.c). See DESIGN: three layers.
+VMM_ALL_SRCS := $(wildcard vmm/*.c) $(wildcard fdt/*.c)
+VMM_GLUE_SRCS := $(wildcard vmm/*_kvm.c) vmm/main.c
+PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
+HEADERS := $(wildcard vmm/*.h fdt/*.h)
+
+VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
+
+.SECONDARY:
+.PHONY: all test unit demo format format-check clean distclean deps stage
+all: $(B)/vmm $(B)/guest.img
+
+deps: $(DEPS)
+$(DEPS): scripts/deps
+	scripts/deps $(B)
+	@touch $@
+
+# ---- the VMM (static, for the arm64 host) ----
+$(B)/target/%.o: %.c $(HEADERS) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(COMMON_CFLAGS) -O2 $(FDT_CFLAGS) -c $< -o $@
+
+$(B)/vmm: $(VMM_OBJS)
+	$(CC_TARGET) -static -o $@ $^ $(FDT_LIBS) -lpthread
+
+# ---- the bare-metal guest ----
+GUEST_SRCS := $(wildcard guest/*.c) $(wildcard guest/*.S)
+GUEST_HDRS := $(wildcard guest/*.h) vmm/guest_abi.h
+GUEST_OBJS := $(patsubst %,$(B)/guest/%.o,$(GUEST_SRCS))
+# MMU off: every access is Device memory, so no unaligned accesses, no
+# FP/SIMD, no exclusives; freestanding, position-dependent at RAM base.
+GUEST_CFLAGS := -std=gnu11 -g $(WARN) -I. -O2 -ffreestanding -fno-builtin -nostdlib \
+	-mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
+	-fno-omit-frame-pointer -fno-tree-loop-distribute-patterns
+
+$(B)/guest/%.c.o: %.c $(GUEST_HDRS) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(GUEST_CFLAGS) -c $< -o $@
+
+$(B)/guest/%.S.o: %.S $(GUEST_HDRS) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(B)/guest.elf: $(GUEST_OBJS) guest/guest.ld
+	$(CC_TARGET) $(GUEST_CFLAGS) -static -no-pie -Wl,--build-id=none -T guest/guest.ld \
+		-o $@ $(GUEST_OBJS) -lgcc
+
+$(B)/guest.img: $(B)/guest.elf
+	$(OBJCOPY_TARGET) -O binary $< $@
+
+# ---- host unit tests (native compiler, sanitizers) ----
+HOST_CFLAGS := $(COMMON_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
+HOST_PURE_OBJS := $(patsubst %.c,$(B)/host/obj/%.o,$(PURE_SRCS))
+
+$(B)/host/obj/%.o: %.c $(HEADERS) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(B)/host/%: tests/unit/%.c tests/unit/check.h $(HOST_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lpthread
+
+unit: $(UNIT_BINS)
+	@scripts/run-tests --unit-only $(UNIT_BINS)
+
+# ---- the nested test host and the test runner ----
+test: all $(UNIT_BINS)
+	@scripts/run-tests $(UNIT_BINS)
+
+demo: all
+	@scripts/nested-run './vmm boot guest.img -c 4'
+
+# ---- housekeeping ----
+FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch])
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/stage $(B)/vmm $(B)/guest.elf $(B)/guest.img
+distclean:
+	rm -rf $(B)

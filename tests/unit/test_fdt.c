@@ -1,0 +1,744 @@
+/*
+ * Unit tests of the device-tree builder: read every property back with
+ * libfdt, check the error paths under ASan, and compare a fixed machine
+ * with the golden tests/golden/fdt-2cpu.dts through dtc.
+ *
+ * Run from the top of the tree (paths are relative). To refresh the golden
+ * after an intended change: run the test, check build/host/fdt-2cpu.dts by
+ * eye, and copy it to tests/golden/fdt-2cpu.dts.
+ */
+#define CHECK_FILE "fdt"
+#include "tests/unit/check.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include <libfdt.h>
+
+#include "fdt/fdt_build.h"
+#include "vmm/guest_abi.h"
+
+#define OUT_DIR	 "build/host"
+#define GOLDEN	 "tests/golden/fdt-2cpu.dts"
+#define BUF_SIZE (1 << 20)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* KVM reports MPIDR_EL1 with bit 31 (RES1) set; the builder must mask it. */
+static const uint64_t mpidrs4[] = {0x80000000, 0x80000001, 0x80000002, 0x80000100};
+
+static void make_desc(struct fdt_desc *d, const uint64_t *mpidrs, unsigned int nr_cpus)
+{
+	memset(d, 0, sizeof(*d));
+	d->ram_base = GUEST_RAM_BASE;
+	d->ram_size = 256ULL << 20;
+	d->nr_cpus = nr_cpus;
+	d->mpidrs = mpidrs;
+	d->psci_method = FDT_PSCI_HVC;
+	d->gicd_base = GUEST_GICD_BASE;
+	d->gicd_size = GUEST_GICD_SIZE;
+	d->gicr_base = GUEST_GICR_BASE(nr_cpus);
+	d->gicr_size = (uint64_t)nr_cpus * GUEST_GICR_STRIDE;
+	d->uart_base = GUEST_UART_BASE;
+	d->uart_size = GUEST_UART_SIZE;
+	d->uart_clock_hz = GUEST_UART_CLOCK_HZ;
+	d->uart_spi = GUEST_UART_SPI;
+	d->testdev_base = GUEST_TESTDEV_BASE;
+	d->testdev_size = GUEST_TESTDEV_SIZE;
+}
+
+/* The 2-CPU machine of the golden file. */
+static const uint64_t golden_mpidrs[] = {0x0, 0x1};
+
+static void make_golden_desc(struct fdt_desc *d)
+{
+	make_desc(d, golden_mpidrs, ARRAY_SIZE(golden_mpidrs));
+	d->bootargs = "console=ttyS0 test";
+	d->initrd_start = 0x88000000;
+	d->initrd_end = 0x88100000;
+}
+
+/* Build into a fresh BUF_SIZE buffer; NULL (and a FAIL) if it did not work. */
+static void *build(const struct fdt_desc *d)
+{
+	void *buf = malloc(BUF_SIZE);
+	int err;
+
+	if (!buf)
+		return NULL;
+	err = fdt_build(d, buf, BUF_SIZE);
+	CHECK_EQ(err, 0);
+	if (err) {
+		printf("  fdt_build: %s\n", fdt_strerror(err));
+		free(buf);
+		return NULL;
+	}
+	CHECK_EQ(fdt_check_header(buf), 0);
+	CHECK_EQ(fdt_check_full(buf, fdt_totalsize(buf)), 0);
+	/* Packed: the strings block ends the blob. */
+	CHECK_EQ(fdt_totalsize(buf), fdt_off_dt_strings(buf) + fdt_size_dt_strings(buf));
+	return buf;
+}
+
+static int node(const void *fdt, const char *path)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	if (off < 0)
+		printf("  no node %s: %s\n", path, fdt_strerror(off));
+	return off;
+}
+
+static const void *prop(const void *fdt, const char *path, const char *name, int *len)
+{
+	int off = node(fdt, path);
+	const void *val;
+
+	*len = -1;
+	if (off < 0)
+		return NULL;
+	val = fdt_getprop(fdt, off, name, len);
+	if (!val)
+		printf("  no property %s:%s\n", path, name);
+	return val;
+}
+
+static bool has_prop(const void *fdt, const char *path, const char *name)
+{
+	int off = node(fdt, path), len;
+
+	return off >= 0 && fdt_getprop(fdt, off, name, &len) != NULL;
+}
+
+/* A string property: exactly one NUL-terminated string. */
+static const char *prop_str(const void *fdt, const char *path, const char *name)
+{
+	int len;
+	const char *s = prop(fdt, path, name, &len);
+
+	if (!s || len < 1 || s[len - 1] != '\0' || (int)strlen(s) != len - 1)
+		return NULL;
+	return s;
+}
+
+static bool prop_empty(const void *fdt, const char *path, const char *name)
+{
+	int len;
+
+	return prop(fdt, path, name, &len) != NULL && len == 0;
+}
+
+/* Compare a property with a list of 32-bit cells. */
+static bool prop_cells(const void *fdt, const char *path, const char *name, const uint32_t *cells,
+		       int n)
+{
+	int len, i;
+	const fdt32_t *v = prop(fdt, path, name, &len);
+
+	if (!v || len != n * 4) {
+		printf("  %s:%s is %d bytes, expected %d\n", path, name, len, n * 4);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (fdt32_to_cpu(v[i]) != cells[i]) {
+			printf("  %s:%s cell %d is 0x%x, expected 0x%x\n", path, name, i,
+			       fdt32_to_cpu(v[i]), cells[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool prop_u32(const void *fdt, const char *path, const char *name, uint32_t val)
+{
+	return prop_cells(fdt, path, name, &val, 1);
+}
+
+static bool prop_u64(const void *fdt, const char *path, const char *name, uint64_t val)
+{
+	uint32_t cells[2] = {(uint32_t)(val >> 32), (uint32_t)val};
+
+	return prop_cells(fdt, path, name, cells, 2);
+}
+
+static bool prop_reg64(const void *fdt, const char *path, uint64_t base, uint64_t size)
+{
+	uint32_t cells[4] = {(uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32),
+			     (uint32_t)size};
+
+	return prop_cells(fdt, path, "reg", cells, 4);
+}
+
+static int count_subnodes(const void *fdt, const char *path)
+{
+	int parent = node(fdt, path), off, n = 0;
+
+	if (parent < 0)
+		return -1;
+	for (off = fdt_first_subnode(fdt, parent); off >= 0; off = fdt_next_subnode(fdt, off))
+		n++;
+	return n;
+}
+
+TEST(full_tree)
+{
+	struct fdt_desc d;
+	const uint32_t timer_irqs[] = {1, 13, 8, 1, 14, 8, 1, 11, 8, 1, 10, 8};
+	const uint32_t uart_irq[] = {0, GUEST_UART_SPI, 4};
+	const uint32_t gic_reg[] = {0, GUEST_GICD_BASE,	   0, GUEST_GICD_SIZE,
+				    0, GUEST_GICR_BASE(4), 0, 4 * GUEST_GICR_STRIDE};
+	const char *cpu_paths[] = {"/cpus/cpu@0", "/cpus/cpu@1", "/cpus/cpu@2", "/cpus/cpu@100"};
+	const uint32_t cpu_regs[] = {0, 1, 2, 0x100};
+	const char *compat;
+	void *fdt;
+	unsigned int i;
+	int off, len;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.bootargs = "console=ttyS0 earlycon rdinit=/init";
+	d.initrd_start = 0x88000000;
+	d.initrd_end = 0x88345678;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d));
+
+	/* root */
+	CHECK_STR(prop_str(fdt, "/", "compatible"), "linux,dummy-virt");
+	CHECK_STR(prop_str(fdt, "/", "model"), "vmm");
+	CHECK(prop_u32(fdt, "/", "#address-cells", 2));
+	CHECK(prop_u32(fdt, "/", "#size-cells", 2));
+	CHECK(prop_u32(fdt, "/", "interrupt-parent", FDT_GIC_PHANDLE));
+	CHECK_EQ(fdt_num_mem_rsv(fdt), 0);
+
+	/* /chosen and /aliases */
+	CHECK_STR(prop_str(fdt, "/chosen", "bootargs"), d.bootargs);
+	CHECK_STR(prop_str(fdt, "/chosen", "stdout-path"), "/uart@1000000");
+	CHECK(prop_u64(fdt, "/chosen", "linux,initrd-start", 0x88000000));
+	CHECK(prop_u64(fdt, "/chosen", "linux,initrd-end", 0x88345678));
+	CHECK_STR(prop_str(fdt, "/aliases", "serial0"), "/uart@1000000");
+	/* the alias resolves to the node */
+	CHECK_EQ(fdt_path_offset(fdt, "serial0"), fdt_path_offset(fdt, "/uart@1000000"));
+
+	/* memory */
+	CHECK_STR(prop_str(fdt, "/memory@80000000", "device_type"), "memory");
+	CHECK(prop_reg64(fdt, "/memory@80000000", GUEST_RAM_BASE, 256ULL << 20));
+
+	/* cpus, in description order, affinity only */
+	CHECK(prop_u32(fdt, "/cpus", "#address-cells", 1));
+	CHECK(prop_u32(fdt, "/cpus", "#size-cells", 0));
+	CHECK_EQ(count_subnodes(fdt, "/cpus"), 4);
+	off = fdt_first_subnode(fdt, fdt_path_offset(fdt, "/cpus"));
+	for (i = 0; i < ARRAY_SIZE(cpu_paths); i++) {
+		CHECK_EQ(off, fdt_path_offset(fdt, cpu_paths[i]));
+		CHECK_STR(prop_str(fdt, cpu_paths[i], "device_type"), "cpu");
+		CHECK_STR(prop_str(fdt, cpu_paths[i], "compatible"), "arm,arm-v8");
+		CHECK_STR(prop_str(fdt, cpu_paths[i], "enable-method"), "psci");
+		CHECK(prop_u32(fdt, cpu_paths[i], "reg", cpu_regs[i]));
+		off = fdt_next_subnode(fdt, off);
+	}
+
+	/* psci: a two-string list */
+	off = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
+	CHECK_EQ(off, fdt_path_offset(fdt, "/psci"));
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2"), off);
+	CHECK_EQ(fdt_stringlist_count(fdt, off, "compatible"), 2);
+	compat = fdt_stringlist_get(fdt, off, "compatible", 0, &len);
+	CHECK(compat && len == 12 && !memcmp(compat, "arm,psci-1.0", 12));
+	compat = fdt_stringlist_get(fdt, off, "compatible", 1, &len);
+	CHECK(compat && len == 12 && !memcmp(compat, "arm,psci-0.2", 12));
+	CHECK_STR(prop_str(fdt, "/psci", "method"), "hvc");
+
+	/* GIC, the interrupt parent */
+	off = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	CHECK_EQ(off, fdt_path_offset(fdt, "/intc@3fff0000"));
+	CHECK_EQ(fdt_node_offset_by_phandle(fdt, FDT_GIC_PHANDLE), off);
+	CHECK_EQ(fdt_get_phandle(fdt, off), FDT_GIC_PHANDLE);
+	CHECK(prop_u32(fdt, "/intc@3fff0000", "#interrupt-cells", 3));
+	CHECK(prop_empty(fdt, "/intc@3fff0000", "interrupt-controller"));
+	CHECK(prop_u32(fdt, "/intc@3fff0000", "#address-cells", 2));
+	CHECK(prop_u32(fdt, "/intc@3fff0000", "#size-cells", 2));
+	CHECK(prop_empty(fdt, "/intc@3fff0000", "ranges"));
+	CHECK(prop_cells(fdt, "/intc@3fff0000", "reg", gic_reg, ARRAY_SIZE(gic_reg)));
+	CHECK(prop_u32(fdt, "/intc@3fff0000", "phandle", FDT_GIC_PHANDLE));
+
+	/* timer */
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"),
+		 fdt_path_offset(fdt, "/timer"));
+	CHECK(prop_empty(fdt, "/timer", "always-on"));
+	CHECK(prop_cells(fdt, "/timer", "interrupts", timer_irqs, ARRAY_SIZE(timer_irqs)));
+
+	/* UART */
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "ns16550a"),
+		 fdt_path_offset(fdt, "/uart@1000000"));
+	CHECK(prop_reg64(fdt, "/uart@1000000", GUEST_UART_BASE, GUEST_UART_SIZE));
+	CHECK(prop_u32(fdt, "/uart@1000000", "clock-frequency", GUEST_UART_CLOCK_HZ));
+	CHECK(prop_cells(fdt, "/uart@1000000", "interrupts", uart_irq, ARRAY_SIZE(uart_irq)));
+
+	/* test device */
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "vmm,testdev"),
+		 fdt_path_offset(fdt, "/testdev@1001000"));
+	CHECK(prop_reg64(fdt, "/testdev@1001000", GUEST_TESTDEV_BASE, GUEST_TESTDEV_SIZE));
+
+	/* and nothing else at the top */
+	CHECK_EQ(count_subnodes(fdt, "/"), 9);
+	free(fdt);
+}
+
+TEST(no_bootargs)
+{
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(!has_prop(fdt, "/chosen", "bootargs"));
+	CHECK_STR(prop_str(fdt, "/chosen", "stdout-path"), "/uart@1000000");
+	free(fdt);
+
+	d.bootargs = "";
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(!has_prop(fdt, "/chosen", "bootargs"));
+	CHECK_STR(prop_str(fdt, "/chosen", "stdout-path"), "/uart@1000000");
+	free(fdt);
+}
+
+TEST(no_initrd)
+{
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.bootargs = "quiet";
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(!has_prop(fdt, "/chosen", "linux,initrd-start"));
+	CHECK(!has_prop(fdt, "/chosen", "linux,initrd-end"));
+	CHECK_STR(prop_str(fdt, "/chosen", "bootargs"), "quiet");
+	free(fdt);
+
+	/* an empty range is no initrd either */
+	d.initrd_start = d.initrd_end = 0x88000000;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(!has_prop(fdt, "/chosen", "linux,initrd-start"));
+	CHECK(!has_prop(fdt, "/chosen", "linux,initrd-end"));
+	free(fdt);
+}
+
+TEST(no_testdev)
+{
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.testdev_size = 0;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(fdt_node_offset_by_compatible(fdt, -1, "vmm,testdev") < 0);
+	CHECK_EQ(count_subnodes(fdt, "/"), 8);
+	free(fdt);
+}
+
+TEST(smc_method)
+{
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.psci_method = FDT_PSCI_SMC;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK_STR(prop_str(fdt, "/psci", "method"), "smc");
+	free(fdt);
+}
+
+TEST(two_cell_cpus)
+{
+	/* Aff3 = 1 on the third CPU; bits 31 and 24 (MT) are not affinity. */
+	static const uint64_t mpidrs[] = {0x80000000, 0x81000001, 0x180000000, 0xff80ffffffULL};
+	const uint32_t reg0[] = {0, 0}, reg1[] = {0, 1}, reg2[] = {1, 0}, reg3[] = {0xff, 0xffffff};
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs, ARRAY_SIZE(mpidrs));
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(prop_u32(fdt, "/cpus", "#address-cells", 2));
+	CHECK(prop_u32(fdt, "/cpus", "#size-cells", 0));
+	CHECK_EQ(count_subnodes(fdt, "/cpus"), 4);
+	CHECK(prop_cells(fdt, "/cpus/cpu@0", "reg", reg0, 2));
+	CHECK(prop_cells(fdt, "/cpus/cpu@1", "reg", reg1, 2));
+	CHECK(prop_cells(fdt, "/cpus/cpu@100000000", "reg", reg2, 2));
+	CHECK(prop_cells(fdt, "/cpus/cpu@ff00ffffff", "reg", reg3, 2));
+	CHECK_STR(prop_str(fdt, "/cpus/cpu@100000000", "enable-method"), "psci");
+	free(fdt);
+}
+
+TEST(invalid)
+{
+	static const uint64_t dup[] = {0x80000001, 0x1};
+	struct fdt_desc d;
+	char buf[4096];
+
+	CHECK_EQ(fdt_build(NULL, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, 0);
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, NULL, 4);
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.ram_size = 0;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.ram_base = 0xfffffffff0000000ULL;
+	d.ram_size = 0x20000000;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.initrd_start = 0x88100000;
+	d.initrd_end = 0x88000000;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.initrd_start = 1;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, dup, ARRAY_SIZE(dup));
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.psci_method = (enum fdt_psci_method)7;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.uart_spi = 988;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.uart_spi = 987;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
+}
+
+/*
+ * Every buffer too small fails with NOSPACE, never a crash: each size is its
+ * own exact heap block, so ASan reports any write past it. The smallest
+ * that works is a little above the packed size (the sequential-write API
+ * aligns the reserve map to 16 while building; fdt_pack() moves it back to
+ * 8), and every larger size gives the same bytes.
+ */
+TEST(too_small)
+{
+	struct fdt_desc d;
+	void *ref, *buf;
+	size_t blob, size, need = 0;
+	int err;
+
+	make_golden_desc(&d);
+	ref = build(&d);
+	if (!ref)
+		return;
+	blob = fdt_totalsize(ref);
+	CHECK_EQ(fdt_build(&d, NULL, 0), -FDT_ERR_NOSPACE);
+	CHECK_EQ(fdt_build(&d, NULL, 4096), -FDT_ERR_NOSPACE);
+	for (size = 0; size <= blob + 64; size++) {
+		buf = malloc(size ? size : 1);
+		if (!buf)
+			break;
+		err = fdt_build(&d, buf, size);
+		if (err == 0) {
+			if (!need)
+				need = size;
+			CHECK_EQ(fdt_totalsize(buf), blob);
+			CHECK(memcmp(buf, ref, blob) == 0);
+		} else if (need || err != -FDT_ERR_NOSPACE) {
+			printf("  size %zu (blob %zu): %d (%s)\n", size, blob, err,
+			       fdt_strerror(err));
+			CHECK(!need);
+			CHECK_EQ(err, -FDT_ERR_NOSPACE);
+			free(buf);
+			break;
+		}
+		free(buf);
+	}
+	CHECK(need >= blob && need <= blob + 8);
+	free(ref);
+}
+
+/* The hint is enough for 1..512 CPUs, with the longest CPU node names. */
+TEST(size_hint)
+{
+	static uint64_t mpidrs[512];
+	char bootargs[4001];
+	struct fdt_desc d;
+	size_t hint, max_blob = 0, max_hint = 0;
+	unsigned int n, i;
+	void *buf;
+	int err, pass;
+
+	memset(bootargs, 'x', sizeof(bootargs) - 1);
+	bootargs[sizeof(bootargs) - 1] = '\0';
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < ARRAY_SIZE(mpidrs); i++) {
+			/* KVM's numbering, then the widest affinities */
+			mpidrs[i] = 0x80000000 | (i % 16) | ((uint64_t)(i / 16) << 8);
+			if (pass == 2)
+				mpidrs[i] |= 0xf000f00000ULL;
+		}
+		for (n = 1; n <= ARRAY_SIZE(mpidrs); n++) {
+			make_desc(&d, mpidrs, n);
+			d.bootargs = pass == 0 ? NULL : bootargs;
+			d.initrd_start = 0xfffffffff0000000ULL;
+			d.initrd_end = 0xfffffffff8000000ULL;
+			hint = fdt_build_size_hint(&d);
+			buf = malloc(hint);
+			if (!buf)
+				return;
+			err = fdt_build(&d, buf, hint);
+			if (err) {
+				printf("  %u CPUs, pass %d: hint %zu: %s\n", n, pass, hint,
+				       fdt_strerror(err));
+				CHECK_EQ(err, 0);
+				free(buf);
+				return;
+			}
+			if (fdt_totalsize(buf) > max_blob) {
+				max_blob = fdt_totalsize(buf);
+				max_hint = hint;
+			}
+			free(buf);
+		}
+	}
+	/* A bound, but not a wasteful one. */
+	CHECK(max_hint < 2 * max_blob);
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[256];
+	char *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f) {
+		printf("  cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = fwrite(data, 1, len, f) == len;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -1;
+}
+
+/* Read a whole stream into a NUL-terminated heap string (NULL on error). */
+static char *read_stream(FILE *f)
+{
+	size_t len = 0, cap = 4096, got;
+	char *s = malloc(cap), *t;
+
+	if (!s)
+		return NULL;
+	while ((got = fread(s + len, 1, cap - len - 1, f)) > 0) {
+		len += got;
+		if (cap - len - 1 == 0) {
+			t = realloc(s, cap * 2);
+			if (!t) {
+				free(s);
+				return NULL;
+			}
+			s = t;
+			cap *= 2;
+		}
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static char *read_path(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+
+	if (!f) {
+		printf("  cannot read %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	s = read_stream(f);
+	fclose(f);
+	return s;
+}
+
+/*
+ * Write the blob to OUT_DIR/name.dtb, decompile it with dtc into
+ * OUT_DIR/name.dts and return that text; dtc's stderr (its warnings) goes
+ * to *errs. NULL if dtc could not run.
+ */
+static char *dtc_decompile(const void *fdt, const char *name, char **errs)
+{
+	char dtb[128], dts[128], err[128], cmd[512];
+	FILE *p;
+	char *out;
+	int status;
+
+	*errs = NULL;
+	if (mkdir_p(OUT_DIR)) {
+		printf("  cannot create %s: %s\n", OUT_DIR, strerror(errno));
+		return NULL;
+	}
+	snprintf(dtb, sizeof(dtb), OUT_DIR "/%s.dtb", name);
+	snprintf(dts, sizeof(dts), OUT_DIR "/%s.dts", name);
+	snprintf(err, sizeof(err), OUT_DIR "/%s.dtc-stderr", name);
+	if (write_file(dtb, fdt, fdt_totalsize(fdt)))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o - %s 2>%s", dtb, err);
+	p = popen(cmd, "r");
+	if (!p) {
+		printf("  popen(%s): %s\n", cmd, strerror(errno));
+		return NULL;
+	}
+	out = read_stream(p);
+	status = pclose(p);
+	if (status != 0) {
+		printf("  `%s` exited with status 0x%x\n", cmd, status);
+		free(out);
+		out = NULL;
+	}
+	*errs = read_path(err);
+	if (out && write_file(dts, out, strlen(out))) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+static void check_no_warnings(const char *what, const char *errs)
+{
+	CHECK(errs != NULL);
+	if (errs && errs[0]) {
+		printf("  dtc on %s printed:\n%s", what, errs);
+		CHECK(errs[0] == '\0');
+	}
+}
+
+TEST(golden)
+{
+	struct fdt_desc d;
+	char *dts, *golden, *errs;
+	void *fdt;
+
+	make_golden_desc(&d);
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	dts = dtc_decompile(fdt, "fdt-2cpu", &errs);
+	free(fdt);
+	CHECK(dts != NULL);
+	check_no_warnings("the golden blob", errs);
+	golden = read_path(GOLDEN);
+	CHECK(golden != NULL);
+	if (dts && golden && strcmp(dts, golden) != 0) {
+		printf("  " OUT_DIR "/fdt-2cpu.dts differs from " GOLDEN ":\n");
+		fflush(stdout);
+		if (system("diff -u " GOLDEN " " OUT_DIR "/fdt-2cpu.dts") < 0)
+			printf("  cannot run diff: %s\n", strerror(errno));
+		CHECK(strcmp(dts, golden) == 0);
+	}
+	free(golden);
+	free(errs);
+	free(dts);
+}
+
+/* The golden source itself compiles without a warning. */
+TEST(golden_dtc_clean)
+{
+	FILE *p;
+	char *errs;
+	int status;
+
+	p = popen("dtc -I dts -O dtb -o /dev/null " GOLDEN " 2>&1", "r");
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	errs = read_stream(p);
+	status = pclose(p);
+	CHECK_EQ(status, 0);
+	check_no_warnings(GOLDEN, errs);
+	free(errs);
+}
+
+/* dtc's checks find nothing in the other shapes of tree either. */
+TEST(dtc_clean_variants)
+{
+	static const uint64_t wide[] = {0x80000000, 0x100000001};
+	struct fdt_desc d;
+	char *dts, *errs;
+	void *fdt;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == 0) {
+			make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+			d.bootargs = "console=ttyS0";
+			d.initrd_start = 0x88000000;
+			d.initrd_end = 0x89000000;
+		} else if (i == 1) {
+			make_desc(&d, wide, ARRAY_SIZE(wide));
+			d.psci_method = FDT_PSCI_SMC;
+		} else {
+			make_desc(&d, mpidrs4, 1);
+			d.testdev_size = 0;
+		}
+		fdt = build(&d);
+		if (!fdt)
+			return;
+		dts = dtc_decompile(fdt, "fdt-variant", &errs);
+		free(fdt);
+		CHECK(dts != NULL);
+		check_no_warnings("a variant", errs);
+		free(dts);
+		free(errs);
+	}
+}
+
+CHECK_MAIN_BEGIN
+RUN(full_tree);
+RUN(no_bootargs);
+RUN(no_initrd);
+RUN(no_testdev);
+RUN(smc_method);
+RUN(two_cell_cpus);
+RUN(invalid);
+RUN(too_small);
+RUN(size_hint);
+RUN(golden);
+RUN(golden_dtc_clean);
+RUN(dtc_clean_variants);
+CHECK_MAIN_END

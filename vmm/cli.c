@@ -1,0 +1,270 @@
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/cli.h"
+
+const char cli_main_usage[] =
+	"usage: vmm COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  boot IMAGE [OPTIONS]   create a VM and boot IMAGE (vmm boot --help)\n"
+	"  run -k IMAGE [OPTIONS] the same, also accepting kvmtool's `lkvm run` spellings\n"
+	"  info                   what the host's KVM offers (API, vCPUs, SMCCC filter, ...)\n"
+	"  --help                 this text\n";
+
+const char cli_boot_usage[] =
+	"usage: vmm boot IMAGE [OPTIONS]\n"
+	"       vmm run -k IMAGE [OPTIONS]   (kvmtool spellings)\n"
+	"\n"
+	"Boot IMAGE (an arm64 Linux Image, or a flat binary loaded at RAM+0x80000) in a new\n"
+	"KVM VM. PSCI calls are forwarded to and answered by this program (--psci user).\n"
+	"\n"
+	"  -c, --cpus N          vCPUs (default 1; at most the host's KVM limit)\n"
+	"  -m, --mem SIZE        guest RAM: 256M, 1G, ... a bare number is MiB (default 256M)\n"
+	"  -p, --params STR      kernel command line (/chosen/bootargs); also --cmdline\n"
+	"  -i, --initrd FILE     initial ramdisk\n"
+	"      --psci MODE       user (default): PSCI in this VMM via the SMCCC filter;\n"
+	"                        kernel: KVM's in-kernel PSCI\n"
+	"      --conduit C       hvc (default) or smc: the DT's PSCI method\n"
+	"      --trace           print one line per forwarded call (vCPU, conduit, function,\n"
+	"                        arguments, result) on stderr\n"
+	"      --dump-dtb FILE   write the generated device tree to FILE and continue\n"
+	"      --max-resets N    end with an error after N guest SYSTEM_RESETs (default 100)\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
+	"--network mode=none, --loglevel LEVEL and --nodefaults.\n"
+	"\n"
+	"Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
+	"2 on a VMM error.\n";
+
+int cli_parse_size(const char *s, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 20; /* a bare number is MiB, as in kvmtool */
+
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		switch (toupper((unsigned char)*end)) {
+		case 'K':
+			shift = 10;
+			break;
+		case 'M':
+			shift = 20;
+			break;
+		case 'G':
+			shift = 30;
+			break;
+		case 'T':
+			shift = 40;
+			break;
+		default:
+			return -1;
+		}
+		end++;
+		/* Accept "M", "MB" and "MiB". */
+		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+			end += strlen(end);
+		if (*end)
+			return -1;
+	}
+	if (v > (UINT64_MAX >> shift))
+		return -1;
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+enum {
+	OPT_PSCI = 0x100,
+	OPT_CONDUIT,
+	OPT_TRACE,
+	OPT_DUMP_DTB,
+	OPT_MAX_RESETS,
+	OPT_CONSOLE,
+	OPT_IRQCHIP,
+	OPT_NETWORK,
+	OPT_LOGLEVEL,
+	OPT_NODEFAULTS,
+};
+
+static const struct option boot_options[] = {
+	{"cpus", required_argument, NULL, 'c'},
+	{"mem", required_argument, NULL, 'm'},
+	{"params", required_argument, NULL, 'p'},
+	{"cmdline", required_argument, NULL, 'p'},
+	{"initrd", required_argument, NULL, 'i'},
+	{"psci", required_argument, NULL, OPT_PSCI},
+	{"conduit", required_argument, NULL, OPT_CONDUIT},
+	{"trace", no_argument, NULL, OPT_TRACE},
+	{"dump-dtb", required_argument, NULL, OPT_DUMP_DTB},
+	{"max-resets", required_argument, NULL, OPT_MAX_RESETS},
+	{"help", no_argument, NULL, 'h'},
+	/* kvmtool spellings, accepted by `vmm run` only */
+	{"kernel", required_argument, NULL, 'k'},
+	{"console", required_argument, NULL, OPT_CONSOLE},
+	{"irqchip", required_argument, NULL, OPT_IRQCHIP},
+	{"network", required_argument, NULL, OPT_NETWORK},
+	{"loglevel", required_argument, NULL, OPT_LOGLEVEL},
+	{"nodefaults", no_argument, NULL, OPT_NODEFAULTS},
+	{NULL, 0, NULL, 0},
+};
+
+static bool kvmtool_only(int opt)
+{
+	return opt == 'k' || opt >= OPT_CONSOLE;
+}
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return CLI_ERROR;                                                                  \
+	} while (0)
+
+enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
+			       struct vmm_config *cfg, char *err, size_t errlen)
+{
+	const char *shortopts = kvmtool_spelling ? ":c:m:p:i:k:h" : ":c:m:p:i:h";
+	int opt, idx;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nr_cpus = 1;
+	cfg->ram_size = VMM_DEFAULT_RAM;
+	cfg->max_resets = 100;
+	cfg->psci_mode = PSCI_MODE_USER;
+	cfg->conduit = SMCCC_CONDUIT_HVC;
+
+	optind = 0; /* GNU getopt: full re-initialisation, so we can parse twice */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, boot_options, &idx)) != -1) {
+		const char *arg = optarg;
+		const char *name = argv[optind - 1];
+
+		if (kvmtool_only(opt) && !kvmtool_spelling)
+			FAIL("option '%s' is only accepted by `vmm run` (kvmtool spelling)", name);
+		switch (opt) {
+		case 'c':
+			if (parse_uint(arg, VMM_MAX_CPUS, &cfg->nr_cpus) || cfg->nr_cpus == 0)
+				FAIL("--cpus: '%s' is not a vCPU count from 1 to %d", arg,
+				     VMM_MAX_CPUS);
+			break;
+		case 'm':
+			if (cli_parse_size(arg, &cfg->ram_size))
+				FAIL("--mem: '%s' is not a size (e.g. 256M, 1G; a bare number is MiB)",
+				     arg);
+			if (cfg->ram_size < VMM_MIN_RAM)
+				FAIL("--mem: %s is too small (at least %lluM)", arg,
+				     VMM_MIN_RAM >> 20);
+			if (cfg->ram_size > VMM_MAX_RAM)
+				FAIL("--mem: %s is too large (at most %lluG)", arg,
+				     VMM_MAX_RAM >> 30);
+			if (cfg->ram_size & 0xfff)
+				FAIL("--mem: %s is not a multiple of 4K", arg);
+			break;
+		case 'p':
+			cfg->cmdline = arg;
+			break;
+		case 'i':
+			cfg->initrd = arg;
+			break;
+		case 'k':
+			if (cfg->image)
+				FAIL("more than one kernel image given ('%s' and '%s')", cfg->image,
+				     arg);
+			cfg->image = arg;
+			break;
+		case OPT_PSCI:
+			if (!strcmp(arg, "user"))
+				cfg->psci_mode = PSCI_MODE_USER;
+			else if (!strcmp(arg, "kernel"))
+				cfg->psci_mode = PSCI_MODE_KERNEL;
+			else
+				FAIL("--psci: '%s' is not 'user' or 'kernel'", arg);
+			break;
+		case OPT_CONDUIT:
+			if (!strcmp(arg, "hvc"))
+				cfg->conduit = SMCCC_CONDUIT_HVC;
+			else if (!strcmp(arg, "smc"))
+				cfg->conduit = SMCCC_CONDUIT_SMC;
+			else
+				FAIL("--conduit: '%s' is not 'hvc' or 'smc'", arg);
+			break;
+		case OPT_TRACE:
+			cfg->trace = true;
+			break;
+		case OPT_DUMP_DTB:
+			cfg->dump_dtb = arg;
+			break;
+		case OPT_MAX_RESETS:
+			if (parse_uint(arg, 1000000, &cfg->max_resets))
+				FAIL("--max-resets: '%s' is not a number from 0 to 1000000", arg);
+			break;
+		case OPT_CONSOLE:
+			if (strcmp(arg, "serial"))
+				FAIL("--console: only 'serial' is supported (a 16550 UART), not '%s'",
+				     arg);
+			break;
+		case OPT_IRQCHIP:
+			if (strcmp(arg, "gicv3"))
+				FAIL("--irqchip: only 'gicv3' is supported, not '%s'", arg);
+			break;
+		case OPT_NETWORK:
+			if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
+				FAIL("--network: this VMM has no network devices; only 'mode=none' is "
+				     "accepted, not '%s'",
+				     arg);
+			break;
+		case OPT_LOGLEVEL:
+			if (strcmp(arg, "error") && strcmp(arg, "warning") && strcmp(arg, "info") &&
+			    strcmp(arg, "debug"))
+				FAIL("--loglevel: '%s' is not error, warning, info or debug", arg);
+			break;
+		case OPT_NODEFAULTS: /* we have no default devices to drop */
+			break;
+		case 'h':
+			return CLI_HELP;
+		case ':':
+			FAIL("option '%s' needs an argument", name);
+		case '?':
+		default:
+			if (optopt && optopt < 0x100)
+				FAIL("unknown option '-%c' (see vmm boot --help)", optopt);
+			FAIL("unknown option '%s' (see vmm boot --help)", name);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (cfg->image)
+			FAIL("unexpected argument '%s' (the image is '%s')", argv[optind],
+			     cfg->image);
+		cfg->image = argv[optind];
+	}
+	if (!cfg->image)
+		FAIL(kvmtool_spelling ? "no kernel image given (-k IMAGE)"
+				      : "no image given (vmm boot IMAGE)");
+	return CLI_OK;
+}

@@ -1,0 +1,205 @@
+/*
+ * vmm: a minimal arm64 KVM VMM whose guest firmware calls (PSCI and chosen
+ * SMCCC ranges) are answered in userspace. This file only wires the pieces
+ * together, in the order they must be set up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm/cli.h"
+#include "vmm/vm.h"
+
+enum {
+	EXIT_GUEST_OK = 0,
+	EXIT_GUEST_FAILED = 1,
+	EXIT_VMM_ERROR = 2,
+};
+
+/* Read a whole regular file; refuses what is not one, or is too large for RAM. */
+static int read_file(const char *what, const char *path, uint64_t limit, uint8_t **buf,
+		     size_t *len)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		vm_err("%s '%s': %s\n", what, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		vm_err("%s '%s': not a regular file\n", what, path);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > limit) {
+		vm_err("%s '%s' (%lld bytes) is larger than guest RAM (%llu bytes)\n", what, path,
+		       (long long)st.st_size, (unsigned long long)limit);
+		close(fd);
+		return -1;
+	}
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len ? *len : 1);
+	if (!*buf) {
+		close(fd);
+		return -1;
+	}
+	while (done < *len) {
+		ssize_t n = read(fd, *buf + done, *len - done);
+
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			vm_err("%s '%s': short read\n", what, path);
+			free(*buf);
+			*buf = NULL;
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
+{
+	struct vmm_config cfg;
+	struct vm_images images = {0};
+	struct vm vm;
+	char err[256];
+	unsigned int resets = 0;
+	enum vm_exit why;
+	sigset_t stop_signals;
+	int kvm_fd, signal_fd, status = EXIT_VMM_ERROR;
+
+	switch (cli_parse_boot(argc, argv, kvmtool_spelling, &cfg, err, sizeof(err))) {
+	case CLI_HELP:
+		fputs(cli_boot_usage, stdout);
+		return 0;
+	case CLI_ERROR:
+		vm_err("%s\n", err);
+		return EXIT_VMM_ERROR;
+	case CLI_OK:
+		break;
+	}
+	if (read_file("image", cfg.image, cfg.ram_size, &images.kernel, &images.kernel_size))
+		return EXIT_VMM_ERROR;
+	if (images.kernel_size == 0) {
+		vm_err("image '%s' is empty\n", cfg.image);
+		goto out_images;
+	}
+	if (cfg.initrd && read_file("initrd", cfg.initrd, cfg.ram_size, &images.initrd,
+				    &images.initrd_size))
+		goto out_images;
+
+	kvm_fd = kvm_open(err, sizeof(err));
+	if (kvm_fd < 0) {
+		vm_err("%s\n", err);
+		goto out_images;
+	}
+
+	/* SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
+	 * signalfd; vCPU threads inherit the blocked mask. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	sigdelset(&stop_signals, SIGUSR1);
+	signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+	if (signal_fd < 0) {
+		vm_err("signalfd: %s\n", strerror(errno));
+		goto out_kvm;
+	}
+
+	for (;;) {
+		if (vm_create(&vm, kvm_fd, &cfg, &images, resets)) {
+			vm_destroy(&vm);
+			break;
+		}
+		vm_run(&vm, signal_fd);
+		why = vm.exit;
+		bool failed = atomic_load(&vm.testdev.failed);
+		unsigned int result = atomic_load(&vm.testdev.result);
+		vm_destroy(&vm);
+
+		if (why == VM_EXIT_SYSTEM_RESET) {
+			resets++;
+			if (resets > cfg.max_resets) {
+				vm_err("the guest reset %u times; giving up (--max-resets %u)\n",
+				       resets, cfg.max_resets);
+				break;
+			}
+			/* SYSTEM_RESET: a fresh VM (vGIC and all) boots the same image. */
+			continue;
+		}
+		if (why == VM_EXIT_SYSTEM_OFF) {
+			if (failed) {
+				vm_err("the guest reported failure (result %u)\n", result);
+				status = EXIT_GUEST_FAILED;
+			} else {
+				status = EXIT_GUEST_OK;
+			}
+		} else if (why == VM_EXIT_SIGNAL) {
+			status = EXIT_GUEST_FAILED + 128;
+		}
+		break;
+	}
+	close(signal_fd);
+out_kvm:
+	close(kvm_fd);
+out_images:
+	free(images.kernel);
+	free(images.initrd);
+	return status;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	char err[256];
+	int fd, ret;
+
+	(void)argv;
+	if (argc > 1) {
+		vm_err("info takes no arguments\n");
+		return EXIT_VMM_ERROR;
+	}
+	fd = kvm_open(err, sizeof(err));
+	if (fd < 0) {
+		vm_err("%s\n", err);
+		return EXIT_VMM_ERROR;
+	}
+	ret = vm_info(fd);
+	close(fd);
+	return ret ? EXIT_VMM_ERROR : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(cli_main_usage, stderr);
+		return EXIT_VMM_ERROR;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(cli_main_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "boot"))
+		return cmd_boot(argc - 1, argv + 1, false);
+	if (!strcmp(cmd, "run"))
+		return cmd_boot(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	vm_err("unknown command '%s' (see vmm --help)\n", cmd);
+	return EXIT_VMM_ERROR;
+}

@@ -1,0 +1,248 @@
+/*
+ * PSCI (Arm DEN0022) in userspace: per-vCPU power state and call handling.
+ *
+ * Pure logic, no ioctls: a vCPU thread talks to it through psci_wait_for_on()
+ * / psci_cpu_running() / the SMCCC service, and the unit tests drive it with
+ * plain threads. All state is guarded by one mutex; each vCPU has a condition
+ * variable its thread sleeps on while the vCPU is OFF (DESIGN §2).
+ */
+#ifndef VMM_PSCI_H
+#define VMM_PSCI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/smccc.h"
+
+#if defined(__has_include)
+#if __has_include(<linux/psci.h>)
+#include <linux/psci.h>
+#endif
+#endif
+
+/*
+ * The kernel's uapi <linux/psci.h> (pulled in by <linux/kvm.h>) defines many
+ * of these with the same names and values; ours fill in what older headers
+ * lack.
+ *
+ * Function IDs, DEN0022 §5.1. "32" IDs are SMC32, "64" IDs SMC64. */
+#ifndef PSCI_0_2_FN_BASE
+#define PSCI_0_2_FN_BASE 0x84000000U
+#endif
+#ifndef PSCI_0_2_FN64_BASE
+#define PSCI_0_2_FN64_BASE 0xC4000000U
+#endif
+#ifndef PSCI_FN_RANGE_SIZE
+#define PSCI_FN_RANGE_SIZE 0x20U
+#endif
+
+#ifndef PSCI_0_2_FN_PSCI_VERSION
+#define PSCI_0_2_FN_PSCI_VERSION 0x84000000U
+#endif
+#ifndef PSCI_0_2_FN_CPU_SUSPEND
+#define PSCI_0_2_FN_CPU_SUSPEND 0x84000001U
+#endif
+#ifndef PSCI_0_2_FN_CPU_OFF
+#define PSCI_0_2_FN_CPU_OFF 0x84000002U
+#endif
+#ifndef PSCI_0_2_FN_CPU_ON
+#define PSCI_0_2_FN_CPU_ON 0x84000003U
+#endif
+#ifndef PSCI_0_2_FN_AFFINITY_INFO
+#define PSCI_0_2_FN_AFFINITY_INFO 0x84000004U
+#endif
+#ifndef PSCI_0_2_FN_MIGRATE
+#define PSCI_0_2_FN_MIGRATE 0x84000005U
+#endif
+#ifndef PSCI_0_2_FN_MIGRATE_INFO_TYPE
+#define PSCI_0_2_FN_MIGRATE_INFO_TYPE 0x84000006U
+#endif
+#ifndef PSCI_0_2_FN_MIGRATE_INFO_UP_CPU
+#define PSCI_0_2_FN_MIGRATE_INFO_UP_CPU 0x84000007U
+#endif
+#ifndef PSCI_0_2_FN_SYSTEM_OFF
+#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
+#endif
+#ifndef PSCI_0_2_FN_SYSTEM_RESET
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
+#endif
+#ifndef PSCI_1_0_FN_PSCI_FEATURES
+#define PSCI_1_0_FN_PSCI_FEATURES 0x8400000AU
+#endif
+#ifndef PSCI_1_0_FN_CPU_FREEZE
+#define PSCI_1_0_FN_CPU_FREEZE 0x8400000BU
+#endif
+#ifndef PSCI_1_0_FN_CPU_DEFAULT_SUSPEND
+#define PSCI_1_0_FN_CPU_DEFAULT_SUSPEND 0x8400000CU
+#endif
+#ifndef PSCI_1_0_FN_NODE_HW_STATE
+#define PSCI_1_0_FN_NODE_HW_STATE 0x8400000DU
+#endif
+#ifndef PSCI_1_0_FN_SYSTEM_SUSPEND
+#define PSCI_1_0_FN_SYSTEM_SUSPEND 0x8400000EU
+#endif
+#ifndef PSCI_1_0_FN_SET_SUSPEND_MODE
+#define PSCI_1_0_FN_SET_SUSPEND_MODE 0x8400000FU
+#endif
+#ifndef PSCI_1_0_FN_STAT_RESIDENCY
+#define PSCI_1_0_FN_STAT_RESIDENCY 0x84000010U
+#endif
+#ifndef PSCI_1_0_FN_STAT_COUNT
+#define PSCI_1_0_FN_STAT_COUNT 0x84000011U
+#endif
+#ifndef PSCI_1_1_FN_SYSTEM_RESET2
+#define PSCI_1_1_FN_SYSTEM_RESET2 0x84000012U
+#endif
+#ifndef PSCI_1_1_FN_MEM_PROTECT
+#define PSCI_1_1_FN_MEM_PROTECT 0x84000013U
+#endif
+#ifndef PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE
+#define PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE 0x84000014U
+#endif
+#ifndef PSCI_1_3_FN_SYSTEM_OFF2
+#define PSCI_1_3_FN_SYSTEM_OFF2 0x84000015U
+#endif
+
+#ifndef PSCI_0_2_FN64_CPU_SUSPEND
+#define PSCI_0_2_FN64_CPU_SUSPEND 0xC4000001U
+#endif
+#ifndef PSCI_0_2_FN64_CPU_ON
+#define PSCI_0_2_FN64_CPU_ON 0xC4000003U
+#endif
+#ifndef PSCI_0_2_FN64_AFFINITY_INFO
+#define PSCI_0_2_FN64_AFFINITY_INFO 0xC4000004U
+#endif
+#ifndef PSCI_0_2_FN64_MIGRATE
+#define PSCI_0_2_FN64_MIGRATE 0xC4000005U
+#endif
+#ifndef PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU
+#define PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU 0xC4000007U
+#endif
+
+/* The PSCI 0.1 IDs KVM used to hand out through the DT ("arm,psci"). */
+#ifndef PSCI_0_1_FN_BASE
+#define PSCI_0_1_FN_BASE 0x95c1ba5eU
+#endif
+#ifndef PSCI_0_1_FN_COUNT
+#define PSCI_0_1_FN_COUNT 4U
+#endif
+
+/* Return codes, DEN0022 §5.2.2. */
+#ifndef PSCI_RET_SUCCESS
+#define PSCI_RET_SUCCESS 0
+#endif
+#ifndef PSCI_RET_NOT_SUPPORTED
+#define PSCI_RET_NOT_SUPPORTED (-1)
+#endif
+#ifndef PSCI_RET_INVALID_PARAMS
+#define PSCI_RET_INVALID_PARAMS (-2)
+#endif
+#ifndef PSCI_RET_DENIED
+#define PSCI_RET_DENIED (-3)
+#endif
+#ifndef PSCI_RET_ALREADY_ON
+#define PSCI_RET_ALREADY_ON (-4)
+#endif
+#ifndef PSCI_RET_ON_PENDING
+#define PSCI_RET_ON_PENDING (-5)
+#endif
+#ifndef PSCI_RET_INTERNAL_FAILURE
+#define PSCI_RET_INTERNAL_FAILURE (-6)
+#endif
+#ifndef PSCI_RET_NOT_PRESENT
+#define PSCI_RET_NOT_PRESENT (-7)
+#endif
+#ifndef PSCI_RET_DISABLED
+#define PSCI_RET_DISABLED (-8)
+#endif
+#ifndef PSCI_RET_INVALID_ADDRESS
+#define PSCI_RET_INVALID_ADDRESS (-9)
+#endif
+
+/* AFFINITY_INFO answers, DEN0022 §5.7. */
+#ifndef PSCI_AFFINITY_ON
+#define PSCI_AFFINITY_ON 0
+#endif
+#ifndef PSCI_AFFINITY_OFF
+#define PSCI_AFFINITY_OFF 1
+#endif
+#ifndef PSCI_AFFINITY_ON_PENDING
+#define PSCI_AFFINITY_ON_PENDING 2
+#endif
+
+/* MIGRATE_INFO_TYPE: no Trusted OS, nothing to migrate (DEN0022 §5.9). */
+#ifndef PSCI_TOS_NOT_PRESENT_MP
+#define PSCI_TOS_NOT_PRESENT_MP 2
+#endif
+
+/* What this implementation reports: PSCI 1.1. */
+#ifndef PSCI_VERSION
+#define PSCI_VERSION(major, minor) (((uint32_t)(major) << 16) | (minor))
+#endif
+#ifndef PSCI_IMPL_VERSION
+#define PSCI_IMPL_VERSION PSCI_VERSION(1, 1)
+#endif
+
+/* MPIDR_EL1 affinity fields (Aff3 at 39:32, Aff2..0 at 23:0). */
+#define MPIDR_HWID_MASK 0xff00ffffffULL
+
+enum psci_cpu_state {
+	PSCI_CPU_OFF,
+	PSCI_CPU_ON_PENDING, /* CPU_ON succeeded, the vCPU has not run yet */
+	PSCI_CPU_ON,
+};
+
+struct psci_cpu {
+	uint64_t mpidr;
+	enum psci_cpu_state state;
+	uint64_t entry;      /* valid while ON_PENDING */
+	uint64_t context_id; /* valid while ON_PENDING */
+	unsigned long nr_on;  /* successful CPU_ONs of this vCPU */
+	unsigned long nr_off; /* CPU_OFFs by this vCPU */
+	pthread_cond_t wake;
+};
+
+struct psci {
+	pthread_mutex_t lock;
+	unsigned int nr_cpus;
+	struct psci_cpu *cpus;
+	uint64_t ram_base, ram_size; /* CPU_ON entry points must lie inside */
+	bool stopping;               /* the VM is going away: waiters return */
+	struct smccc_service service;
+};
+
+/*
+ * Set up state for nr_cpus vCPUs with the given MPIDRs, all OFF. Entry points
+ * are checked against [ram_base, ram_base + ram_size). Returns 0 or -errno.
+ */
+int psci_init(struct psci *p, unsigned int nr_cpus, const uint64_t *mpidrs, uint64_t ram_base,
+	      uint64_t ram_size);
+void psci_destroy(struct psci *p);
+
+/* Mark the boot vCPU ON (it starts at the image entry, not through CPU_ON). */
+void psci_boot_cpu(struct psci *p, unsigned int cpu);
+
+/*
+ * Called by vCPU cpu's own thread while the vCPU is OFF: sleeps until a
+ * CPU_ON targets it (returns true with the entry point and context id; the
+ * state is ON_PENDING) or the VM stops (returns false).
+ */
+bool psci_wait_for_on(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_t *context_id);
+
+/* The vCPU was reset to its entry point and is about to run: ON_PENDING → ON. */
+void psci_cpu_running(struct psci *p, unsigned int cpu);
+
+/* Wake every sleeping vCPU thread and make further waits return false. */
+void psci_stop(struct psci *p);
+
+/* The vCPU index with this MPIDR (affinity bits only), or -1. */
+int psci_find_cpu(const struct psci *p, uint64_t mpidr);
+
+/* Snapshot of one vCPU's state, for `stats`/tests. */
+enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int cpu);
+
+/* The SMCCC service for the PSCI ranges (ctx = p). */
+const struct smccc_service *psci_service(struct psci *p);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * KVM glue, per vCPU: one thread per vCPU and its run loop.
+ *
+ * A vCPU that is OFF waits in userspace (psci_wait_for_on), not in KVM_RUN.
+ * CPU_ON only records the entry point and wakes the target; the target's own
+ * thread resets its vCPU (KVM_ARM_VCPU_INIT), sets PC and x0 and enters
+ * KVM_RUN, because a vCPU ioctl from another thread would block on the vCPU
+ * mutex while that vCPU sits in KVM_RUN (DESIGN §2).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "vmm/kvm_compat.h"
+#include "vmm/vm.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+/* What the run loop does after handling one exit. */
+enum vcpu_outcome {
+	VCPU_CONTINUE, /* re-enter the guest */
+	VCPU_PARK,     /* the vCPU is OFF: wait for a CPU_ON */
+	VCPU_STOP,     /* the VM run is ending */
+};
+
+void vm_request_exit(struct vm *vm, enum vm_exit why)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&vm->exit_lock);
+	if (vm->exit == VM_EXIT_NONE) {
+		vm->exit = why;
+		if (write(vm->exit_efd, &one, sizeof(one)) < 0)
+			vm_err("eventfd write: %s\n", strerror(errno));
+	}
+	pthread_mutex_unlock(&vm->exit_lock);
+}
+
+static enum vcpu_outcome vcpu_fail(struct vcpu *v, const char *what)
+{
+	uint64_t pc = 0;
+
+	vm_get_reg(v, KVM_REG_PC, &pc);
+	vm_err("vcpu %u: %s (guest pc 0x%" PRIx64 ")\n", v->id, what, pc);
+	vm_request_exit(v->vm, VM_EXIT_ERROR);
+	return VCPU_STOP;
+}
+
+static enum vcpu_outcome vcpu_ioctl_fail(struct vcpu *v, const char *what, int err)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s: %s", what, strerror(err));
+	return vcpu_fail(v, buf);
+}
+
+static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
+		       const struct smccc_result *res, enum smccc_outcome out)
+{
+	char name[48], line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "trace: vcpu %u %s %s (0x%08x)", v->id,
+		     smccc_conduit_name(call->conduit), smccc_fid_name(call->fid, name, sizeof(name)),
+		     call->fid);
+	for (unsigned int i = 0; i < call->nr_args && n < (int)sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " x%u=0x%" PRIx64, i + 1,
+			      call->args[i]);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if (out == SMCCC_RESUME && res->nr)
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %" PRId64 " (0x%" PRIx64 ")",
+			 smccc_is_64(call->fid) ? (int64_t)res->x[0] : (int64_t)(int32_t)res->x[0],
+			 res->x[0]);
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s",
+			 out == SMCCC_CPU_OFF      ? "(cpu off)"
+			 : out == SMCCC_SYSTEM_OFF ? "(system off)"
+			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
+						     : "(no result)");
+	dprintf(v->vm->trace_fd, "%s\n", line);
+}
+
+/*
+ * KVM_EXIT_HYPERCALL: the function ID is in run->hypercall.nr and the
+ * conduit in its flags; arguments are read from x1.. only as far as the
+ * function needs, results written back to x0.. only as far as it defines
+ * (every register access is a syscall). The PC already points past the
+ * HVC/SMC (api.rst): it is not touched.
+ */
+static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct smccc_call call = {
+		.fid = (uint32_t)v->run->hypercall.nr,
+		.conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC) ? SMCCC_CONDUIT_SMC
+										 : SMCCC_CONDUIT_HVC,
+		.vcpu = v->id,
+	};
+	struct smccc_result res;
+	enum smccc_outcome out;
+	int ret;
+
+	atomic_fetch_add(&vm->stats.hypercalls, 1);
+	call.nr_args = smccc_nr_args(&vm->smccc, call.fid);
+	for (unsigned int i = 0; i < call.nr_args; i++) {
+		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
+	}
+	if (!smccc_lookup(&vm->smccc, call.fid) || !smccc_lookup(&vm->smccc, call.fid)->service)
+		atomic_fetch_add(&vm->stats.unknown_fids, 1);
+	out = smccc_dispatch(&vm->smccc, &call, &res);
+	if (vm->trace_fd >= 0)
+		vcpu_trace(v, &call, &res, out);
+	for (unsigned int i = 0; i < res.nr; i++) {
+		ret = vm_set_reg(v, KVM_REG_X(i), res.x[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_SET_ONE_REG(hypercall result)", -ret);
+	}
+	switch (out) {
+	case SMCCC_RESUME:
+		return VCPU_CONTINUE;
+	case SMCCC_CPU_OFF:
+		return VCPU_PARK;
+	case SMCCC_SYSTEM_OFF:
+		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);
+		return VCPU_STOP;
+	case SMCCC_SYSTEM_RESET:
+		vm_request_exit(vm, VM_EXIT_SYSTEM_RESET);
+		return VCPU_STOP;
+	}
+	return VCPU_CONTINUE;
+}
+
+static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t addr = v->run->mmio.phys_addr;
+	unsigned int len = v->run->mmio.len;
+	bool is_write = v->run->mmio.is_write;
+
+	atomic_fetch_add(&vm->stats.mmio_exits, 1);
+	if (len == 0 || len > sizeof(v->run->mmio.data))
+		return vcpu_fail(v, "MMIO exit with an impossible access size");
+	if (mmio_access(&vm->mmio, addr, v->run->mmio.data, len, is_write) ==
+	    MMIO_UNCLAIMED_FIRST) {
+		uint64_t pc = 0;
+
+		vm_get_reg(v, KVM_REG_PC, &pc);
+		vm_err("vcpu %u: %u-byte %s of unclaimed address 0x%" PRIx64
+		       " (guest pc 0x%" PRIx64 "): reads as zero, writes ignored; further ones "
+		       "are only counted\n",
+		       v->id, len, is_write ? "write" : "read", addr, pc);
+	}
+	return VCPU_CONTINUE;
+}
+
+/* In-kernel PSCI reports SYSTEM_OFF/RESET as system events. */
+static enum vcpu_outcome vcpu_handle_system_event(struct vcpu *v)
+{
+	char buf[64];
+
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_OFF);
+		return VCPU_STOP;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_RESET);
+		return VCPU_STOP;
+	case KVM_SYSTEM_EVENT_CRASH:
+		return vcpu_fail(v, "the guest reported a crash (SYSTEM_EVENT_CRASH)");
+	default:
+		snprintf(buf, sizeof(buf), "unexpected system event type %u",
+			 v->run->system_event.type);
+		return vcpu_fail(v, buf);
+	}
+}
+
+static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
+{
+	char buf[128];
+
+	switch (v->run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return vcpu_handle_hypercall(v);
+	case KVM_EXIT_MMIO:
+		return vcpu_handle_mmio(v);
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_handle_system_event(v);
+	case KVM_EXIT_INTR:
+		return VCPU_CONTINUE;
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(buf, sizeof(buf), "KVM_EXIT_FAIL_ENTRY (hardware reason 0x%llx)",
+			 (unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+		return vcpu_fail(v, buf);
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(buf, sizeof(buf), "KVM_EXIT_INTERNAL_ERROR (suberror %u)",
+			 v->run->internal.suberror);
+		return vcpu_fail(v, buf);
+	default:
+		snprintf(buf, sizeof(buf), "unexpected exit reason %u", v->run->exit_reason);
+		return vcpu_fail(v, buf);
+	}
+}
+
+/* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id. */
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	int ret = vm_vcpu_reset(v, false);
+
+	if (!ret)
+		ret = vm_set_reg(v, KVM_REG_PC, entry);
+	if (!ret)
+		ret = vm_set_reg(v, KVM_REG_X(0), x0);
+	return ret;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	bool user_psci = vm->cfg->psci_mode == PSCI_MODE_USER;
+	bool parked = user_psci && v->id != 0;
+	sigset_t kick;
+	char name[16];
+	int ret;
+
+	snprintf(name, sizeof(name), "vcpu%u", v->id);
+	pthread_setname_np(pthread_self(), name);
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	while (!atomic_load(&vm->stopping)) {
+		if (parked) {
+			uint64_t entry, context_id;
+
+			if (!psci_wait_for_on(&vm->psci, v->id, &entry, &context_id))
+				break;
+			ret = vcpu_power_on(v, entry, context_id);
+			if (ret) {
+				vcpu_ioctl_fail(v, "resetting for CPU_ON", -ret);
+				break;
+			}
+			psci_cpu_running(&vm->psci, v->id);
+			parked = false;
+		}
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			vcpu_ioctl_fail(v, "KVM_RUN", errno);
+			break;
+		}
+		switch (vcpu_handle_exit(v)) {
+		case VCPU_CONTINUE:
+			break;
+		case VCPU_PARK:
+			parked = true;
+			break;
+		case VCPU_STOP:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig; /* only here to make KVM_RUN return EINTR */
+}
+
+/* Make every vCPU thread leave KVM_RUN or its OFF wait, then join them. */
+static void vm_stop_vcpus(struct vm *vm)
+{
+	atomic_store(&vm->stopping, true);
+	if (vm->psci_ready)
+		psci_stop(&vm->psci);
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (!v->thread_started)
+			continue;
+		/* immediate_exit covers a thread that is just about to enter KVM_RUN. */
+		v->run->immediate_exit = 1;
+		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+	}
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		if (vm->vcpus[i].thread_started) {
+			pthread_join(vm->vcpus[i].thread, NULL);
+			vm->vcpus[i].thread_started = false;
+		}
+	}
+}
+
+/*
+ * Run the VM until something ends it: the guest (SYSTEM_OFF/RESET), an error,
+ * or SIGINT/SIGTERM arriving on signal_fd. Returns 0; vm->exit says why.
+ */
+int vm_run(struct vm *vm, int signal_fd)
+{
+	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
+	struct vcpu *boot = &vm->vcpus[0];
+	int ret;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+
+	/* The boot vCPU starts at the image entry with x0 = DTB (booting.rst). */
+	ret = vm_set_reg(boot, KVM_REG_PC, vm->entry);
+	if (!ret)
+		ret = vm_set_reg(boot, KVM_REG_X(0), vm->dtb_addr);
+	if (ret) {
+		vm_err("setting the boot vCPU's registers: %s\n", strerror(-ret));
+		vm->exit = VM_EXIT_ERROR;
+		return 0;
+	}
+	psci_boot_cpu(&vm->psci, 0);
+
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
+		if (ret) {
+			vm_err("creating vCPU thread %u: %s\n", i, strerror(ret));
+			vm_request_exit(vm, VM_EXIT_ERROR);
+			break;
+		}
+		vm->vcpus[i].thread_started = true;
+	}
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{.fd = vm->exit_efd, .events = POLLIN},
+			{.fd = signal_fd, .events = POLLIN},
+		};
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			vm_err("poll: %s\n", strerror(errno));
+			vm_request_exit(vm, VM_EXIT_ERROR);
+			break;
+		}
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(signal_fd, &si, sizeof(si)) == sizeof(si))
+				vm_err("stopping the VM on %s\n", strsignal((int)si.ssi_signo));
+			vm_request_exit(vm, VM_EXIT_SIGNAL);
+			break;
+		}
+	}
+	vm_stop_vcpus(vm);
+	return 0;
+}

@@ -1,0 +1,106 @@
+/*
+ * One VM: KVM file descriptors, guest RAM, vCPUs and the devices and
+ * services wired to them. The KVM glue lives in vm_kvm.c (VM-wide) and
+ * vcpu_kvm.c (vCPU threads and the run loop); main.c decides the order.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/cli.h"
+#include "vmm/mmio.h"
+#include "vmm/psci.h"
+#include "vmm/smccc.h"
+#include "vmm/testdev.h"
+#include "vmm/uart.h"
+
+struct kvm_run;
+
+/* Why a VM run ended. */
+enum vm_exit {
+	VM_EXIT_NONE,
+	VM_EXIT_SYSTEM_OFF,   /* the guest powered off */
+	VM_EXIT_SYSTEM_RESET, /* the guest asked for a reset: boot it again */
+	VM_EXIT_SIGNAL,       /* SIGINT/SIGTERM */
+	VM_EXIT_ERROR,        /* a VMM or KVM failure (already reported) */
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	uint64_t mpidr;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool in_guest; /* between psci wake-up and parking: kick it to stop */
+};
+
+/* Counters: updated by vCPU threads, read for stats. */
+struct vm_stats {
+	atomic_ulong hypercalls;   /* KVM_EXIT_HYPERCALL exits */
+	atomic_ulong mmio_exits;
+	atomic_ulong unknown_fids; /* forwarded calls nobody serves */
+};
+
+/* The guest's files, read once and reused across resets. */
+struct vm_images {
+	uint8_t *kernel;
+	size_t kernel_size;
+	uint8_t *initrd;
+	size_t initrd_size;
+};
+
+struct vm {
+	const struct vmm_config *cfg;
+	const struct vm_images *images;
+	int kvm_fd, vm_fd, gic_fd;
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t entry, dtb_addr;
+
+	unsigned int nr_cpus;
+	struct vcpu *vcpus;
+	uint64_t *mpidrs;
+	int vcpu_init_target;
+	size_t run_size;
+
+	struct psci psci;
+	bool psci_ready;
+	struct smccc_table smccc;
+	struct mmio_bus mmio;
+	struct uart uart;
+	bool uart_ready;
+	struct testdev testdev;
+	struct vm_stats stats;
+
+	pthread_mutex_t exit_lock;
+	enum vm_exit exit;
+	atomic_bool stopping;
+	int exit_efd; /* eventfd: written once when the run must end */
+	int trace_fd; /* -1: no tracing */
+};
+
+/* vm_kvm.c */
+int kvm_open(char *err, size_t errlen);
+int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
+	      const struct vm_images *images, unsigned int resets);
+void vm_destroy(struct vm *vm);
+int vm_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
+int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
+int vm_vcpu_reset(struct vcpu *v, bool power_off);
+int vm_info(int kvm_fd);
+
+/* vcpu_kvm.c */
+int vm_run(struct vm *vm, int signal_fd);
+/* Record why the run ends (the first reason wins) and wake the main thread. */
+void vm_request_exit(struct vm *vm, enum vm_exit why);
+
+#define vm_err(...) fprintf(stderr, "vmm: " __VA_ARGS__)
+
+#endif

@@ -1,0 +1,506 @@
+/*
+ * KVM glue, VM-wide: /dev/kvm, the VM, guest RAM, vCPU creation, the vGICv3,
+ * the SMCCC filter, the device tree and the image load. Thin on purpose:
+ * every decision that can be made without an ioctl is made in a pure module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "fdt/fdt_build.h"
+#include "vmm/guest_abi.h"
+#include "vmm/image.h"
+#include "vmm/kvm_compat.h"
+#include "vmm/vm.h"
+
+#define KVM_FAIL(what) (vm_err("%s: %s\n", what, strerror(errno)), -errno)
+
+int kvm_open(char *err, size_t errlen)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int version;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open /dev/kvm: %s (an arm64 host with KVM is needed)",
+			 strerror(errno));
+		return -1;
+	}
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		snprintf(err, errlen, "KVM API version %d, expected %d", version, KVM_API_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int vm_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = {.id = id, .addr = (uint64_t)(uintptr_t)val};
+
+	return ioctl(v->fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = {.id = id, .addr = (uint64_t)(uintptr_t)&val};
+
+	return ioctl(v->fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+/*
+ * KVM_ARM_VCPU_INIT: the first one configures the vCPU; a later one is the
+ * architectural warm reset (registers to their reset values, PSTATE = EL1h
+ * with DAIF masked, MMU off), which is exactly the state CPU_ON promises
+ * (DEN0022 §6.4). Only the vCPU's own thread may call it once it has run.
+ */
+int vm_vcpu_reset(struct vcpu *v, bool power_off)
+{
+	struct kvm_vcpu_init init = {.target = (uint32_t)v->vm->vcpu_init_target};
+
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (power_off)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		return -errno;
+	return 0;
+}
+
+static int vm_create_vcpus(struct vm *vm)
+{
+	struct kvm_vcpu_init preferred;
+	int mmap_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (mmap_size < (int)sizeof(struct kvm_run))
+		return KVM_FAIL("KVM_GET_VCPU_MMAP_SIZE");
+	vm->run_size = (size_t)mmap_size;
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &preferred) < 0)
+		return KVM_FAIL("KVM_ARM_PREFERRED_TARGET");
+	vm->vcpu_init_target = (int)preferred.target;
+
+	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
+	vm->mpidrs = calloc(vm->nr_cpus, sizeof(*vm->mpidrs));
+	if (!vm->vcpus || !vm->mpidrs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		int ret;
+
+		v->vm = vm;
+		v->id = i;
+		v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
+		if (v->fd < 0)
+			return KVM_FAIL("KVM_CREATE_VCPU");
+		v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+		if (v->run == MAP_FAILED) {
+			v->run = NULL;
+			return KVM_FAIL("mmap(kvm_run)");
+		}
+		/* In-kernel PSCI parks secondaries inside KVM; ours park in userspace. */
+		ret = vm_vcpu_reset(v, vm->cfg->psci_mode == PSCI_MODE_KERNEL && i != 0);
+		if (ret) {
+			errno = -ret;
+			return KVM_FAIL("KVM_ARM_VCPU_INIT");
+		}
+		ret = vm_get_reg(v, KVM_REG_MPIDR_EL1, &v->mpidr);
+		if (ret) {
+			errno = -ret;
+			return KVM_FAIL("KVM_GET_ONE_REG(MPIDR_EL1)");
+		}
+		vm->mpidrs[i] = v->mpidr;
+	}
+	return 0;
+}
+
+static int vgic_set_addr(int gic_fd, uint64_t type, uint64_t addr)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_ARM_VGIC_GRP_ADDR,
+		.attr = type,
+		.addr = (uint64_t)(uintptr_t)&addr,
+	};
+
+	return ioctl(gic_fd, KVM_SET_DEVICE_ATTR, &attr);
+}
+
+/* GICv3: created after the vCPUs, initialised once they all exist. */
+static int vm_create_gic(struct vm *vm)
+{
+	struct kvm_create_device dev = {.type = KVM_DEV_TYPE_ARM_VGIC_V3};
+	struct kvm_device_attr init = {
+		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+		.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
+		return KVM_FAIL("KVM_CREATE_DEVICE(VGIC_V3)");
+	vm->gic_fd = (int)dev.fd;
+	if (vgic_set_addr(vm->gic_fd, KVM_VGIC_V3_ADDR_TYPE_DIST, GUEST_GICD_BASE) < 0)
+		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC distributor address)");
+	if (vgic_set_addr(vm->gic_fd, KVM_VGIC_V3_ADDR_TYPE_REDIST,
+			  GUEST_GICR_BASE(vm->nr_cpus)) < 0)
+		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC redistributor address)");
+	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &init) < 0)
+		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC_CTRL_INIT)");
+	return 0;
+}
+
+static int vm_has_smccc_filter(struct vm *vm)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+
+	return ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+}
+
+/*
+ * The one SMCCC table: in userspace-PSCI mode PSCI's SMC32 and SMC64 ranges
+ * are forwarded to us and the legacy 0.1 IDs denied. Filter installation
+ * walks the same table the hypercall exit dispatches on.
+ */
+static int vm_build_smccc_table(struct vm *vm)
+{
+	char err[256];
+	const struct smccc_range rows[] = {
+		{PSCI_0_2_FN_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
+		 &vm->psci.service},
+		{PSCI_0_2_FN64_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
+		 &vm->psci.service},
+		{PSCI_0_1_FN_BASE, PSCI_0_1_FN_COUNT, SMCCC_FILTER_DENY, "psci-0.1 (legacy)", NULL},
+	};
+
+	if (vm->cfg->psci_mode != PSCI_MODE_USER)
+		return 0;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int ret = smccc_table_add(&vm->smccc, &rows[i], err, sizeof(err));
+
+		if (ret) {
+			vm_err("%s\n", err);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Must run before the first KVM_RUN: KVM refuses filter changes after (EBUSY). */
+static int vm_install_smccc_filter(struct vm *vm)
+{
+	if (vm->smccc.nr == 0)
+		return 0;
+	if (!vm_has_smccc_filter(vm)) {
+		vm_err("this host's KVM has no SMCCC filter (Linux >= 6.4 needed) for userspace "
+		       "PSCI; use --psci kernel\n");
+		return -ENOTSUP;
+	}
+	for (unsigned int i = 0; i < vm->smccc.nr; i++) {
+		const struct smccc_range *r = &vm->smccc.ranges[i];
+		struct kvm_smccc_filter f = {
+			.base = r->base,
+			.nr_functions = r->nr,
+			.action = (uint8_t)r->action,
+		};
+		struct kvm_device_attr attr = {
+			.group = KVM_ARM_VM_SMCCC_CTRL,
+			.attr = KVM_ARM_VM_SMCCC_FILTER,
+			.addr = (uint64_t)(uintptr_t)&f,
+		};
+
+		if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
+			vm_err("KVM_ARM_VM_SMCCC_FILTER 0x%08x+%u (%s, %s): %s\n", r->base, r->nr,
+			       r->origin, smccc_action_name(r->action), strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static void vm_uart_tx(void *ctx, uint8_t byte)
+{
+	(void)ctx;
+	/* Unbuffered: the guest's console must never lag behind a crash. */
+	while (write(STDOUT_FILENO, &byte, 1) < 0 && errno == EINTR)
+		;
+}
+
+static void vm_uart_irq(void *ctx, bool level)
+{
+	struct vm *vm = ctx;
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + GUEST_UART_SPI),
+		.level = level,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		vm_err("KVM_IRQ_LINE(uart): %s\n", strerror(errno));
+}
+
+static int vm_create_devices(struct vm *vm)
+{
+	int ret;
+
+	uart_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
+	vm->uart_ready = true;
+	vm->testdev.psci_mode =
+		vm->cfg->psci_mode == PSCI_MODE_USER ? GUEST_PSCI_MODE_USER : GUEST_PSCI_MODE_KERNEL;
+	vm->testdev.hcalls = &vm->stats.hypercalls;
+	ret = mmio_register(&vm->mmio, GUEST_UART_BASE, GUEST_UART_SIZE, uart_mmio, &vm->uart,
+			    "uart");
+	if (!ret)
+		ret = mmio_register(&vm->mmio, GUEST_TESTDEV_BASE, GUEST_TESTDEV_SIZE, testdev_mmio,
+				    &vm->testdev, "testdev");
+	if (ret)
+		vm_err("registering MMIO devices: %s\n", strerror(-ret));
+	return ret;
+}
+
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fwrite(buf, 1, len, f) == len;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -EIO;
+}
+
+/* Place kernel, initrd and device tree in RAM; the plan is checked first. */
+static int vm_load(struct vm *vm)
+{
+	const struct vm_images *img = vm->images;
+	struct image_layout l;
+	struct fdt_desc d;
+	char err[256];
+	size_t fdt_size;
+	void *fdt;
+	int ret;
+
+	if (image_plan(img->kernel, img->kernel_size, img->kernel_size, img->initrd_size,
+		       GUEST_RAM_BASE, vm->ram_size, &l, err, sizeof(err))) {
+		vm_err("%s: %s\n", vm->cfg->image, err);
+		return -EINVAL;
+	}
+	memcpy(vm->ram + (l.kernel_load - GUEST_RAM_BASE), img->kernel, img->kernel_size);
+	if (img->initrd_size)
+		memcpy(vm->ram + (l.initrd_start - GUEST_RAM_BASE), img->initrd,
+		       img->initrd_size);
+
+	d = (struct fdt_desc){
+		.ram_base = GUEST_RAM_BASE,
+		.ram_size = vm->ram_size,
+		.nr_cpus = vm->nr_cpus,
+		.mpidrs = vm->mpidrs,
+		.psci_method = vm->cfg->conduit == SMCCC_CONDUIT_SMC ? FDT_PSCI_SMC : FDT_PSCI_HVC,
+		.gicd_base = GUEST_GICD_BASE,
+		.gicd_size = GUEST_GICD_SIZE,
+		.gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
+		.gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
+		.uart_base = GUEST_UART_BASE,
+		.uart_size = GUEST_UART_SIZE,
+		.uart_clock_hz = GUEST_UART_CLOCK_HZ,
+		.uart_spi = GUEST_UART_SPI,
+		.testdev_base = GUEST_TESTDEV_BASE,
+		.testdev_size = GUEST_TESTDEV_SIZE,
+		.bootargs = vm->cfg->cmdline,
+		.initrd_start = l.initrd_start,
+		.initrd_end = l.initrd_end,
+	};
+	fdt_size = fdt_build_size_hint(&d);
+	fdt = malloc(fdt_size);
+	if (!fdt)
+		return -ENOMEM;
+	ret = fdt_build(&d, fdt, fdt_size);
+	if (ret || fdt_totalsize(fdt) > FDT_MAX_SIZE) {
+		vm_err("building the device tree: %s\n",
+		       ret ? fdt_strerror(ret) : "larger than 2 MiB");
+		free(fdt);
+		return -EINVAL;
+	}
+	memcpy(vm->ram + (l.dtb_addr - GUEST_RAM_BASE), fdt, fdt_totalsize(fdt));
+	if (vm->cfg->dump_dtb && vm->testdev.resets == 0) {
+		ret = write_file(vm->cfg->dump_dtb, fdt, fdt_totalsize(fdt));
+		if (ret) {
+			vm_err("--dump-dtb %s: %s\n", vm->cfg->dump_dtb, strerror(-ret));
+			free(fdt);
+			return ret;
+		}
+	}
+	free(fdt);
+	vm->entry = l.kernel_load;
+	vm->dtb_addr = l.dtb_addr;
+	return 0;
+}
+
+int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
+	      const struct vm_images *images, unsigned int resets)
+{
+	struct kvm_userspace_memory_region mem;
+	int ret, max_vcpus;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->images = images;
+	vm->kvm_fd = kvm_fd;
+	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
+	vm->trace_fd = cfg->trace ? STDERR_FILENO : -1;
+	vm->nr_cpus = cfg->nr_cpus;
+	vm->ram_size = cfg->ram_size;
+	vm->testdev.resets = resets;
+	pthread_mutex_init(&vm->exit_lock, NULL);
+
+	max_vcpus = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (max_vcpus > 0 && vm->nr_cpus > (unsigned int)max_vcpus) {
+		vm_err("--cpus %u: this host's KVM allows at most %d vCPUs\n", vm->nr_cpus,
+		       max_vcpus);
+		return -EINVAL;
+	}
+	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->exit_efd < 0)
+		return KVM_FAIL("eventfd");
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return KVM_FAIL("KVM_CREATE_VM");
+
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		return KVM_FAIL("mmap(guest RAM)");
+	}
+	mem = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = GUEST_RAM_BASE,
+		.memory_size = vm->ram_size,
+		.userspace_addr = (uint64_t)(uintptr_t)vm->ram,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
+		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION");
+
+	ret = vm_create_vcpus(vm);
+	if (ret)
+		return ret;
+	ret = vm_create_gic(vm);
+	if (ret)
+		return ret;
+	ret = psci_init(&vm->psci, vm->nr_cpus, vm->mpidrs, GUEST_RAM_BASE, vm->ram_size);
+	if (ret)
+		return ret;
+	vm->psci_ready = true;
+	ret = vm_build_smccc_table(vm);
+	if (!ret)
+		ret = vm_install_smccc_filter(vm);
+	if (!ret)
+		ret = vm_create_devices(vm);
+	if (!ret)
+		ret = vm_load(vm);
+	return ret;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->vcpus) {
+		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+			if (vm->vcpus[i].run)
+				munmap(vm->vcpus[i].run, vm->run_size);
+			if (vm->vcpus[i].fd > 0)
+				close(vm->vcpus[i].fd);
+		}
+	}
+	free(vm->vcpus);
+	free(vm->mpidrs);
+	if (vm->psci_ready)
+		psci_destroy(&vm->psci);
+	if (vm->uart_ready)
+		uart_destroy(&vm->uart);
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->exit_efd >= 0)
+		close(vm->exit_efd);
+	pthread_mutex_destroy(&vm->exit_lock);
+	memset(vm, 0, sizeof(*vm));
+}
+
+/* `vmm info`: what this host's KVM offers, as "key: value" lines. */
+static void info_fw_reg(struct vcpu *v, const char *name, uint64_t id, const char *const bits[],
+			unsigned int nr_bits)
+{
+	uint64_t val;
+	int ret = vm_get_reg(v, id, &val);
+
+	if (ret) {
+		printf("%s: absent (%s)\n", name, strerror(-ret));
+		return;
+	}
+	printf("%s: 0x%" PRIx64, name, val);
+	for (unsigned int i = 0; i < nr_bits; i++)
+		if (val & (1ULL << i))
+			printf(" %s", bits[i]);
+	printf("\n");
+}
+
+int vm_info(int kvm_fd)
+{
+	static const char *const std_bits[] = {"trng"};
+	static const char *const std_hyp_bits[] = {"pv-time"};
+	static const char *const vendor_bits[] = {"kvm-features", "ptp"};
+	static const char *const vendor2_bits[] = {"discover-impl-ver", "discover-impl-cpus"};
+	struct vmm_config cfg = {.nr_cpus = 1, .ram_size = VMM_MIN_RAM};
+	struct vm vm;
+	uint64_t psci;
+	int ret;
+
+	printf("kvm api version: %d\n", ioctl(kvm_fd, KVM_GET_API_VERSION, 0));
+	printf("max vcpus: %d\n", ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
+	printf("recommended vcpus: %d\n", ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS));
+	printf("ipa size: %d bits\n", ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE));
+	printf("system suspend exit: %s\n",
+	       ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND) > 0 ? "yes" : "no");
+
+	/* Attributes and firmware registers are per VM: probe a scratch one. */
+	memset(&vm, 0, sizeof(vm));
+	vm.cfg = &cfg;
+	vm.kvm_fd = kvm_fd;
+	vm.nr_cpus = 1;
+	vm.gic_fd = vm.exit_efd = -1;
+	pthread_mutex_init(&vm.exit_lock, NULL);
+	vm.vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm.vm_fd < 0) {
+		ret = KVM_FAIL("KVM_CREATE_VM");
+		vm_destroy(&vm);
+		return ret;
+	}
+	printf("smccc filter: %s\n", vm_has_smccc_filter(&vm) ? "yes" : "no");
+	ret = vm_create_vcpus(&vm);
+	if (ret) {
+		vm_destroy(&vm);
+		return ret;
+	}
+	if (vm_get_reg(&vm.vcpus[0], KVM_REG_ARM_PSCI_VERSION, &psci) == 0)
+		printf("in-kernel psci version: %u.%u\n", (unsigned int)(psci >> 16),
+		       (unsigned int)(psci & 0xffff));
+	info_fw_reg(&vm.vcpus[0], "fw bitmap std", KVM_REG_ARM_STD_BMAP, std_bits, 1);
+	info_fw_reg(&vm.vcpus[0], "fw bitmap std-hyp", KVM_REG_ARM_STD_HYP_BMAP, std_hyp_bits, 1);
+	info_fw_reg(&vm.vcpus[0], "fw bitmap vendor-hyp", KVM_REG_ARM_VENDOR_HYP_BMAP, vendor_bits,
+		    2);
+	info_fw_reg(&vm.vcpus[0], "fw bitmap vendor-hyp-2", KVM_REG_ARM_VENDOR_HYP_BMAP_2,
+		    vendor2_bits, 2);
+	printf("vcpu0 mpidr: 0x%" PRIx64 "\n", vm.vcpus[0].mpidr);
+	vm_destroy(&vm);
+	return 0;
+}
