@@ -47,7 +47,7 @@ VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
 .PHONY: all test unit demo format format-check clean distclean deps stage
-all: $(B)/vmm $(B)/guest.img
+all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -86,6 +86,12 @@ $(B)/guest.elf: $(GUEST_OBJS) guest/guest.ld
 
 $(B)/guest.img: $(B)/guest.elf
 	$(OBJCOPY_TARGET) -O binary $< $@
+
+# A flat binary (no Image header) for the loader's kvmtool-compatible path.
+$(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/guest_abi.h $(DEPS)
+	$(CC_TARGET) $(GUEST_CFLAGS) -D__ASSEMBLY__ -Wl,--build-id=none -Wl,-Ttext=0x80080000 \
+		-static -o $(B)/flat-poweroff.elf $<
+	$(OBJCOPY_TARGET) -O binary -j .text $(B)/flat-poweroff.elf $@
 
 # ---- host unit tests (native compiler, sanitizers) ----
 HOST_CFLAGS := $(COMMON_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -1,0 +1,58 @@
+# Helpers for the nested integration cases, sourced by tests/nested/test-*.sh.
+# A case runs with busybox sh in the staged directory (./vmm, ./guest.img,
+# ./tests); it exits 0 on success, 77 to skip (last line = reason), anything
+# else on failure, after printing what went wrong.
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# vmm_expect STATUS LOG ARGS...: run ./vmm ARGS with stdout+stderr in LOG and
+# fail (showing the log) unless it exits with STATUS.
+vmm_expect() {
+	want=$1
+	log=$2
+	shift 2
+	./vmm "$@" >"$log" 2>&1
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		cat "$log"
+		fail "'vmm $*' exited $rc, expected $want"
+	fi
+}
+
+# expect_line PATTERN LOG: a line of LOG matches the extended regex PATTERN.
+expect_line() {
+	grep -Eq -- "$1" "$2" || {
+		cat "$2"
+		fail "no line matching '$1'"
+	}
+}
+
+# expect_no_line PATTERN LOG
+expect_no_line() {
+	if grep -Eq -- "$1" "$2"; then
+		cat "$2"
+		fail "unexpected line matching '$1'"
+	fi
+}
+
+# expect_count N PATTERN LOG: exactly N lines match.
+expect_count() {
+	n=$(grep -Ec -- "$2" "$3")
+	[ "$n" = "$1" ] || {
+		cat "$3"
+		fail "$n lines match '$2', expected $1"
+	}
+}
+
+# expect_one_line_error LOG PATTERN: the VMM printed exactly one line, an error matching PATTERN.
+expect_one_line_error() {
+	lines=$(wc -l <"$1")
+	[ "$lines" = 1 ] || {
+		cat "$1"
+		fail "expected a one-line error, got $lines lines"
+	}
+	expect_line "^vmm: .*$2" "$1"
+}
