@@ -9,39 +9,43 @@
 #include "vmm/cli.h"
 
 const char cli_main_usage[] =
-	"usage: vmm COMMAND [ARGS]\n"
-	"\n"
-	"commands:\n"
-	"  boot IMAGE [OPTIONS]   create a VM and boot IMAGE (vmm boot --help)\n"
-	"  run -k IMAGE [OPTIONS] the same, also accepting kvmtool's `lkvm run` spellings\n"
-	"  info                   what the host's KVM offers (API, vCPUs, SMCCC filter, ...)\n"
-	"  --help                 this text\n";
+    "usage: vmm COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  boot IMAGE [OPTIONS]   create a VM and boot IMAGE (vmm boot --help)\n"
+    "  run -k IMAGE [OPTIONS] the same, also accepting kvmtool's `lkvm run` spellings\n"
+    "  ctl SOCKET COMMAND     talk to a running VM's control socket (vmm ctl SOCKET help)\n"
+    "  info                   what the host's KVM offers (API, vCPUs, SMCCC filter, ...)\n"
+    "  --help                 this text\n";
 
 const char cli_boot_usage[] =
-	"usage: vmm boot IMAGE [OPTIONS]\n"
-	"       vmm run -k IMAGE [OPTIONS]   (kvmtool spellings)\n"
-	"\n"
-	"Boot IMAGE (an arm64 Linux Image, or a flat binary loaded at RAM+0x80000) in a new\n"
-	"KVM VM. PSCI calls are forwarded to and answered by this program (--psci user).\n"
-	"\n"
-	"  -c, --cpus N          vCPUs (default 1; at most the host's KVM limit)\n"
-	"  -m, --mem SIZE        guest RAM: 256M, 1G, ... a bare number is MiB (default 256M)\n"
-	"  -p, --params STR      kernel command line (/chosen/bootargs); also --cmdline\n"
-	"  -i, --initrd FILE     initial ramdisk\n"
-	"      --psci MODE       user (default): PSCI in this VMM via the SMCCC filter;\n"
-	"                        kernel: KVM's in-kernel PSCI\n"
-	"      --conduit C       hvc (default) or smc: the DT's PSCI method\n"
-	"      --trace           print one line per forwarded call (vCPU, conduit, function,\n"
-	"                        arguments, result) on stderr\n"
-	"      --dump-dtb FILE   write the generated device tree to FILE and continue\n"
-	"      --max-resets N    end with an error after N guest SYSTEM_RESETs (default 100)\n"
-	"  -h, --help            this text\n"
-	"\n"
-	"`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
-	"--network mode=none, --loglevel LEVEL and --nodefaults.\n"
-	"\n"
-	"Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
-	"2 on a VMM error.\n";
+    "usage: vmm boot IMAGE [OPTIONS]\n"
+    "       vmm run -k IMAGE [OPTIONS]   (kvmtool spellings)\n"
+    "\n"
+    "Boot IMAGE (an arm64 Linux Image, or a flat binary loaded at RAM+0x80000) in a new\n"
+    "KVM VM. PSCI calls are forwarded to and answered by this program (--psci user).\n"
+    "\n"
+    "  -c, --cpus N          vCPUs present at boot (default 1; at most the host's KVM limit)\n"
+    "      --max-cpus M      vCPUs possible (default: --cpus); vCPUs N..M-1 start absent\n"
+    "                        and can be plugged through the control socket\n"
+    "      --control PATH    control socket (UNIX, mode 0600): vmm ctl PATH help\n"
+    "  -m, --mem SIZE        guest RAM: 256M, 1G, ... a bare number is MiB (default 256M)\n"
+    "  -p, --params STR      kernel command line (/chosen/bootargs); also --cmdline\n"
+    "  -i, --initrd FILE     initial ramdisk\n"
+    "      --psci MODE       user (default): PSCI in this VMM via the SMCCC filter;\n"
+    "                        kernel: KVM's in-kernel PSCI\n"
+    "      --conduit C       hvc (default) or smc: the DT's PSCI method\n"
+    "      --trace           print one line per forwarded call (vCPU, conduit, function,\n"
+    "                        arguments, result) on stderr\n"
+    "      --dump-dtb FILE   write the generated device tree to FILE and continue\n"
+    "      --max-resets N    end with an error after N guest SYSTEM_RESETs (default 100)\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
+    "--network mode=none, --loglevel LEVEL and --nodefaults.\n"
+    "\n"
+    "Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
+    "2 on a VMM error.\n";
 
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
@@ -106,6 +110,8 @@ enum {
 	OPT_TRACE,
 	OPT_DUMP_DTB,
 	OPT_MAX_RESETS,
+	OPT_MAX_CPUS,
+	OPT_CONTROL,
 	OPT_CONSOLE,
 	OPT_IRQCHIP,
 	OPT_NETWORK,
@@ -114,25 +120,27 @@ enum {
 };
 
 static const struct option boot_options[] = {
-	{"cpus", required_argument, NULL, 'c'},
-	{"mem", required_argument, NULL, 'm'},
-	{"params", required_argument, NULL, 'p'},
-	{"cmdline", required_argument, NULL, 'p'},
-	{"initrd", required_argument, NULL, 'i'},
-	{"psci", required_argument, NULL, OPT_PSCI},
-	{"conduit", required_argument, NULL, OPT_CONDUIT},
-	{"trace", no_argument, NULL, OPT_TRACE},
-	{"dump-dtb", required_argument, NULL, OPT_DUMP_DTB},
-	{"max-resets", required_argument, NULL, OPT_MAX_RESETS},
-	{"help", no_argument, NULL, 'h'},
-	/* kvmtool spellings, accepted by `vmm run` only */
-	{"kernel", required_argument, NULL, 'k'},
-	{"console", required_argument, NULL, OPT_CONSOLE},
-	{"irqchip", required_argument, NULL, OPT_IRQCHIP},
-	{"network", required_argument, NULL, OPT_NETWORK},
-	{"loglevel", required_argument, NULL, OPT_LOGLEVEL},
-	{"nodefaults", no_argument, NULL, OPT_NODEFAULTS},
-	{NULL, 0, NULL, 0},
+    {"cpus", required_argument, NULL, 'c'},
+    {"mem", required_argument, NULL, 'm'},
+    {"params", required_argument, NULL, 'p'},
+    {"cmdline", required_argument, NULL, 'p'},
+    {"initrd", required_argument, NULL, 'i'},
+    {"psci", required_argument, NULL, OPT_PSCI},
+    {"conduit", required_argument, NULL, OPT_CONDUIT},
+    {"trace", no_argument, NULL, OPT_TRACE},
+    {"dump-dtb", required_argument, NULL, OPT_DUMP_DTB},
+    {"max-resets", required_argument, NULL, OPT_MAX_RESETS},
+    {"max-cpus", required_argument, NULL, OPT_MAX_CPUS},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"help", no_argument, NULL, 'h'},
+    /* kvmtool spellings, accepted by `vmm run` only */
+    {"kernel", required_argument, NULL, 'k'},
+    {"console", required_argument, NULL, OPT_CONSOLE},
+    {"irqchip", required_argument, NULL, OPT_IRQCHIP},
+    {"network", required_argument, NULL, OPT_NETWORK},
+    {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
+    {"nodefaults", no_argument, NULL, OPT_NODEFAULTS},
+    {NULL, 0, NULL, 0},
 };
 
 static bool kvmtool_only(int opt)
@@ -146,8 +154,8 @@ static bool kvmtool_only(int opt)
 		return CLI_ERROR;                                                                  \
 	} while (0)
 
-enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
-			       struct vmm_config *cfg, char *err, size_t errlen)
+enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, struct vmm_config *cfg,
+			       char *err, size_t errlen)
 {
 	const char *shortopts = kvmtool_spelling ? ":c:m:p:i:k:h" : ":c:m:p:i:h";
 	int opt, idx;
@@ -175,7 +183,8 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
 			break;
 		case 'm':
 			if (cli_parse_size(arg, &cfg->ram_size))
-				FAIL("--mem: '%s' is not a size (e.g. 256M, 1G; a bare number is MiB)",
+				FAIL("--mem: '%s' is not a size (e.g. 256M, 1G; a bare number is "
+				     "MiB)",
 				     arg);
 			if (cfg->ram_size < VMM_MIN_RAM)
 				FAIL("--mem: %s is too small (at least %lluM)", arg,
@@ -224,9 +233,21 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
 			if (parse_uint(arg, 1000000, &cfg->max_resets))
 				FAIL("--max-resets: '%s' is not a number from 0 to 1000000", arg);
 			break;
+		case OPT_MAX_CPUS:
+			if (parse_uint(arg, VMM_MAX_CPUS, &cfg->max_cpus) || cfg->max_cpus == 0)
+				FAIL("--max-cpus: '%s' is not a vCPU count from 1 to %d", arg,
+				     VMM_MAX_CPUS);
+			break;
+		case OPT_CONTROL:
+			if (!*arg || strlen(arg) >= 108)
+				FAIL("--control: '%s' is not a usable socket path (1 to 107 bytes)",
+				     arg);
+			cfg->control = arg;
+			break;
 		case OPT_CONSOLE:
 			if (strcmp(arg, "serial"))
-				FAIL("--console: only 'serial' is supported (a 16550 UART), not '%s'",
+				FAIL("--console: only 'serial' is supported (a 16550 UART), not "
+				     "'%s'",
 				     arg);
 			break;
 		case OPT_IRQCHIP:
@@ -235,7 +256,8 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
 			break;
 		case OPT_NETWORK:
 			if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
-				FAIL("--network: this VMM has no network devices; only 'mode=none' is "
+				FAIL("--network: this VMM has no network devices; only 'mode=none' "
+				     "is "
 				     "accepted, not '%s'",
 				     arg);
 			break;
@@ -263,6 +285,10 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
 			     cfg->image);
 		cfg->image = argv[optind];
 	}
+	if (cfg->max_cpus == 0)
+		cfg->max_cpus = cfg->nr_cpus;
+	if (cfg->max_cpus < cfg->nr_cpus)
+		FAIL("--max-cpus %u is less than --cpus %u", cfg->max_cpus, cfg->nr_cpus);
 	if (!cfg->image)
 		FAIL(kvmtool_spelling ? "no kernel image given (-k IMAGE)"
 				      : "no image given (vmm boot IMAGE)");

@@ -13,13 +13,13 @@
 #include "vmm/smccc.h"
 
 /* Compile-time bound on vCPUs (the vGICv3 limit KVM enforces is 512). */
-#define VMM_MAX_CPUS 512
-#define VMM_MIN_RAM (4ULL << 20)
-#define VMM_MAX_RAM (256ULL << 30)
+#define VMM_MAX_CPUS	512
+#define VMM_MIN_RAM	(4ULL << 20)
+#define VMM_MAX_RAM	(256ULL << 30)
 #define VMM_DEFAULT_RAM (256ULL << 20)
 
 enum psci_mode {
-	PSCI_MODE_USER,   /* SMCCC filter forwards PSCI to us */
+	PSCI_MODE_USER,	  /* SMCCC filter forwards PSCI to us */
 	PSCI_MODE_KERNEL, /* KVM's in-kernel PSCI */
 };
 
@@ -27,7 +27,9 @@ struct vmm_config {
 	const char *image;
 	const char *initrd;
 	const char *cmdline;
-	unsigned int nr_cpus;
+	unsigned int nr_cpus;  /* present at boot */
+	unsigned int max_cpus; /* possible (>= nr_cpus); the rest start absent */
+	const char *control;   /* control socket path, or NULL */
 	uint64_t ram_size;
 	enum psci_mode psci_mode;
 	enum smccc_conduit conduit;
@@ -46,8 +48,8 @@ enum cli_result {
  * Parse argv (argv[0] is the subcommand, "boot" or "run"). kvmtool_spelling
  * enables `vmm run`'s extra options (-k/--kernel, --console, --irqchip, ...).
  */
-enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling,
-			       struct vmm_config *cfg, char *err, size_t errlen);
+enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, struct vmm_config *cfg,
+			       char *err, size_t errlen);
 
 /* "256M", "1G", "1024K", "512" (MiB, as in kvmtool) → bytes; -1 if malformed. */
 int cli_parse_size(const char *s, uint64_t *bytes);

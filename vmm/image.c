@@ -32,8 +32,8 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 		return -1;
 	}
 	if (ram_size <= FDT_MAX_SIZE) {
-		snprintf(err, errlen, "RAM (%" PRIu64 " bytes) leaves no room beside the device tree",
-			 ram_size);
+		snprintf(err, errlen,
+			 "RAM (%" PRIu64 " bytes) leaves no room beside the device tree", ram_size);
 		return -1;
 	}
 	if (hdr_len >= ARM64_IMAGE_HEADER_SIZE && file_size >= ARM64_IMAGE_HEADER_SIZE &&
@@ -74,7 +74,8 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 
 		if (initrd_size > room) {
 			snprintf(err, errlen,
-				 "the initrd (%" PRIu64 " bytes) does not fit in RAM beside the kernel "
+				 "the initrd (%" PRIu64
+				 " bytes) does not fit in RAM beside the kernel "
 				 "(%" PRIu64 " bytes free)",
 				 initrd_size, room);
 			return -1;
@@ -82,7 +83,8 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 		start = (out->dtb_addr - initrd_size) & ~0xfffULL;
 		if (start < out->kernel_end) {
 			snprintf(err, errlen,
-				 "the initrd (%" PRIu64 " bytes) does not fit in RAM beside the kernel",
+				 "the initrd (%" PRIu64
+				 " bytes) does not fit in RAM beside the kernel",
 				 initrd_size);
 			return -1;
 		}

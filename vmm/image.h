@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARM64_IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 */
+#define ARM64_IMAGE_MAGIC	0x644d5241U /* "ARM\x64" at offset 56 */
 #define ARM64_IMAGE_HEADER_SIZE 64
-#define FDT_MAX_SIZE 0x200000ULL /* booting.rst: the DTB must not exceed 2 MiB */
+#define FDT_MAX_SIZE		0x200000ULL /* booting.rst: the DTB must not exceed 2 MiB */
 
 struct image_layout {
 	bool is_arm64_image;
-	uint64_t kernel_load; /* guest-physical load address = entry point */
-	uint64_t kernel_end;  /* end of what the kernel may use (image_size) */
+	uint64_t kernel_load;		   /* guest-physical load address = entry point */
+	uint64_t kernel_end;		   /* end of what the kernel may use (image_size) */
 	uint64_t initrd_start, initrd_end; /* 0, 0 without an initrd */
 	uint64_t dtb_addr;
 };

@@ -11,7 +11,7 @@
 
 /* Linux 6.4: the SMCCC filter, a VM device attribute. */
 #ifndef KVM_ARM_VM_SMCCC_CTRL
-#define KVM_ARM_VM_SMCCC_CTRL 0
+#define KVM_ARM_VM_SMCCC_CTRL	0
 #define KVM_ARM_VM_SMCCC_FILTER 0
 
 enum kvm_smccc_filter_action {
@@ -30,7 +30,7 @@ struct kvm_smccc_filter {
 
 /* Linux 6.4: run->hypercall.flags (shares storage with the old `longmode`). */
 #ifndef KVM_HYPERCALL_EXIT_SMC
-#define KVM_HYPERCALL_EXIT_SMC (1U << 0)
+#define KVM_HYPERCALL_EXIT_SMC	 (1U << 0)
 #define KVM_HYPERCALL_EXIT_16BIT (1U << 1)
 #endif
 
@@ -50,8 +50,8 @@ struct kvm_smccc_filter {
 #define KVM_REG_CORE(field)                                                                        \
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |                                     \
 	 (__u64)(__builtin_offsetof(struct kvm_regs, field) / sizeof(__u32)))
-#define KVM_REG_X(n) KVM_REG_CORE(regs.regs[n])
-#define KVM_REG_PC KVM_REG_CORE(regs.pc)
+#define KVM_REG_X(n)   KVM_REG_CORE(regs.regs[n])
+#define KVM_REG_PC     KVM_REG_CORE(regs.pc)
 #define KVM_REG_PSTATE KVM_REG_CORE(regs.pstate)
 
 #endif

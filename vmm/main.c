@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vmm/cli.h"
+#include "vmm/control_server.h"
 #include "vmm/vm.h"
 
 enum {
@@ -23,8 +24,7 @@ enum {
 };
 
 /* Read a whole regular file; refuses what is not one, or is too large for RAM. */
-static int read_file(const char *what, const char *path, uint64_t limit, uint8_t **buf,
-		     size_t *len)
+static int read_file(const char *what, const char *path, uint64_t limit, uint8_t **buf, size_t *len)
 {
 	struct stat st;
 	size_t done = 0;
@@ -73,9 +73,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 {
 	struct vmm_config cfg;
 	struct vm_images images = {0};
+	struct vmm_shared shared = {0};
+	struct control_server ctl;
 	struct vm vm;
 	char err[256];
-	unsigned int resets = 0;
 	enum vm_exit why;
 	sigset_t stop_signals;
 	int kvm_fd, signal_fd, status = EXIT_VMM_ERROR;
@@ -96,14 +97,25 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		vm_err("image '%s' is empty\n", cfg.image);
 		goto out_images;
 	}
-	if (cfg.initrd && read_file("initrd", cfg.initrd, cfg.ram_size, &images.initrd,
-				    &images.initrd_size))
+	if (cfg.initrd &&
+	    read_file("initrd", cfg.initrd, cfg.ram_size, &images.initrd, &images.initrd_size))
 		goto out_images;
+
+	shared.present = calloc(cfg.max_cpus, sizeof(*shared.present));
+	if (!shared.present)
+		goto out_images;
+	for (unsigned int i = 0; i < cfg.nr_cpus; i++)
+		shared.present[i] = true;
+	atomic_store(&shared.trace, cfg.trace);
 
 	kvm_fd = kvm_open(err, sizeof(err));
 	if (kvm_fd < 0) {
 		vm_err("%s\n", err);
 		goto out_images;
+	}
+	if (cfg.control && control_server_open(&ctl, cfg.control, err, sizeof(err))) {
+		vm_err("%s\n", err);
+		goto out_kvm;
 	}
 
 	/* SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
@@ -121,21 +133,29 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	}
 
 	for (;;) {
-		if (vm_create(&vm, kvm_fd, &cfg, &images, resets)) {
+		if (vm_create(&vm, kvm_fd, &cfg, &images, &shared)) {
 			vm_destroy(&vm);
 			break;
 		}
-		vm_run(&vm, signal_fd);
+		vm_run(&vm, signal_fd, cfg.control ? &ctl : NULL);
 		why = vm.exit;
 		bool failed = atomic_load(&vm.testdev.failed);
 		unsigned int result = atomic_load(&vm.testdev.result);
+		/* Hotplug state survives a reset; a deferred unplug completes,
+		 * since every vCPU goes off. */
+		for (unsigned int i = 0; i < cfg.max_cpus; i++) {
+			struct psci_cpu_info info;
+
+			psci_cpu_info(&vm.psci, i, &info);
+			shared.present[i] = info.present && !info.unplug_when_off;
+		}
 		vm_destroy(&vm);
 
 		if (why == VM_EXIT_SYSTEM_RESET) {
-			resets++;
-			if (resets > cfg.max_resets) {
+			shared.resets++;
+			if (shared.resets > cfg.max_resets) {
 				vm_err("the guest reset %u times; giving up (--max-resets %u)\n",
-				       resets, cfg.max_resets);
+				       shared.resets, cfg.max_resets);
 				break;
 			}
 			/* SYSTEM_RESET: a fresh VM (vGIC and all) boots the same image. */
@@ -154,9 +174,12 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		break;
 	}
 	close(signal_fd);
+	if (cfg.control)
+		control_server_close(&ctl);
 out_kvm:
 	close(kvm_fd);
 out_images:
+	free(shared.present);
 	free(images.kernel);
 	free(images.initrd);
 	return status;
@@ -198,6 +221,8 @@ int main(int argc, char **argv)
 		return cmd_boot(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "run"))
 		return cmd_boot(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "ctl"))
+		return control_client_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(argc - 1, argv + 1);
 	vm_err("unknown command '%s' (see vmm --help)\n", cmd);

@@ -3,8 +3,8 @@
 
 #include "vmm/mmio.h"
 
-int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size, mmio_handler_fn fn,
-		  void *ctx, const char *name)
+int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size, mmio_handler_fn fn, void *ctx,
+		  const char *name)
 {
 	if (size == 0 || base + size < base || !fn)
 		return -EINVAL;
@@ -27,7 +27,8 @@ enum mmio_result mmio_access(struct mmio_bus *bus, uint64_t addr, uint8_t *data,
 		const struct mmio_region *r = &bus->regions[i];
 
 		/* The whole access must fall inside the region. */
-		if (addr >= r->base && addr - r->base < r->size && len <= r->size - (addr - r->base)) {
+		if (addr >= r->base && addr - r->base < r->size &&
+		    len <= r->size - (addr - r->base)) {
 			r->fn(r->ctx, addr - r->base, data, len, is_write);
 			return MMIO_HANDLED;
 		}

@@ -39,8 +39,8 @@ enum mmio_result {
 };
 
 /* Refuses empty or wrapping ranges (-EINVAL), overlaps (-EEXIST) and a full bus (-ENOSPC). */
-int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size, mmio_handler_fn fn,
-		  void *ctx, const char *name);
+int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size, mmio_handler_fn fn, void *ctx,
+		  const char *name);
 
 /*
  * Route one access. An address no device claims reads as zero and ignores

@@ -119,6 +119,30 @@
 #ifndef PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU
 #define PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU 0xC4000007U
 #endif
+#ifndef PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND
+#define PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND 0xC400000CU
+#endif
+#ifndef PSCI_1_0_FN64_NODE_HW_STATE
+#define PSCI_1_0_FN64_NODE_HW_STATE 0xC400000DU
+#endif
+#ifndef PSCI_1_0_FN64_SYSTEM_SUSPEND
+#define PSCI_1_0_FN64_SYSTEM_SUSPEND 0xC400000EU
+#endif
+#ifndef PSCI_1_0_FN64_STAT_RESIDENCY
+#define PSCI_1_0_FN64_STAT_RESIDENCY 0xC4000010U
+#endif
+#ifndef PSCI_1_0_FN64_STAT_COUNT
+#define PSCI_1_0_FN64_STAT_COUNT 0xC4000011U
+#endif
+#ifndef PSCI_1_1_FN64_SYSTEM_RESET2
+#define PSCI_1_1_FN64_SYSTEM_RESET2 0xC4000012U
+#endif
+#ifndef PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE
+#define PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE 0xC4000014U
+#endif
+#ifndef PSCI_1_3_FN64_SYSTEM_OFF2
+#define PSCI_1_3_FN64_SYSTEM_OFF2 0xC4000015U
+#endif
 
 /* The PSCI 0.1 IDs KVM used to hand out through the DT ("arm,psci"). */
 #ifndef PSCI_0_1_FN_BASE
@@ -161,28 +185,39 @@
 #endif
 
 /* AFFINITY_INFO answers, DEN0022 §5.7. */
-#ifndef PSCI_AFFINITY_ON
-#define PSCI_AFFINITY_ON 0
-#endif
-#ifndef PSCI_AFFINITY_OFF
-#define PSCI_AFFINITY_OFF 1
-#endif
-#ifndef PSCI_AFFINITY_ON_PENDING
+#define PSCI_AFFINITY_ON	 0
+#define PSCI_AFFINITY_OFF	 1
 #define PSCI_AFFINITY_ON_PENDING 2
-#endif
+
+/* NODE_HW_STATE answers, DEN0022 §5.13. */
+#define PSCI_HW_ON	0
+#define PSCI_HW_OFF	1
+#define PSCI_HW_STANDBY 2
 
 /* MIGRATE_INFO_TYPE: no Trusted OS, nothing to migrate (DEN0022 §5.9). */
-#ifndef PSCI_TOS_NOT_PRESENT_MP
 #define PSCI_TOS_NOT_PRESENT_MP 2
-#endif
 
-/* What this implementation reports: PSCI 1.1. */
+/* SYSTEM_RESET2 (§5.16) and SYSTEM_OFF2 (PSCI 1.3, §5.23) types. */
+#define PSCI_RESET2_SYSTEM_WARM_RESET 0
+#define PSCI_RESET2_VENDOR_BIT	      (1U << 31)
+#define PSCI_OFF2_HIBERNATE_OFF	      1 /* also its PSCI_FEATURES bit (bit 0) */
+
+/*
+ * CPU_SUSPEND power_state, original format (PSCI_FEATURES(CPU_SUSPEND) bit 1
+ * = 0, DEN0022 §5.4.2.1): StateID in bits 15:0, StateType in bit 16 (0 =
+ * standby, 1 = power-down), PowerLevel in bits 25:24. We offer two states at
+ * the core level, both StateID 0: PSCI_POWER_STATE_STANDBY returns like WFI,
+ * PSCI_POWER_STATE_POWERDOWN loses context and resumes at the entry point.
+ */
+#define PSCI_POWER_STATE_TYPE_POWERDOWN (1U << 16)
+#define PSCI_POWER_STATE_STANDBY	0x00000000U
+#define PSCI_POWER_STATE_POWERDOWN	PSCI_POWER_STATE_TYPE_POWERDOWN
+
+/* What this implementation reports: PSCI 1.3 (SYSTEM_OFF2 is the newest call). */
 #ifndef PSCI_VERSION
 #define PSCI_VERSION(major, minor) (((uint32_t)(major) << 16) | (minor))
 #endif
-#ifndef PSCI_IMPL_VERSION
-#define PSCI_IMPL_VERSION PSCI_VERSION(1, 1)
-#endif
+#define PSCI_IMPL_VERSION PSCI_VERSION(1, 3)
 
 /* MPIDR_EL1 affinity fields (Aff3 at 39:32, Aff2..0 at 23:0). */
 #define MPIDR_HWID_MASK 0xff00ffffffULL
@@ -193,13 +228,27 @@ enum psci_cpu_state {
 	PSCI_CPU_ON,
 };
 
+/* The suspend states we offer, as indices into the statistics arrays. */
+enum psci_suspend {
+	PSCI_SUSPEND_NONE = -1,
+	PSCI_SUSPEND_STANDBY = 0,
+	PSCI_SUSPEND_POWERDOWN = 1,
+	PSCI_NR_SUSPEND_STATES = 2,
+};
+
 struct psci_cpu {
 	uint64_t mpidr;
 	enum psci_cpu_state state;
-	uint64_t entry;      /* valid while ON_PENDING */
-	uint64_t context_id; /* valid while ON_PENDING */
+	bool present;		   /* vCPU hotplug: an absent vCPU cannot be started */
+	bool unplug_when_off;	   /* `unplug --when-off`: becomes absent at CPU_OFF */
+	enum psci_suspend suspend; /* while ON: the suspend state it sits in */
+	uint64_t entry;		   /* CPU_ON / power-down resume entry point */
+	uint64_t context_id;
+	uint64_t suspend_start_us;
 	unsigned long nr_on;  /* successful CPU_ONs of this vCPU */
 	unsigned long nr_off; /* CPU_OFFs by this vCPU */
+	unsigned long suspend_count[PSCI_NR_SUSPEND_STATES];
+	uint64_t residency_us[PSCI_NR_SUSPEND_STATES];
 	pthread_cond_t wake;
 };
 
@@ -207,14 +256,16 @@ struct psci {
 	pthread_mutex_t lock;
 	unsigned int nr_cpus;
 	struct psci_cpu *cpus;
-	uint64_t ram_base, ram_size; /* CPU_ON entry points must lie inside */
-	bool stopping;               /* the VM is going away: waiters return */
+	uint64_t ram_base, ram_size; /* entry points must lie inside */
+	bool stopping;		     /* the VM is going away: waiters return */
+	uint64_t (*now_us)(void);    /* clock for STAT_RESIDENCY; tests may replace it */
 	struct smccc_service service;
 };
 
 /*
- * Set up state for nr_cpus vCPUs with the given MPIDRs, all OFF. Entry points
- * are checked against [ram_base, ram_base + ram_size). Returns 0 or -errno.
+ * Set up state for nr_cpus vCPUs with the given MPIDRs, all OFF and present.
+ * Entry points are checked against [ram_base, ram_base + ram_size).
+ * Returns 0 or -errno.
  */
 int psci_init(struct psci *p, unsigned int nr_cpus, const uint64_t *mpidrs, uint64_t ram_base,
 	      uint64_t ram_size);
@@ -233,13 +284,43 @@ bool psci_wait_for_on(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_
 /* The vCPU was reset to its entry point and is about to run: ON_PENDING → ON. */
 void psci_cpu_running(struct psci *p, unsigned int cpu);
 
+/*
+ * The vCPU woke from the suspend its CPU_SUSPEND / CPU_DEFAULT_SUSPEND /
+ * SYSTEM_SUSPEND started: residency is accounted. For a power-down state it
+ * returns true with the entry point and context id to resume at.
+ */
+bool psci_suspend_end(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_t *context_id);
+
 /* Wake every sleeping vCPU thread and make further waits return false. */
 void psci_stop(struct psci *p);
 
 /* The vCPU index with this MPIDR (affinity bits only), or -1. */
 int psci_find_cpu(const struct psci *p, uint64_t mpidr);
 
-/* Snapshot of one vCPU's state, for `stats`/tests. */
+/* vCPU hotplug (all return 0 or -errno, never touching a running vCPU):
+ * psci_set_present: at set-up, before any vCPU runs.
+ * psci_plug: -ENOENT no such vCPU, -EALREADY already present.
+ * psci_unplug: an OFF vCPU becomes absent (0); an ON one is refused (-EBUSY)
+ * unless when_off, then it becomes absent at its CPU_OFF (returns 1);
+ * -EALREADY if absent. */
+void psci_set_present(struct psci *p, unsigned int cpu, bool present);
+int psci_plug(struct psci *p, unsigned int cpu);
+int psci_unplug(struct psci *p, unsigned int cpu, bool when_off);
+
+/* A consistent copy of one vCPU's bookkeeping, for `cpus` and tests. */
+struct psci_cpu_info {
+	uint64_t mpidr;
+	enum psci_cpu_state state;
+	bool present, unplug_when_off;
+	enum psci_suspend suspend;
+	unsigned long nr_on, nr_off;
+};
+int psci_cpu_info(struct psci *p, unsigned int cpu, struct psci_cpu_info *info);
+
+/* "absent", "off", "on-pending", "on", "suspended". */
+const char *psci_cpu_state_name(const struct psci_cpu_info *info);
+
+/* Snapshot of one vCPU's state. */
 enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int cpu);
 
 /* The SMCCC service for the PSCI ranges (ctx = p). */

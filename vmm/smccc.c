@@ -29,10 +29,10 @@ int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *er
 {
 	char a[96], b[96];
 	static const struct smccc_range arch[] = {
-		{SMCCC_ARCH_RANGE32_BASE, SMCCC_ARCH_RANGE_SIZE, SMCCC_FILTER_HANDLE,
-		 "reserved Arm Architecture calls", NULL},
-		{SMCCC_ARCH_RANGE64_BASE, SMCCC_ARCH_RANGE_SIZE, SMCCC_FILTER_HANDLE,
-		 "reserved Arm Architecture calls", NULL},
+	    {SMCCC_ARCH_RANGE32_BASE, SMCCC_ARCH_RANGE_SIZE, SMCCC_FILTER_HANDLE,
+	     "reserved Arm Architecture calls", NULL},
+	    {SMCCC_ARCH_RANGE64_BASE, SMCCC_ARCH_RANGE_SIZE, SMCCC_FILTER_HANDLE,
+	     "reserved Arm Architecture calls", NULL},
 	};
 
 	if (r->nr == 0) {
@@ -53,9 +53,9 @@ int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *er
 	describe(r, a, sizeof(a));
 	for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++) {
 		if (ranges_overlap(r->base, range_end(r), arch[i].base, range_end(&arch[i]))) {
-			snprintf(err, errlen, "SMCCC range %s overlaps 0x%08x-0x%08x (%s, KVM-owned)",
-				 a, arch[i].base, (uint32_t)(range_end(&arch[i]) - 1),
-				 arch[i].origin);
+			snprintf(err, errlen,
+				 "SMCCC range %s overlaps 0x%08x-0x%08x (%s, KVM-owned)", a,
+				 arch[i].base, (uint32_t)(range_end(&arch[i]) - 1), arch[i].origin);
 			return -EEXIST;
 		}
 	}
@@ -125,6 +125,28 @@ done:
 	return out;
 }
 
+void smccc_count(struct smccc_counters *c, uint32_t fid)
+{
+	unsigned int key = fid + 1;
+	unsigned int slot = (fid * 2654435761U) % SMCCC_COUNTER_SLOTS;
+
+	if (key == 0) { /* fid 0xffffffff cannot be keyed */
+		atomic_fetch_add(&c->other, 1);
+		return;
+	}
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int s = (slot + i) % SMCCC_COUNTER_SLOTS;
+		unsigned int expected = 0;
+
+		if (atomic_load(&c->key[s]) == key ||
+		    atomic_compare_exchange_strong(&c->key[s], &expected, key) || expected == key) {
+			atomic_fetch_add(&c->count[s], 1);
+			return;
+		}
+	}
+	atomic_fetch_add(&c->other, 1);
+}
+
 struct fid_name {
 	uint32_t fid;
 	const char *name;
@@ -132,69 +154,69 @@ struct fid_name {
 
 /* Names as the kernel spells them (minus the prefixes), for --trace. */
 static const struct fid_name fid_names[] = {
-	{ARM_SMCCC_VERSION_FUNC_ID, "SMCCC_VERSION"},
-	{ARM_SMCCC_ARCH_FEATURES_FUNC_ID, "SMCCC_ARCH_FEATURES"},
-	{0x80008000U, "SMCCC_ARCH_WORKAROUND_1"},
-	{0x80007fffU, "SMCCC_ARCH_WORKAROUND_2"},
-	{0x80003fffU, "SMCCC_ARCH_WORKAROUND_3"},
-	{0x8000ff00U, "SMCCC_ARCH_CALL_COUNT"},
-	{0x8000ff01U, "SMCCC_ARCH_CALL_UID"},
-	{0x8000ff03U, "SMCCC_ARCH_REVISION"},
-	{PSCI_0_2_FN_PSCI_VERSION, "PSCI_VERSION"},
-	{PSCI_0_2_FN_CPU_SUSPEND, "PSCI_CPU_SUSPEND"},
-	{PSCI_0_2_FN64_CPU_SUSPEND, "PSCI_CPU_SUSPEND64"},
-	{PSCI_0_2_FN_CPU_OFF, "PSCI_CPU_OFF"},
-	{PSCI_0_2_FN_CPU_ON, "PSCI_CPU_ON"},
-	{PSCI_0_2_FN64_CPU_ON, "PSCI_CPU_ON64"},
-	{PSCI_0_2_FN_AFFINITY_INFO, "PSCI_AFFINITY_INFO"},
-	{PSCI_0_2_FN64_AFFINITY_INFO, "PSCI_AFFINITY_INFO64"},
-	{PSCI_0_2_FN_MIGRATE, "PSCI_MIGRATE"},
-	{PSCI_0_2_FN64_MIGRATE, "PSCI_MIGRATE64"},
-	{PSCI_0_2_FN_MIGRATE_INFO_TYPE, "PSCI_MIGRATE_INFO_TYPE"},
-	{PSCI_0_2_FN_MIGRATE_INFO_UP_CPU, "PSCI_MIGRATE_INFO_UP_CPU"},
-	{PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU, "PSCI_MIGRATE_INFO_UP_CPU64"},
-	{PSCI_0_2_FN_SYSTEM_OFF, "PSCI_SYSTEM_OFF"},
-	{PSCI_0_2_FN_SYSTEM_RESET, "PSCI_SYSTEM_RESET"},
-	{PSCI_1_0_FN_PSCI_FEATURES, "PSCI_FEATURES"},
-	{PSCI_1_0_FN_CPU_FREEZE, "PSCI_CPU_FREEZE"},
-	{PSCI_1_0_FN_CPU_DEFAULT_SUSPEND, "PSCI_CPU_DEFAULT_SUSPEND"},
-	{0xC400000CU, "PSCI_CPU_DEFAULT_SUSPEND64"},
-	{PSCI_1_0_FN_NODE_HW_STATE, "PSCI_NODE_HW_STATE"},
-	{0xC400000DU, "PSCI_NODE_HW_STATE64"},
-	{PSCI_1_0_FN_SYSTEM_SUSPEND, "PSCI_SYSTEM_SUSPEND"},
-	{0xC400000EU, "PSCI_SYSTEM_SUSPEND64"},
-	{PSCI_1_0_FN_SET_SUSPEND_MODE, "PSCI_SET_SUSPEND_MODE"},
-	{PSCI_1_0_FN_STAT_RESIDENCY, "PSCI_STAT_RESIDENCY"},
-	{0xC4000010U, "PSCI_STAT_RESIDENCY64"},
-	{PSCI_1_0_FN_STAT_COUNT, "PSCI_STAT_COUNT"},
-	{0xC4000011U, "PSCI_STAT_COUNT64"},
-	{PSCI_1_1_FN_SYSTEM_RESET2, "PSCI_SYSTEM_RESET2"},
-	{0xC4000012U, "PSCI_SYSTEM_RESET2_64"},
-	{PSCI_1_1_FN_MEM_PROTECT, "PSCI_MEM_PROTECT"},
-	{PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE, "PSCI_MEM_PROTECT_CHECK_RANGE"},
-	{0xC4000014U, "PSCI_MEM_PROTECT_CHECK_RANGE64"},
-	{PSCI_1_3_FN_SYSTEM_OFF2, "PSCI_SYSTEM_OFF2"},
-	{0xC4000015U, "PSCI_SYSTEM_OFF2_64"},
-	{PSCI_0_1_FN_BASE + 0, "PSCI_0_1_CPU_SUSPEND"},
-	{PSCI_0_1_FN_BASE + 1, "PSCI_0_1_CPU_OFF"},
-	{PSCI_0_1_FN_BASE + 2, "PSCI_0_1_CPU_ON"},
-	{PSCI_0_1_FN_BASE + 3, "PSCI_0_1_MIGRATE"},
-	{0xC4000050U, "TRNG_VERSION"},
-	{0x84000050U, "TRNG_VERSION"},
-	{0x84000051U, "TRNG_FEATURES"},
-	{0x84000052U, "TRNG_GET_UUID"},
-	{0x84000053U, "TRNG_RND32"},
-	{0xC4000053U, "TRNG_RND64"},
-	{0xC5000020U, "PV_TIME_FEATURES"},
-	{0xC5000021U, "PV_TIME_ST"},
-	{0x86000000U, "KVM_FEATURES"},
-	{0x86000001U, "KVM_PTP"},
-	{0xC6000040U, "KVM_DISCOVER_IMPL_VER"},
-	{0xC6000041U, "KVM_DISCOVER_IMPL_CPUS"},
+    {ARM_SMCCC_VERSION_FUNC_ID, "SMCCC_VERSION"},
+    {ARM_SMCCC_ARCH_FEATURES_FUNC_ID, "SMCCC_ARCH_FEATURES"},
+    {0x80008000U, "SMCCC_ARCH_WORKAROUND_1"},
+    {0x80007fffU, "SMCCC_ARCH_WORKAROUND_2"},
+    {0x80003fffU, "SMCCC_ARCH_WORKAROUND_3"},
+    {0x8000ff00U, "SMCCC_ARCH_CALL_COUNT"},
+    {0x8000ff01U, "SMCCC_ARCH_CALL_UID"},
+    {0x8000ff03U, "SMCCC_ARCH_REVISION"},
+    {PSCI_0_2_FN_PSCI_VERSION, "PSCI_VERSION"},
+    {PSCI_0_2_FN_CPU_SUSPEND, "PSCI_CPU_SUSPEND"},
+    {PSCI_0_2_FN64_CPU_SUSPEND, "PSCI_CPU_SUSPEND64"},
+    {PSCI_0_2_FN_CPU_OFF, "PSCI_CPU_OFF"},
+    {PSCI_0_2_FN_CPU_ON, "PSCI_CPU_ON"},
+    {PSCI_0_2_FN64_CPU_ON, "PSCI_CPU_ON64"},
+    {PSCI_0_2_FN_AFFINITY_INFO, "PSCI_AFFINITY_INFO"},
+    {PSCI_0_2_FN64_AFFINITY_INFO, "PSCI_AFFINITY_INFO64"},
+    {PSCI_0_2_FN_MIGRATE, "PSCI_MIGRATE"},
+    {PSCI_0_2_FN64_MIGRATE, "PSCI_MIGRATE64"},
+    {PSCI_0_2_FN_MIGRATE_INFO_TYPE, "PSCI_MIGRATE_INFO_TYPE"},
+    {PSCI_0_2_FN_MIGRATE_INFO_UP_CPU, "PSCI_MIGRATE_INFO_UP_CPU"},
+    {PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU, "PSCI_MIGRATE_INFO_UP_CPU64"},
+    {PSCI_0_2_FN_SYSTEM_OFF, "PSCI_SYSTEM_OFF"},
+    {PSCI_0_2_FN_SYSTEM_RESET, "PSCI_SYSTEM_RESET"},
+    {PSCI_1_0_FN_PSCI_FEATURES, "PSCI_FEATURES"},
+    {PSCI_1_0_FN_CPU_FREEZE, "PSCI_CPU_FREEZE"},
+    {PSCI_1_0_FN_CPU_DEFAULT_SUSPEND, "PSCI_CPU_DEFAULT_SUSPEND"},
+    {PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND, "PSCI_CPU_DEFAULT_SUSPEND64"},
+    {PSCI_1_0_FN_NODE_HW_STATE, "PSCI_NODE_HW_STATE"},
+    {PSCI_1_0_FN64_NODE_HW_STATE, "PSCI_NODE_HW_STATE64"},
+    {PSCI_1_0_FN_SYSTEM_SUSPEND, "PSCI_SYSTEM_SUSPEND"},
+    {PSCI_1_0_FN64_SYSTEM_SUSPEND, "PSCI_SYSTEM_SUSPEND64"},
+    {PSCI_1_0_FN_SET_SUSPEND_MODE, "PSCI_SET_SUSPEND_MODE"},
+    {PSCI_1_0_FN_STAT_RESIDENCY, "PSCI_STAT_RESIDENCY"},
+    {PSCI_1_0_FN64_STAT_RESIDENCY, "PSCI_STAT_RESIDENCY64"},
+    {PSCI_1_0_FN_STAT_COUNT, "PSCI_STAT_COUNT"},
+    {PSCI_1_0_FN64_STAT_COUNT, "PSCI_STAT_COUNT64"},
+    {PSCI_1_1_FN_SYSTEM_RESET2, "PSCI_SYSTEM_RESET2"},
+    {PSCI_1_1_FN64_SYSTEM_RESET2, "PSCI_SYSTEM_RESET2_64"},
+    {PSCI_1_1_FN_MEM_PROTECT, "PSCI_MEM_PROTECT"},
+    {PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE, "PSCI_MEM_PROTECT_CHECK_RANGE"},
+    {PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE, "PSCI_MEM_PROTECT_CHECK_RANGE64"},
+    {PSCI_1_3_FN_SYSTEM_OFF2, "PSCI_SYSTEM_OFF2"},
+    {PSCI_1_3_FN64_SYSTEM_OFF2, "PSCI_SYSTEM_OFF2_64"},
+    {PSCI_0_1_FN_BASE + 0, "PSCI_0_1_CPU_SUSPEND"},
+    {PSCI_0_1_FN_BASE + 1, "PSCI_0_1_CPU_OFF"},
+    {PSCI_0_1_FN_BASE + 2, "PSCI_0_1_CPU_ON"},
+    {PSCI_0_1_FN_BASE + 3, "PSCI_0_1_MIGRATE"},
+    {0xC4000050U, "TRNG_VERSION"},
+    {0x84000050U, "TRNG_VERSION"},
+    {0x84000051U, "TRNG_FEATURES"},
+    {0x84000052U, "TRNG_GET_UUID"},
+    {0x84000053U, "TRNG_RND32"},
+    {0xC4000053U, "TRNG_RND64"},
+    {0xC5000020U, "PV_TIME_FEATURES"},
+    {0xC5000021U, "PV_TIME_ST"},
+    {0x86000000U, "KVM_FEATURES"},
+    {0x86000001U, "KVM_PTP"},
+    {0xC6000040U, "KVM_DISCOVER_IMPL_VER"},
+    {0xC6000041U, "KVM_DISCOVER_IMPL_CPUS"},
 };
 
 static const char *const owner_names[] = {
-	"Arm", "CPU", "SiP", "OEM", "Standard", "Standard-Hyp", "Vendor-Hyp",
+    "Arm", "CPU", "SiP", "OEM", "Standard", "Standard-Hyp", "Vendor-Hyp",
 };
 
 const char *smccc_fid_name(uint32_t fid, char *buf, size_t len)

@@ -10,37 +10,38 @@
 #ifndef VMM_SMCCC_H
 #define VMM_SMCCC_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Function ID layout, DEN0028 §2.5. */
-#define SMCCC_FAST_CALL (1U << 31)
-#define SMCCC_SMC64 (1U << 30)
+#define SMCCC_FAST_CALL	  (1U << 31)
+#define SMCCC_SMC64	  (1U << 30)
 #define SMCCC_OWNER_SHIFT 24
-#define SMCCC_OWNER_MASK 0x3fU
-#define SMCCC_FUNC_MASK 0xffffU
-#define SMCCC_OWNER(fid) (((fid) >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK)
+#define SMCCC_OWNER_MASK  0x3fU
+#define SMCCC_FUNC_MASK	  0xffffU
+#define SMCCC_OWNER(fid)  (((fid) >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK)
 
-#define SMCCC_OWNER_ARCH 0
-#define SMCCC_OWNER_CPU 1
-#define SMCCC_OWNER_SIP 2
-#define SMCCC_OWNER_OEM 3
-#define SMCCC_OWNER_STANDARD 4
+#define SMCCC_OWNER_ARCH	 0
+#define SMCCC_OWNER_CPU		 1
+#define SMCCC_OWNER_SIP		 2
+#define SMCCC_OWNER_OEM		 3
+#define SMCCC_OWNER_STANDARD	 4
 #define SMCCC_OWNER_STANDARD_HYP 5
-#define SMCCC_OWNER_VENDOR_HYP 6
+#define SMCCC_OWNER_VENDOR_HYP	 6
 
-#define SMCCC_RET_SUCCESS 0
+#define SMCCC_RET_SUCCESS	0
 #define SMCCC_RET_NOT_SUPPORTED (-1)
 
-#define ARM_SMCCC_VERSION_FUNC_ID 0x80000000U
+#define ARM_SMCCC_VERSION_FUNC_ID	0x80000000U
 #define ARM_SMCCC_ARCH_FEATURES_FUNC_ID 0x80000001U
 
 /* The Arm Architecture ranges KVM reserves for itself: a filter may not touch
  * them (EEXIST), see the kernel's Documentation/virt/kvm/devices/vm.rst. */
 #define SMCCC_ARCH_RANGE32_BASE 0x80000000U
 #define SMCCC_ARCH_RANGE64_BASE 0xC0000000U
-#define SMCCC_ARCH_RANGE_SIZE 0x10000U
+#define SMCCC_ARCH_RANGE_SIZE	0x10000U
 
 enum smccc_conduit {
 	SMCCC_CONDUIT_HVC,
@@ -75,8 +76,9 @@ struct smccc_result {
 
 /* What the vCPU thread must do after a call was handled. */
 enum smccc_outcome {
-	SMCCC_RESUME,      /* write the results and re-enter the guest */
-	SMCCC_CPU_OFF,     /* the calling vCPU powered itself off: park it */
+	SMCCC_RESUME,	   /* write the results and re-enter the guest */
+	SMCCC_CPU_OFF,	   /* the calling vCPU powered itself off: park it */
+	SMCCC_CPU_SUSPEND, /* write the results, then sleep until a wake-up event */
 	SMCCC_SYSTEM_OFF,  /* the guest asked for the VM to end */
 	SMCCC_SYSTEM_RESET /* the guest asked for the VM to restart */
 };
@@ -140,6 +142,21 @@ static inline bool smccc_is_64(uint32_t fid)
 {
 	return (fid & SMCCC_SMC64) != 0;
 }
+
+/*
+ * Per-function call counters, lock-free so that vCPU threads never contend
+ * on a lock to count: a fixed open-addressing table keyed by FID. FIDs that
+ * find the table full are added to `other`.
+ */
+#define SMCCC_COUNTER_SLOTS 128
+
+struct smccc_counters {
+	atomic_uint key[SMCCC_COUNTER_SLOTS]; /* fid + 1; 0 = free */
+	atomic_ulong count[SMCCC_COUNTER_SLOTS];
+	atomic_ulong other;
+};
+
+void smccc_count(struct smccc_counters *c, uint32_t fid);
 
 /* A readable name for a function ID ("PSCI_CPU_ON64", "SMCCC_VERSION", or
  * "SiP 0x82000010" for an unnamed one). Returns buf. */

@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 struct testdev {
-	atomic_bool failed;      /* the guest wrote a non-zero RESULT */
-	atomic_uint result;      /* the last RESULT written */
-	uint32_t resets;         /* SYSTEM_RESETs served before this boot */
-	uint32_t psci_mode;      /* GUEST_PSCI_MODE_* */
+	atomic_bool failed;	    /* the guest wrote a non-zero RESULT */
+	atomic_uint result;	    /* the last RESULT written */
+	uint32_t resets;	    /* SYSTEM_RESETs served before this boot */
+	uint32_t psci_mode;	    /* GUEST_PSCI_MODE_* */
 	const atomic_ulong *hcalls; /* hypercall exits, owned by the VM */
 };
 

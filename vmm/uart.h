@@ -16,27 +16,27 @@
 
 /* Register offsets. */
 #define UART_RBR_THR 0 /* DLL when LCR.DLAB */
-#define UART_IER 1     /* DLM when LCR.DLAB */
+#define UART_IER     1 /* DLM when LCR.DLAB */
 #define UART_IIR_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_MSR 6
-#define UART_SCR 7
+#define UART_LCR     3
+#define UART_MCR     4
+#define UART_LSR     5
+#define UART_MSR     6
+#define UART_SCR     7
 
-#define UART_IER_RDI 0x01  /* received data available */
-#define UART_IER_THRI 0x02 /* transmitter holding register empty */
-#define UART_IIR_NO_INT 0x01
-#define UART_IIR_THRI 0x02
-#define UART_IIR_RDI 0x04
+#define UART_IER_RDI	      0x01 /* received data available */
+#define UART_IER_THRI	      0x02 /* transmitter holding register empty */
+#define UART_IIR_NO_INT	      0x01
+#define UART_IIR_THRI	      0x02
+#define UART_IIR_RDI	      0x04
 #define UART_IIR_FIFO_ENABLED 0xc0
-#define UART_FCR_ENABLE_FIFO 0x01
-#define UART_FCR_CLEAR_RCVR 0x02
-#define UART_LCR_DLAB 0x80
-#define UART_MCR_LOOP 0x10
-#define UART_LSR_DR 0x01
-#define UART_LSR_THRE 0x20
-#define UART_LSR_TEMT 0x40
+#define UART_FCR_ENABLE_FIFO  0x01
+#define UART_FCR_CLEAR_RCVR   0x02
+#define UART_LCR_DLAB	      0x80
+#define UART_MCR_LOOP	      0x10
+#define UART_LSR_DR	      0x01
+#define UART_LSR_THRE	      0x20
+#define UART_LSR_TEMT	      0x40
 
 #define UART_RX_FIFO_SIZE 64
 

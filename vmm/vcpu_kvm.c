@@ -17,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "vmm/control_server.h"
 #include "vmm/kvm_compat.h"
 #include "vmm/vm.h"
 
@@ -67,8 +68,8 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 	int n;
 
 	n = snprintf(line, sizeof(line), "trace: vcpu %u %s %s (0x%08x)", v->id,
-		     smccc_conduit_name(call->conduit), smccc_fid_name(call->fid, name, sizeof(name)),
-		     call->fid);
+		     smccc_conduit_name(call->conduit),
+		     smccc_fid_name(call->fid, name, sizeof(name)), call->fid);
 	for (unsigned int i = 0; i < call->nr_args && n < (int)sizeof(line); i++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " x%u=0x%" PRIx64, i + 1,
 			      call->args[i]);
@@ -80,11 +81,52 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 			 res->x[0]);
 	else
 		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s",
-			 out == SMCCC_CPU_OFF      ? "(cpu off)"
-			 : out == SMCCC_SYSTEM_OFF ? "(system off)"
+			 out == SMCCC_CPU_OFF	     ? "(cpu off)"
+			 : out == SMCCC_SYSTEM_OFF   ? "(system off)"
 			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
 						     : "(no result)");
-	dprintf(v->vm->trace_fd, "%s\n", line);
+	fprintf(stderr, "%s\n", line);
+}
+
+static int vcpu_set_mp_state(struct vcpu *v, uint32_t state)
+{
+	struct kvm_mp_state mp = {.mp_state = state};
+
+	return ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0 ? -errno : 0;
+}
+
+/*
+ * CPU_SUSPEND and friends: KVM_MP_STATE_SUSPENDED makes the next KVM_RUN
+ * block like WFI until a wake-up event (a pending interrupt, even a masked
+ * one) and then exit with KVM_SYSTEM_EVENT_WAKEUP (api.rst), where
+ * vcpu_wakeup() finishes the job.
+ */
+static enum vcpu_outcome vcpu_suspend(struct vcpu *v)
+{
+	int ret = vcpu_set_mp_state(v, KVM_MP_STATE_SUSPENDED);
+
+	if (ret)
+		return vcpu_ioctl_fail(v, "KVM_SET_MP_STATE(SUSPENDED)", -ret);
+	return VCPU_CONTINUE;
+}
+
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0);
+
+/* The wake-up event arrived: standby returns (x0 = SUCCESS is already in
+ * place), power-down restarts at the entry point like CPU_ON (DEN0022 §6.4). */
+static enum vcpu_outcome vcpu_wakeup(struct vcpu *v)
+{
+	uint64_t entry, context_id;
+	int ret = vcpu_set_mp_state(v, KVM_MP_STATE_RUNNABLE);
+
+	if (ret)
+		return vcpu_ioctl_fail(v, "KVM_SET_MP_STATE(RUNNABLE)", -ret);
+	if (psci_suspend_end(&v->vm->psci, v->id, &entry, &context_id)) {
+		ret = vcpu_power_on(v, entry, context_id);
+		if (ret)
+			return vcpu_ioctl_fail(v, "resetting after a power-down suspend", -ret);
+	}
+	return VCPU_CONTINUE;
 }
 
 /*
@@ -98,16 +140,17 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct smccc_call call = {
-		.fid = (uint32_t)v->run->hypercall.nr,
-		.conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC) ? SMCCC_CONDUIT_SMC
-										 : SMCCC_CONDUIT_HVC,
-		.vcpu = v->id,
+	    .fid = (uint32_t)v->run->hypercall.nr,
+	    .conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC) ? SMCCC_CONDUIT_SMC
+									     : SMCCC_CONDUIT_HVC,
+	    .vcpu = v->id,
 	};
 	struct smccc_result res;
 	enum smccc_outcome out;
 	int ret;
 
-	atomic_fetch_add(&vm->stats.hypercalls, 1);
+	atomic_fetch_add(&vm->shared->hypercalls, 1);
+	smccc_count(&vm->shared->calls, call.fid);
 	call.nr_args = smccc_nr_args(&vm->smccc, call.fid);
 	for (unsigned int i = 0; i < call.nr_args; i++) {
 		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
@@ -115,9 +158,9 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
 	}
 	if (!smccc_lookup(&vm->smccc, call.fid) || !smccc_lookup(&vm->smccc, call.fid)->service)
-		atomic_fetch_add(&vm->stats.unknown_fids, 1);
+		atomic_fetch_add(&vm->shared->unknown_fids, 1);
 	out = smccc_dispatch(&vm->smccc, &call, &res);
-	if (vm->trace_fd >= 0)
+	if (atomic_load_explicit(&vm->shared->trace, memory_order_relaxed))
 		vcpu_trace(v, &call, &res, out);
 	for (unsigned int i = 0; i < res.nr; i++) {
 		ret = vm_set_reg(v, KVM_REG_X(i), res.x[i]);
@@ -129,6 +172,8 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 		return VCPU_CONTINUE;
 	case SMCCC_CPU_OFF:
 		return VCPU_PARK;
+	case SMCCC_CPU_SUSPEND:
+		return vcpu_suspend(v);
 	case SMCCC_SYSTEM_OFF:
 		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);
 		return VCPU_STOP;
@@ -146,16 +191,20 @@ static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)
 	unsigned int len = v->run->mmio.len;
 	bool is_write = v->run->mmio.is_write;
 
-	atomic_fetch_add(&vm->stats.mmio_exits, 1);
+	atomic_fetch_add(&vm->shared->mmio_exits, 1);
 	if (len == 0 || len > sizeof(v->run->mmio.data))
 		return vcpu_fail(v, "MMIO exit with an impossible access size");
-	if (mmio_access(&vm->mmio, addr, v->run->mmio.data, len, is_write) ==
-	    MMIO_UNCLAIMED_FIRST) {
+	enum mmio_result r = mmio_access(&vm->mmio, addr, v->run->mmio.data, len, is_write);
+
+	if (r != MMIO_HANDLED)
+		atomic_fetch_add(&vm->shared->unclaimed_mmio, 1);
+	/* Warn once per VMM process, not once per reset. */
+	if (r == MMIO_UNCLAIMED_FIRST && atomic_load(&vm->shared->unclaimed_mmio) == 1) {
 		uint64_t pc = 0;
 
 		vm_get_reg(v, KVM_REG_PC, &pc);
-		vm_err("vcpu %u: %u-byte %s of unclaimed address 0x%" PRIx64
-		       " (guest pc 0x%" PRIx64 "): reads as zero, writes ignored; further ones "
+		vm_err("vcpu %u: %u-byte %s of unclaimed address 0x%" PRIx64 " (guest pc 0x%" PRIx64
+		       "): reads as zero, writes ignored; further ones "
 		       "are only counted\n",
 		       v->id, len, is_write ? "write" : "read", addr, pc);
 	}
@@ -174,6 +223,8 @@ static enum vcpu_outcome vcpu_handle_system_event(struct vcpu *v)
 	case KVM_SYSTEM_EVENT_RESET:
 		vm_request_exit(v->vm, VM_EXIT_SYSTEM_RESET);
 		return VCPU_STOP;
+	case KVM_SYSTEM_EVENT_WAKEUP:
+		return vcpu_wakeup(v);
 	case KVM_SYSTEM_EVENT_CRASH:
 		return vcpu_fail(v, "the guest reported a crash (SYSTEM_EVENT_CRASH)");
 	default:
@@ -303,7 +354,7 @@ static void vm_stop_vcpus(struct vm *vm)
  * Run the VM until something ends it: the guest (SYSTEM_OFF/RESET), an error,
  * or SIGINT/SIGTERM arriving on signal_fd. Returns 0; vm->exit says why.
  */
-int vm_run(struct vm *vm, int signal_fd)
+int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl)
 {
 	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
 	struct vcpu *boot = &vm->vcpus[0];
@@ -333,13 +384,18 @@ int vm_run(struct vm *vm, int signal_fd)
 		vm->vcpus[i].thread_started = true;
 	}
 
+	if (ctl)
+		ctl->vm = vm;
 	for (;;) {
-		struct pollfd fds[2] = {
-			{.fd = vm->exit_efd, .events = POLLIN},
-			{.fd = signal_fd, .events = POLLIN},
+		struct pollfd fds[2 + 1 + CONTROL_MAX_CLIENTS] = {
+		    {.fd = vm->exit_efd, .events = POLLIN},
+		    {.fd = signal_fd, .events = POLLIN},
 		};
+		unsigned int n = 2;
 
-		if (poll(fds, 2, -1) < 0) {
+		if (ctl)
+			n += control_server_pollfds(ctl, fds + 2);
+		if (poll(fds, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			vm_err("poll: %s\n", strerror(errno));
@@ -356,6 +412,8 @@ int vm_run(struct vm *vm, int signal_fd)
 			vm_request_exit(vm, VM_EXIT_SIGNAL);
 			break;
 		}
+		if (ctl)
+			control_server_handle(ctl, fds + 2, n - 2);
 	}
 	vm_stop_vcpus(vm);
 	return 0;

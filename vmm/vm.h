@@ -26,8 +26,8 @@ enum vm_exit {
 	VM_EXIT_NONE,
 	VM_EXIT_SYSTEM_OFF,   /* the guest powered off */
 	VM_EXIT_SYSTEM_RESET, /* the guest asked for a reset: boot it again */
-	VM_EXIT_SIGNAL,       /* SIGINT/SIGTERM */
-	VM_EXIT_ERROR,        /* a VMM or KVM failure (already reported) */
+	VM_EXIT_SIGNAL,	      /* SIGINT/SIGTERM */
+	VM_EXIT_ERROR,	      /* a VMM or KVM failure (already reported) */
 };
 
 struct vcpu {
@@ -41,11 +41,19 @@ struct vcpu {
 	atomic_bool in_guest; /* between psci wake-up and parking: kick it to stop */
 };
 
-/* Counters: updated by vCPU threads, read for stats. */
-struct vm_stats {
-	atomic_ulong hypercalls;   /* KVM_EXIT_HYPERCALL exits */
+/*
+ * What outlives one VM instance (SYSTEM_RESET builds a fresh VM): counters,
+ * the trace switch and the hotplug state. Owned by main.
+ */
+struct vmm_shared {
+	atomic_ulong hypercalls; /* KVM_EXIT_HYPERCALL exits */
 	atomic_ulong mmio_exits;
-	atomic_ulong unknown_fids; /* forwarded calls nobody serves */
+	atomic_ulong unclaimed_mmio; /* accesses no device claimed */
+	atomic_ulong unknown_fids;   /* forwarded calls nobody serves */
+	struct smccc_counters calls; /* forwarded calls by function ID */
+	atomic_bool trace;	     /* --trace / `trace on|off` */
+	unsigned int resets;	     /* SYSTEM_RESETs served */
+	bool *present;		     /* per possible vCPU: hotplug state */
 };
 
 /* The guest's files, read once and reused across resets. */
@@ -77,27 +85,28 @@ struct vm {
 	struct uart uart;
 	bool uart_ready;
 	struct testdev testdev;
-	struct vm_stats stats;
+	struct vmm_shared *shared;
 
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;
 	atomic_bool stopping;
 	int exit_efd; /* eventfd: written once when the run must end */
-	int trace_fd; /* -1: no tracing */
 };
+
+struct control_server;
 
 /* vm_kvm.c */
 int kvm_open(char *err, size_t errlen);
 int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
-	      const struct vm_images *images, unsigned int resets);
+	      const struct vm_images *images, struct vmm_shared *shared);
 void vm_destroy(struct vm *vm);
 int vm_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vm_vcpu_reset(struct vcpu *v, bool power_off);
 int vm_info(int kvm_fd);
 
-/* vcpu_kvm.c */
-int vm_run(struct vm *vm, int signal_fd);
+/* vcpu_kvm.c: ctl may be NULL (no --control). */
+int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl);
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);
 

@@ -124,9 +124,9 @@ static int vm_create_vcpus(struct vm *vm)
 static int vgic_set_addr(int gic_fd, uint64_t type, uint64_t addr)
 {
 	struct kvm_device_attr attr = {
-		.group = KVM_DEV_ARM_VGIC_GRP_ADDR,
-		.attr = type,
-		.addr = (uint64_t)(uintptr_t)&addr,
+	    .group = KVM_DEV_ARM_VGIC_GRP_ADDR,
+	    .attr = type,
+	    .addr = (uint64_t)(uintptr_t)&addr,
 	};
 
 	return ioctl(gic_fd, KVM_SET_DEVICE_ATTR, &attr);
@@ -137,8 +137,8 @@ static int vm_create_gic(struct vm *vm)
 {
 	struct kvm_create_device dev = {.type = KVM_DEV_TYPE_ARM_VGIC_V3};
 	struct kvm_device_attr init = {
-		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
-		.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
+	    .group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+	    .attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
 	};
 
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
@@ -146,8 +146,8 @@ static int vm_create_gic(struct vm *vm)
 	vm->gic_fd = (int)dev.fd;
 	if (vgic_set_addr(vm->gic_fd, KVM_VGIC_V3_ADDR_TYPE_DIST, GUEST_GICD_BASE) < 0)
 		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC distributor address)");
-	if (vgic_set_addr(vm->gic_fd, KVM_VGIC_V3_ADDR_TYPE_REDIST,
-			  GUEST_GICR_BASE(vm->nr_cpus)) < 0)
+	if (vgic_set_addr(vm->gic_fd, KVM_VGIC_V3_ADDR_TYPE_REDIST, GUEST_GICR_BASE(vm->nr_cpus)) <
+	    0)
 		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC redistributor address)");
 	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &init) < 0)
 		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC_CTRL_INIT)");
@@ -157,8 +157,8 @@ static int vm_create_gic(struct vm *vm)
 static int vm_has_smccc_filter(struct vm *vm)
 {
 	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	    .group = KVM_ARM_VM_SMCCC_CTRL,
+	    .attr = KVM_ARM_VM_SMCCC_FILTER,
 	};
 
 	return ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
@@ -173,11 +173,11 @@ static int vm_build_smccc_table(struct vm *vm)
 {
 	char err[256];
 	const struct smccc_range rows[] = {
-		{PSCI_0_2_FN_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
-		 &vm->psci.service},
-		{PSCI_0_2_FN64_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
-		 &vm->psci.service},
-		{PSCI_0_1_FN_BASE, PSCI_0_1_FN_COUNT, SMCCC_FILTER_DENY, "psci-0.1 (legacy)", NULL},
+	    {PSCI_0_2_FN_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
+	     &vm->psci.service},
+	    {PSCI_0_2_FN64_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
+	     &vm->psci.service},
+	    {PSCI_0_1_FN_BASE, PSCI_0_1_FN_COUNT, SMCCC_FILTER_DENY, "psci-0.1 (legacy)", NULL},
 	};
 
 	if (vm->cfg->psci_mode != PSCI_MODE_USER)
@@ -206,14 +206,14 @@ static int vm_install_smccc_filter(struct vm *vm)
 	for (unsigned int i = 0; i < vm->smccc.nr; i++) {
 		const struct smccc_range *r = &vm->smccc.ranges[i];
 		struct kvm_smccc_filter f = {
-			.base = r->base,
-			.nr_functions = r->nr,
-			.action = (uint8_t)r->action,
+		    .base = r->base,
+		    .nr_functions = r->nr,
+		    .action = (uint8_t)r->action,
 		};
 		struct kvm_device_attr attr = {
-			.group = KVM_ARM_VM_SMCCC_CTRL,
-			.attr = KVM_ARM_VM_SMCCC_FILTER,
-			.addr = (uint64_t)(uintptr_t)&f,
+		    .group = KVM_ARM_VM_SMCCC_CTRL,
+		    .attr = KVM_ARM_VM_SMCCC_FILTER,
+		    .addr = (uint64_t)(uintptr_t)&f,
 		};
 
 		if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
@@ -237,8 +237,8 @@ static void vm_uart_irq(void *ctx, bool level)
 {
 	struct vm *vm = ctx;
 	struct kvm_irq_level irq = {
-		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + GUEST_UART_SPI),
-		.level = level,
+	    .irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + GUEST_UART_SPI),
+	    .level = level,
 	};
 
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
@@ -252,8 +252,8 @@ static int vm_create_devices(struct vm *vm)
 	uart_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
 	vm->uart_ready = true;
 	vm->testdev.psci_mode =
-		vm->cfg->psci_mode == PSCI_MODE_USER ? GUEST_PSCI_MODE_USER : GUEST_PSCI_MODE_KERNEL;
-	vm->testdev.hcalls = &vm->stats.hypercalls;
+	    vm->cfg->psci_mode == PSCI_MODE_USER ? GUEST_PSCI_MODE_USER : GUEST_PSCI_MODE_KERNEL;
+	vm->testdev.hcalls = &vm->shared->hypercalls;
 	ret = mmio_register(&vm->mmio, GUEST_UART_BASE, GUEST_UART_SIZE, uart_mmio, &vm->uart,
 			    "uart");
 	if (!ret)
@@ -294,28 +294,27 @@ static int vm_load(struct vm *vm)
 	}
 	memcpy(vm->ram + (l.kernel_load - GUEST_RAM_BASE), img->kernel, img->kernel_size);
 	if (img->initrd_size)
-		memcpy(vm->ram + (l.initrd_start - GUEST_RAM_BASE), img->initrd,
-		       img->initrd_size);
+		memcpy(vm->ram + (l.initrd_start - GUEST_RAM_BASE), img->initrd, img->initrd_size);
 
 	d = (struct fdt_desc){
-		.ram_base = GUEST_RAM_BASE,
-		.ram_size = vm->ram_size,
-		.nr_cpus = vm->nr_cpus,
-		.mpidrs = vm->mpidrs,
-		.psci_method = vm->cfg->conduit == SMCCC_CONDUIT_SMC ? FDT_PSCI_SMC : FDT_PSCI_HVC,
-		.gicd_base = GUEST_GICD_BASE,
-		.gicd_size = GUEST_GICD_SIZE,
-		.gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
-		.gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
-		.uart_base = GUEST_UART_BASE,
-		.uart_size = GUEST_UART_SIZE,
-		.uart_clock_hz = GUEST_UART_CLOCK_HZ,
-		.uart_spi = GUEST_UART_SPI,
-		.testdev_base = GUEST_TESTDEV_BASE,
-		.testdev_size = GUEST_TESTDEV_SIZE,
-		.bootargs = vm->cfg->cmdline,
-		.initrd_start = l.initrd_start,
-		.initrd_end = l.initrd_end,
+	    .ram_base = GUEST_RAM_BASE,
+	    .ram_size = vm->ram_size,
+	    .nr_cpus = vm->nr_cpus,
+	    .mpidrs = vm->mpidrs,
+	    .psci_method = vm->cfg->conduit == SMCCC_CONDUIT_SMC ? FDT_PSCI_SMC : FDT_PSCI_HVC,
+	    .gicd_base = GUEST_GICD_BASE,
+	    .gicd_size = GUEST_GICD_SIZE,
+	    .gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
+	    .gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
+	    .uart_base = GUEST_UART_BASE,
+	    .uart_size = GUEST_UART_SIZE,
+	    .uart_clock_hz = GUEST_UART_CLOCK_HZ,
+	    .uart_spi = GUEST_UART_SPI,
+	    .testdev_base = GUEST_TESTDEV_BASE,
+	    .testdev_size = GUEST_TESTDEV_SIZE,
+	    .bootargs = vm->cfg->cmdline,
+	    .initrd_start = l.initrd_start,
+	    .initrd_end = l.initrd_end,
 	};
 	fdt_size = fdt_build_size_hint(&d);
 	fdt = malloc(fdt_size);
@@ -344,7 +343,7 @@ static int vm_load(struct vm *vm)
 }
 
 int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
-	      const struct vm_images *images, unsigned int resets)
+	      const struct vm_images *images, struct vmm_shared *shared)
 {
 	struct kvm_userspace_memory_region mem;
 	int ret, max_vcpus;
@@ -354,10 +353,12 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	vm->images = images;
 	vm->kvm_fd = kvm_fd;
 	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
-	vm->trace_fd = cfg->trace ? STDERR_FILENO : -1;
-	vm->nr_cpus = cfg->nr_cpus;
+	vm->shared = shared;
+	/* Every possible vCPU is created (the vGIC and the DT must see them
+	 * all); hotplug only flips whether PSCI may start it. */
+	vm->nr_cpus = cfg->max_cpus;
 	vm->ram_size = cfg->ram_size;
-	vm->testdev.resets = resets;
+	vm->testdev.resets = shared->resets;
 	pthread_mutex_init(&vm->exit_lock, NULL);
 
 	max_vcpus = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
@@ -380,10 +381,10 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 		return KVM_FAIL("mmap(guest RAM)");
 	}
 	mem = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = GUEST_RAM_BASE,
-		.memory_size = vm->ram_size,
-		.userspace_addr = (uint64_t)(uintptr_t)vm->ram,
+	    .slot = 0,
+	    .guest_phys_addr = GUEST_RAM_BASE,
+	    .memory_size = vm->ram_size,
+	    .userspace_addr = (uint64_t)(uintptr_t)vm->ram,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
 		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION");
@@ -398,6 +399,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	if (ret)
 		return ret;
 	vm->psci_ready = true;
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		psci_set_present(&vm->psci, i, shared->present[i]);
 	ret = vm_build_smccc_table(vm);
 	if (!ret)
 		ret = vm_install_smccc_filter(vm);
@@ -460,7 +463,7 @@ int vm_info(int kvm_fd)
 	static const char *const std_hyp_bits[] = {"pv-time"};
 	static const char *const vendor_bits[] = {"kvm-features", "ptp"};
 	static const char *const vendor2_bits[] = {"discover-impl-ver", "discover-impl-cpus"};
-	struct vmm_config cfg = {.nr_cpus = 1, .ram_size = VMM_MIN_RAM};
+	struct vmm_config cfg = {.nr_cpus = 1, .max_cpus = 1, .ram_size = VMM_MIN_RAM};
 	struct vm vm;
 	uint64_t psci;
 	int ret;

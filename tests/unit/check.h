@@ -26,9 +26,9 @@ extern int check_cases_failed;
 
 #define CHECK_EQ(a, b)                                                                             \
 	do {                                                                                       \
-		long long check_a_ = (long long)(a), check_b_ = (long long)(b);                   \
+		long long check_a_ = (long long)(a), check_b_ = (long long)(b);                    \
 		if (check_a_ != check_b_) {                                                        \
-			printf("  %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,  \
+			printf("  %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,   \
 			       #a, check_a_, #b, check_b_);                                        \
 			check_failed_in_case = 1;                                                  \
 		}                                                                                  \
@@ -38,7 +38,7 @@ extern int check_cases_failed;
 	do {                                                                                       \
 		const char *check_a_ = (a), *check_b_ = (b);                                       \
 		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {                   \
-			printf("  %s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,  \
+			printf("  %s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, \
 			       check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");    \
 			check_failed_in_case = 1;                                                  \
 		}                                                                                  \
