@@ -46,7 +46,7 @@ HEADERS := $(wildcard vmm/*.h fdt/*.h)
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
-.PHONY: all test unit demo format format-check clean distclean deps stage
+.PHONY: all test unit fuzz demo format format-check clean distclean deps stage
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin
 
 deps: $(DEPS)
@@ -108,24 +108,40 @@ $(B)/host/%: tests/unit/%.c tests/unit/check.h $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lpthread
 
+# ---- libFuzzer targets (clang): a short run in `make test`, longer in `make fuzz` ----
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_PURE_SRCS := $(filter vmm/%,$(PURE_SRCS))
+FUZZ_TIME ?= 300
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_PURE_SRCS) $(HEADERS) $(DEPS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -Wall -Wextra -Werror \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(FUZZ_PURE_SRCS) -lpthread
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do echo "== $$f ($(FUZZ_TIME)s)"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; done
+
 unit: $(UNIT_BINS)
 	@scripts/run-tests --unit-only $(UNIT_BINS)
 
 # ---- the nested test host and the test runner ----
-test: all $(UNIT_BINS)
-	@scripts/run-tests $(UNIT_BINS)
+test: all $(UNIT_BINS) $(FUZZ_BINS)
+	@FUZZ_BINS="$(FUZZ_BINS)" scripts/run-tests $(UNIT_BINS)
 
 demo: all
 	@scripts/nested-run './vmm boot guest.img -c 4'
 
 # ---- housekeeping ----
-FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch])
+FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 clean:
-	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/stage $(B)/vmm $(B)/guest.elf $(B)/guest.img
+	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/fuzz $(B)/stage $(B)/vmm $(B)/guest.elf $(B)/guest.img
 distclean:
 	rm -rf $(B)

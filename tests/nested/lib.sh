@@ -8,14 +8,19 @@ fail() {
 	exit 1
 }
 
-# vmm_expect STATUS LOG ARGS...: run ./vmm ARGS with stdout+stderr in LOG and
+# vmm_expect STATUS LOG ARGS...: run ./vmm ARGS with stdout+stderr in LOG (CRs
+# dropped) and
 # fail (showing the log) unless it exits with STATUS.
 vmm_expect() {
 	want=$1
 	log=$2
 	shift 2
-	./vmm "$@" >"$log" 2>&1
-	rc=$?
+	# The UART passes the guest's CRLF line ends through; logs keep LF only.
+	{
+		./vmm "$@" 2>&1
+		echo $? >"$log.rc"
+	} | tr -d '\r' >"$log"
+	rc=$(cat "$log.rc")
 	if [ "$rc" != "$want" ]; then
 		cat "$log"
 		fail "'vmm $*' exited $rc, expected $want"

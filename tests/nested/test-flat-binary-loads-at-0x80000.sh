@@ -5,7 +5,7 @@
 vmm_expect 0 /tmp/flat.log boot flat-poweroff.bin --trace
 cat /tmp/flat.log
 expect_line '^flat ok 1$' /tmp/flat.log
-expect_line '^trace: vcpu 0 hvc PSCI_VERSION \(0x84000000\) -> 65537 \(0x10001\)$' /tmp/flat.log
+expect_line '^trace: vcpu 0 hvc PSCI_VERSION \(0x84000000\) -> 65539 \(0x10003\)$' /tmp/flat.log
 expect_line '^trace: vcpu 0 smc PSCI_SYSTEM_OFF \(0x84000008\) -> \(system off\)$' /tmp/flat.log
 # The same binary under in-kernel PSCI: no forwarded calls, same result.
 vmm_expect 0 /tmp/flat-k.log boot flat-poweroff.bin --psci kernel --trace
