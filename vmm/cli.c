@@ -104,6 +104,159 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
+/* A number as C writes it (0x hex, or decimal) that fits in bits. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+#define FAIL_REASON(...)                                                                           \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -1;                                                                         \
+	} while (0)
+
+int cli_parse_filter(const char *s, struct cli_filter *f, char *err, size_t errlen)
+{
+	char buf[96], *colon, *sep;
+	uint64_t base, end;
+
+	if (strlen(s) >= sizeof(buf))
+		FAIL_REASON("--smccc-filter: '%.40s...' is too long", s);
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		FAIL_REASON("--smccc-filter: '%s' lacks ':handle', ':deny' or ':forward'", s);
+	*colon++ = '\0';
+	if (!strcmp(colon, "handle"))
+		f->action = SMCCC_FILTER_HANDLE;
+	else if (!strcmp(colon, "deny"))
+		f->action = SMCCC_FILTER_DENY;
+	else if (!strcmp(colon, "forward"))
+		f->action = SMCCC_FILTER_FWD_TO_USER;
+	else
+		FAIL_REASON("--smccc-filter: action '%s' is not handle, deny or forward", colon);
+	sep = strpbrk(buf, "-+");
+	if (sep) {
+		char kind = *sep;
+
+		*sep++ = '\0';
+		if (parse_u64(buf, UINT32_MAX, &base) || parse_u64(sep, UINT64_MAX, &end))
+			FAIL_REASON("--smccc-filter: '%s' is not BASE[-END|+COUNT]:ACTION", s);
+		if (kind == '-') {
+			if (end < base)
+				FAIL_REASON("--smccc-filter: '%s' ends before it starts", s);
+			end = end + 1; /* END is inclusive */
+		} else {
+			if (end == 0)
+				FAIL_REASON("--smccc-filter: '%s' is an empty range", s);
+			end = base + end;
+		}
+	} else {
+		if (parse_u64(buf, UINT32_MAX, &base))
+			FAIL_REASON("--smccc-filter: '%s' is not BASE[-END|+COUNT]:ACTION", s);
+		end = base + 1;
+	}
+	if (end > 0x100000000ULL)
+		FAIL_REASON("--smccc-filter: '%s' runs past function ID 0xffffffff", s);
+	f->base = (uint32_t)base;
+	f->nr = (uint32_t)(end - base);
+	return 0;
+}
+
+const char *const cli_service_names[4] = {"trng", "pv-time", "kvm-features", "ptp"};
+
+int cli_parse_services(const char *s, unsigned int *mask, char *err, size_t errlen)
+{
+	char buf[128], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf))
+		FAIL_REASON("--smccc-services: list too long");
+	strcpy(buf, s);
+	*mask = 0;
+	if (!*s)
+		FAIL_REASON("--smccc-services: empty list (use 'none' for no services)");
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned int i;
+
+		if (!strcmp(tok, "none") || !strcmp(tok, "all")) {
+			if (strcmp(s, tok))
+				FAIL_REASON("--smccc-services: '%s' cannot be combined with others",
+					    tok);
+			*mask = tok[0] == 'a' ? CLI_SVC_ALL : 0;
+			return 0;
+		}
+		for (i = 0; i < 4; i++)
+			if (!strcmp(tok, cli_service_names[i]))
+				break;
+		if (i == 4)
+			FAIL_REASON("--smccc-services: unknown service '%s' (trng, pv-time, "
+				    "kvm-features, ptp, none, all)",
+				    tok);
+		*mask |= 1U << i;
+	}
+	return 0;
+}
+
+int cli_parse_psci_version(const char *s, uint32_t *version, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		uint32_t v;
+	} known[] = {{"0.2", 0x2}, {"1.0", 0x10000}, {"1.1", 0x10001}};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (!strcmp(s, known[i].name)) {
+			*version = known[i].v;
+			return 0;
+		}
+	}
+	FAIL_REASON("--psci-version: '%s' is not one KVM implements (0.2, 1.0, 1.1)", s);
+}
+
+int cli_parse_impl_cpus(const char *s, struct cli_impl_cpu *cpus, unsigned int max,
+			unsigned int *nr, char *err, size_t errlen)
+{
+	char buf[1024], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf))
+		FAIL_REASON("--impl-cpus: list too long");
+	strcpy(buf, s);
+	*nr = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *r = strchr(tok, ':'), *a = r ? strchr(r + 1, ':') : NULL;
+		uint64_t midr, revidr, aidr;
+
+		if (*nr == max)
+			FAIL_REASON("--impl-cpus: at most %u implementations", max);
+		if (!r || !a)
+			FAIL_REASON("--impl-cpus: '%s' is not MIDR:REVIDR:AIDR", tok);
+		*r++ = '\0';
+		*a++ = '\0';
+		if (parse_u64(tok, UINT32_MAX, &midr) || parse_u64(r, UINT64_MAX, &revidr) ||
+		    parse_u64(a, UINT64_MAX, &aidr))
+			FAIL_REASON("--impl-cpus: bad number in '%s:%s:%s' (MIDR is 32 bits)", tok,
+				    r, a);
+		cpus[*nr].midr = midr;
+		cpus[*nr].revidr = revidr;
+		cpus[*nr].aidr = aidr;
+		(*nr)++;
+	}
+	if (*nr == 0)
+		FAIL_REASON("--impl-cpus: empty list");
+	return 0;
+}
+
 enum {
 	OPT_PSCI = 0x100,
 	OPT_CONDUIT,
@@ -112,6 +265,10 @@ enum {
 	OPT_MAX_RESETS,
 	OPT_MAX_CPUS,
 	OPT_CONTROL,
+	OPT_SMCCC_FILTER,
+	OPT_SMCCC_SERVICES,
+	OPT_PSCI_VERSION,
+	OPT_IMPL_CPUS,
 	OPT_CONSOLE,
 	OPT_IRQCHIP,
 	OPT_NETWORK,
@@ -132,6 +289,10 @@ static const struct option boot_options[] = {
     {"max-resets", required_argument, NULL, OPT_MAX_RESETS},
     {"max-cpus", required_argument, NULL, OPT_MAX_CPUS},
     {"control", required_argument, NULL, OPT_CONTROL},
+    {"smccc-filter", required_argument, NULL, OPT_SMCCC_FILTER},
+    {"smccc-services", required_argument, NULL, OPT_SMCCC_SERVICES},
+    {"psci-version", required_argument, NULL, OPT_PSCI_VERSION},
+    {"impl-cpus", required_argument, NULL, OPT_IMPL_CPUS},
     {"help", no_argument, NULL, 'h'},
     /* kvmtool spellings, accepted by `vmm run` only */
     {"kernel", required_argument, NULL, 'k'},
@@ -244,6 +405,27 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 				     arg);
 			cfg->control = arg;
 			break;
+		case OPT_SMCCC_FILTER:
+			if (cfg->nr_filters == CLI_MAX_FILTERS)
+				FAIL("--smccc-filter: at most %d ranges", CLI_MAX_FILTERS);
+			if (cli_parse_filter(arg, &cfg->filters[cfg->nr_filters], err, errlen))
+				return CLI_ERROR;
+			cfg->nr_filters++;
+			break;
+		case OPT_SMCCC_SERVICES:
+			if (cli_parse_services(arg, &cfg->services, err, errlen))
+				return CLI_ERROR;
+			cfg->services_set = true;
+			break;
+		case OPT_PSCI_VERSION:
+			if (cli_parse_psci_version(arg, &cfg->psci_version, err, errlen))
+				return CLI_ERROR;
+			break;
+		case OPT_IMPL_CPUS:
+			if (cli_parse_impl_cpus(arg, cfg->impl_cpus, CLI_MAX_IMPL_CPUS,
+						&cfg->nr_impl_cpus, err, errlen))
+				return CLI_ERROR;
+			break;
 		case OPT_CONSOLE:
 			if (strcmp(arg, "serial"))
 				FAIL("--console: only 'serial' is supported (a 16550 UART), not "
@@ -285,6 +467,10 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 			     cfg->image);
 		cfg->image = argv[optind];
 	}
+	if (cfg->psci_version && cfg->psci_mode != PSCI_MODE_KERNEL)
+		FAIL("--psci-version sets KVM's in-kernel PSCI: it needs --psci kernel");
+	if (!cfg->services_set)
+		cfg->services = CLI_SVC_ALL;
 	if (cfg->max_cpus == 0)
 		cfg->max_cpus = cfg->nr_cpus;
 	if (cfg->max_cpus < cfg->nr_cpus)

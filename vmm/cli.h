@@ -23,6 +23,27 @@ enum psci_mode {
 	PSCI_MODE_KERNEL, /* KVM's in-kernel PSCI */
 };
 
+#define CLI_MAX_FILTERS	  16
+#define CLI_MAX_IMPL_CPUS 16
+
+/* --smccc-filter BASE[-END|+COUNT]:ACTION */
+struct cli_filter {
+	uint32_t base, nr;
+	enum smccc_filter_action action;
+};
+
+/* In-kernel SMCCC services a guest may discover (--smccc-services), one bit
+ * each in the KVM hypercall bitmap registers. */
+#define CLI_SVC_TRNG	     (1U << 0) /* KVM_REG_ARM_STD_BMAP bit 0 */
+#define CLI_SVC_PV_TIME	     (1U << 1) /* KVM_REG_ARM_STD_HYP_BMAP bit 0 */
+#define CLI_SVC_KVM_FEATURES (1U << 2) /* KVM_REG_ARM_VENDOR_HYP_BMAP bit 0 */
+#define CLI_SVC_PTP	     (1U << 3) /* KVM_REG_ARM_VENDOR_HYP_BMAP bit 1 */
+#define CLI_SVC_ALL	     0xfU
+
+struct cli_impl_cpu {
+	uint64_t midr, revidr, aidr;
+};
+
 struct vmm_config {
 	const char *image;
 	const char *initrd;
@@ -36,6 +57,14 @@ struct vmm_config {
 	bool trace;
 	const char *dump_dtb;
 	unsigned int max_resets;
+
+	struct cli_filter filters[CLI_MAX_FILTERS];
+	unsigned int nr_filters;
+	bool services_set;     /* --smccc-services given */
+	unsigned int services; /* CLI_SVC_* the guest may discover */
+	uint32_t psci_version; /* --psci-version (kernel mode); 0 = KVM's default */
+	struct cli_impl_cpu impl_cpus[CLI_MAX_IMPL_CPUS];
+	unsigned int nr_impl_cpus; /* 0 = the host CPU's */
 };
 
 enum cli_result {
@@ -53,6 +82,17 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 
 /* "256M", "1G", "1024K", "512" (MiB, as in kvmtool) → bytes; -1 if malformed. */
 int cli_parse_size(const char *s, uint64_t *bytes);
+
+/* The option-argument parsers, exposed for unit tests. Each returns 0, or -1
+ * with a one-line reason in err. */
+int cli_parse_filter(const char *s, struct cli_filter *f, char *err, size_t errlen);
+int cli_parse_services(const char *s, unsigned int *mask, char *err, size_t errlen);
+int cli_parse_psci_version(const char *s, uint32_t *version, char *err, size_t errlen);
+int cli_parse_impl_cpus(const char *s, struct cli_impl_cpu *cpus, unsigned int max,
+			unsigned int *nr, char *err, size_t errlen);
+
+/* The names --smccc-services takes, in bit order. */
+extern const char *const cli_service_names[4];
 
 extern const char cli_boot_usage[];
 extern const char cli_main_usage[];

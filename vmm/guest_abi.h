@@ -33,6 +33,27 @@
 #define GUEST_PSCI_MODE_KERNEL	1U
 #define GUEST_TESTDEV_MAGIC	0x564d4d54U /* "VMMT" */
 
+/*
+ * This VMM's own vendor-hypervisor service (SMCCC owner 6, SMC64/HVC64),
+ * placed at function numbers 0x100.. so that it can never collide with
+ * KVM's block 0-127 (DEN0028 §6, the kernel's hypercalls.rst).
+ *
+ * VMM_HYP_INFO: no arguments. x0 = 0, x1 = GUEST_VMM_HYP_MAGIC (so a guest
+ *   can tell it runs under this VMM: elsewhere the call answers -1), x2 =
+ *   the VMM's version (major << 16 | minor), x3 = possible vCPUs << 32 |
+ *   present vCPUs.
+ * VMM_HYP_CONSOLE_WRITE: x1 = guest-physical address, x2 = length (at most
+ *   GUEST_VMM_CONSOLE_MAX). The bytes go to the VMM's console. x0 = number
+ *   of bytes written, or -3 (INVALID_PARAMETER) if the buffer is not all in
+ *   guest RAM or is too long.
+ */
+#define GUEST_VMM_HYP_INFO	    0xC6000100U
+#define GUEST_VMM_HYP_CONSOLE_WRITE 0xC6000101U
+#define GUEST_VMM_HYP_BASE	    0xC6000100U
+#define GUEST_VMM_HYP_COUNT	    0x10U
+#define GUEST_VMM_HYP_MAGIC	    0x564d4d2d50534349ULL /* "VMM-PSCI" */
+#define GUEST_VMM_CONSOLE_MAX	    4096U
+
 /* GICv3: distributor just below 1 GiB, redistributors (one 128 KiB frame
  * pair per vCPU) packed below it. */
 #define GUEST_GICD_BASE		 0x3fff0000UL

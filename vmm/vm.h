@@ -18,6 +18,7 @@
 #include "vmm/smccc.h"
 #include "vmm/testdev.h"
 #include "vmm/uart.h"
+#include "vmm/vendor.h"
 
 struct kvm_run;
 
@@ -81,6 +82,7 @@ struct vm {
 	struct psci psci;
 	bool psci_ready;
 	struct smccc_table smccc;
+	struct vendor vendor;
 	struct mmio_bus mmio;
 	struct uart uart;
 	bool uart_ready;

@@ -75,6 +75,22 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off)
 	return 0;
 }
 
+/* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */
+static void vm_console_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
 static int vm_create_vcpus(struct vm *vm)
 {
 	struct kvm_vcpu_init preferred;
@@ -166,23 +182,40 @@ static int vm_has_smccc_filter(struct vm *vm)
 
 /*
  * The one SMCCC table: in userspace-PSCI mode PSCI's SMC32 and SMC64 ranges
- * are forwarded to us and the legacy 0.1 IDs denied. Filter installation
- * walks the same table the hypercall exit dispatches on.
+ * are forwarded to us and the legacy 0.1 IDs denied; in both modes KVM's
+ * DISCOVER_IMPL calls and our own vendor service are forwarded, and the
+ * user's --smccc-filter ranges added. Filter installation walks the same
+ * table the hypercall exit dispatches on.
  */
 static int vm_build_smccc_table(struct vm *vm)
 {
+	const struct vmm_config *cfg = vm->cfg;
 	char err[256];
-	const struct smccc_range rows[] = {
+	const struct smccc_range psci_rows[] = {
 	    {PSCI_0_2_FN_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
 	     &vm->psci.service},
 	    {PSCI_0_2_FN64_BASE, PSCI_FN_RANGE_SIZE, SMCCC_FILTER_FWD_TO_USER, "psci",
 	     &vm->psci.service},
 	    {PSCI_0_1_FN_BASE, PSCI_0_1_FN_COUNT, SMCCC_FILTER_DENY, "psci-0.1 (legacy)", NULL},
 	};
+	const struct smccc_range vendor_rows[] = {
+	    {KVM_DISCOVER_IMPL_VER_FUNC_ID, 2, SMCCC_FILTER_FWD_TO_USER, "kvm-discover-impl",
+	     &vm->vendor.impl_service},
+	    {GUEST_VMM_HYP_BASE, GUEST_VMM_HYP_COUNT, SMCCC_FILTER_FWD_TO_USER, "vmm-hyp",
+	     &vm->vendor.vmm_service},
+	};
+	struct smccc_range rows[3 + 2 + CLI_MAX_FILTERS];
+	unsigned int n = 0;
 
-	if (vm->cfg->psci_mode != PSCI_MODE_USER)
-		return 0;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	if (cfg->psci_mode == PSCI_MODE_USER)
+		for (size_t i = 0; i < 3; i++)
+			rows[n++] = psci_rows[i];
+	for (size_t i = 0; i < 2; i++)
+		rows[n++] = vendor_rows[i];
+	for (unsigned int i = 0; i < cfg->nr_filters; i++)
+		rows[n++] = (struct smccc_range){cfg->filters[i].base, cfg->filters[i].nr,
+						 cfg->filters[i].action, "--smccc-filter", NULL};
+	for (unsigned int i = 0; i < n; i++) {
 		int ret = smccc_table_add(&vm->smccc, &rows[i], err, sizeof(err));
 
 		if (ret) {
@@ -193,15 +226,32 @@ static int vm_build_smccc_table(struct vm *vm)
 	return 0;
 }
 
-/* Must run before the first KVM_RUN: KVM refuses filter changes after (EBUSY). */
+/*
+ * Must run before the first KVM_RUN: KVM refuses filter changes after (EBUSY).
+ * A range KVM refuses with EEXIST (pKVM reserves vendor-hyp functions 2-63)
+ * is reported and dropped from the table, so that service is simply absent;
+ * only the PSCI ranges are indispensable in userspace-PSCI mode.
+ */
 static int vm_install_smccc_filter(struct vm *vm)
 {
+	unsigned int kept = 0;
+
 	if (vm->smccc.nr == 0)
 		return 0;
 	if (!vm_has_smccc_filter(vm)) {
-		vm_err("this host's KVM has no SMCCC filter (Linux >= 6.4 needed) for userspace "
-		       "PSCI; use --psci kernel\n");
-		return -ENOTSUP;
+		if (vm->cfg->psci_mode == PSCI_MODE_USER) {
+			vm_err("this host's KVM has no SMCCC filter (Linux >= 6.4 needed) for "
+			       "userspace PSCI; use --psci kernel\n");
+			return -ENOTSUP;
+		}
+		if (vm->cfg->nr_filters) {
+			vm_err("this host's KVM has no SMCCC filter (Linux >= 6.4 needed) for "
+			       "--smccc-filter\n");
+			return -ENOTSUP;
+		}
+		vm_err("warning: no SMCCC filter on this host: vendor services stay with KVM\n");
+		vm->smccc.nr = 0;
+		return 0;
 	}
 	for (unsigned int i = 0; i < vm->smccc.nr; i++) {
 		const struct smccc_range *r = &vm->smccc.ranges[i];
@@ -217,12 +267,121 @@ static int vm_install_smccc_filter(struct vm *vm)
 		};
 
 		if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-			vm_err("KVM_ARM_VM_SMCCC_FILTER 0x%08x+%u (%s, %s): %s\n", r->base, r->nr,
-			       r->origin, smccc_action_name(r->action), strerror(errno));
-			return -errno;
+			bool essential = !strcmp(r->origin, "psci");
+
+			vm_err("%sKVM_ARM_VM_SMCCC_FILTER 0x%08x-0x%08x (%s, %s): %s%s\n",
+			       essential ? "" : "warning: ", r->base, r->base + (r->nr - 1),
+			       r->origin, smccc_action_name(r->action), strerror(errno),
+			       errno == EEXIST && !essential
+				   ? "; KVM reserves part of it (pKVM?): continuing without it"
+				   : "");
+			if (essential || errno != EEXIST)
+				return -errno;
+			continue;
+		}
+		vm->smccc.ranges[kept++] = *r;
+	}
+	vm->smccc.nr = kept;
+	return 0;
+}
+
+/*
+ * The hypercall bitmap firmware registers (fw-pseudo-registers.rst): their
+ * reset value is everything KVM offers; clearing bits hides a service from
+ * the guest. Written through vCPU 0 before any vCPU runs.
+ */
+static int vm_elect_services(struct vm *vm)
+{
+	static const struct {
+		unsigned int svc;
+		uint64_t reg;
+		uint64_t bit;
+	} map[] = {
+	    {CLI_SVC_TRNG, KVM_REG_ARM_STD_BMAP, 1ULL << 0},
+	    {CLI_SVC_PV_TIME, KVM_REG_ARM_STD_HYP_BMAP, 1ULL << 0},
+	    {CLI_SVC_KVM_FEATURES, KVM_REG_ARM_VENDOR_HYP_BMAP, 1ULL << 0},
+	    {CLI_SVC_PTP, KVM_REG_ARM_VENDOR_HYP_BMAP, 1ULL << 1},
+	};
+	struct vcpu *v0 = &vm->vcpus[0];
+	uint64_t regs[3] = {KVM_REG_ARM_STD_BMAP, KVM_REG_ARM_STD_HYP_BMAP,
+			    KVM_REG_ARM_VENDOR_HYP_BMAP};
+	uint64_t val[3];
+	int ret;
+
+	if (vm->cfg->services_set) {
+		for (int r = 0; r < 3; r++) {
+			ret = vm_get_reg(v0, regs[r], &val[r]);
+			if (ret) {
+				vm_err("--smccc-services: this host has no hypercall bitmap "
+				       "registers (%s)\n",
+				       strerror(-ret));
+				return ret;
+			}
+		}
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			int r = map[i].reg == regs[0] ? 0 : map[i].reg == regs[1] ? 1 : 2;
+
+			if (!(vm->cfg->services & map[i].svc))
+				val[r] &= ~map[i].bit;
+			else if (!(val[r] & map[i].bit)) {
+				vm_err("--smccc-services: this host does not offer '%s'\n",
+				       cli_service_names[i]);
+				return -EINVAL;
+			}
+		}
+		for (int r = 0; r < 3; r++) {
+			ret = vm_set_reg(v0, regs[r], val[r]);
+			if (ret) {
+				vm_err("setting hypercall bitmap register %d: %s\n", r,
+				       strerror(-ret));
+				return ret;
+			}
+		}
+	}
+	/* Hosts >= 6.16 advertise DISCOVER_IMPL_* in a second vendor bitmap
+	 * (reset to 0): say yes, since we answer them. Older hosts lack it. */
+	if (smccc_lookup(&vm->smccc, KVM_DISCOVER_IMPL_VER_FUNC_ID) &&
+	    vm_get_reg(v0, KVM_REG_ARM_VENDOR_HYP_BMAP_2, &val[0]) == 0) {
+		ret = vm_set_reg(v0, KVM_REG_ARM_VENDOR_HYP_BMAP_2, val[0] | 0x3);
+		if (ret)
+			vm_err("warning: setting KVM_REG_ARM_VENDOR_HYP_BMAP_2: %s\n",
+			       strerror(-ret));
+	}
+	if (vm->cfg->psci_version) {
+		ret = vm_set_reg(v0, KVM_REG_ARM_PSCI_VERSION, vm->cfg->psci_version);
+		if (ret) {
+			vm_err("--psci-version: KVM refused it: %s\n", strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;
+}
+
+/* DISCOVER_IMPL_CPUS reports --impl-cpus, or else the host CPU: MIDR_EL1,
+ * REVIDR_EL1 and AIDR_EL1 as KVM shows them to vCPU 0. */
+static void vm_setup_vendor(struct vm *vm)
+{
+	struct vendor *v = &vm->vendor;
+
+	memset(v, 0, sizeof(*v));
+	v->ram = vm->ram;
+	v->ram_base = GUEST_RAM_BASE;
+	v->ram_size = vm->ram_size;
+	v->console_write = vm_console_write;
+	v->psci = &vm->psci;
+	if (vm->cfg->nr_impl_cpus) {
+		for (unsigned int i = 0; i < vm->cfg->nr_impl_cpus; i++) {
+			v->impl[i].midr = vm->cfg->impl_cpus[i].midr;
+			v->impl[i].revidr = vm->cfg->impl_cpus[i].revidr;
+			v->impl[i].aidr = vm->cfg->impl_cpus[i].aidr;
+		}
+		v->nr_impl = vm->cfg->nr_impl_cpus;
+	} else if (vm_get_reg(&vm->vcpus[0], ARM64_SYS_REG(3, 0, 0, 0, 0), &v->impl[0].midr) == 0) {
+		vm_get_reg(&vm->vcpus[0], ARM64_SYS_REG(3, 0, 0, 0, 6), &v->impl[0].revidr);
+		vm_get_reg(&vm->vcpus[0], ARM64_SYS_REG(3, 1, 0, 0, 7), &v->impl[0].aidr);
+		v->nr_impl = 1;
+	}
+	vendor_init(v);
 }
 
 static void vm_uart_tx(void *ctx, uint8_t byte)
@@ -401,9 +560,12 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	vm->psci_ready = true;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++)
 		psci_set_present(&vm->psci, i, shared->present[i]);
+	vm_setup_vendor(vm);
 	ret = vm_build_smccc_table(vm);
 	if (!ret)
 		ret = vm_install_smccc_filter(vm);
+	if (!ret)
+		ret = vm_elect_services(vm);
 	if (!ret)
 		ret = vm_create_devices(vm);
 	if (!ret)
