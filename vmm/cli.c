@@ -153,13 +153,20 @@ int cli_parse_filter(const char *s, struct cli_filter *f, char *err, size_t errl
 		*sep++ = '\0';
 		if (parse_u64(buf, UINT32_MAX, &base) || parse_u64(sep, UINT64_MAX, &end))
 			FAIL_REASON("--smccc-filter: '%s' is not BASE[-END|+COUNT]:ACTION", s);
+		/* Compute the exclusive end without wrapping 64 bits. */
 		if (kind == '-') {
 			if (end < base)
 				FAIL_REASON("--smccc-filter: '%s' ends before it starts", s);
+			if (end > UINT32_MAX)
+				FAIL_REASON("--smccc-filter: '%s' runs past function ID 0xffffffff",
+					    s);
 			end = end + 1; /* END is inclusive */
 		} else {
 			if (end == 0)
 				FAIL_REASON("--smccc-filter: '%s' is an empty range", s);
+			if (end > 0x100000000ULL - base)
+				FAIL_REASON("--smccc-filter: '%s' runs past function ID 0xffffffff",
+					    s);
 			end = base + end;
 		}
 	} else {
@@ -169,6 +176,11 @@ int cli_parse_filter(const char *s, struct cli_filter *f, char *err, size_t errl
 	}
 	if (end > 0x100000000ULL)
 		FAIL_REASON("--smccc-filter: '%s' runs past function ID 0xffffffff", s);
+	/* KVM counts functions in 32 bits: the whole ID space is one too many. */
+	if (end - base > UINT32_MAX)
+		FAIL_REASON("--smccc-filter: '%s' covers the whole function ID space; KVM takes at "
+			    "most 0xffffffff functions per range",
+			    s);
 	f->base = (uint32_t)base;
 	f->nr = (uint32_t)(end - base);
 	return 0;
@@ -205,6 +217,8 @@ int cli_parse_services(const char *s, unsigned int *mask, char *err, size_t errl
 				    tok);
 		*mask |= 1U << i;
 	}
+	if (*mask == 0)
+		FAIL_REASON("--smccc-services: empty list (use 'none' for no services)");
 	return 0;
 }
 
@@ -330,9 +344,22 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 
 	optind = 0; /* GNU getopt: full re-initialisation, so we can parse twice */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, shortopts, boot_options, &idx)) != -1) {
-		const char *arg = optarg;
-		const char *name = argv[optind - 1];
+	for (;;) {
+		char name[40];
+		const char *arg;
+
+		idx = -1;
+		opt = getopt_long(argc, argv, shortopts, boot_options, &idx);
+		if (opt == -1)
+			break;
+		arg = optarg;
+		/* Name the option as the user spelled it, not its argument. */
+		if (idx >= 0)
+			snprintf(name, sizeof(name), "--%s", boot_options[idx].name);
+		else if (opt > 0 && opt < 0x100 && opt != '?' && opt != ':')
+			snprintf(name, sizeof(name), "-%c", opt);
+		else
+			snprintf(name, sizeof(name), "%.39s", argv[optind - 1]);
 
 		if (kvmtool_only(opt) && !kvmtool_spelling)
 			FAIL("option '%s' is only accepted by `vmm run` (kvmtool spelling)", name);

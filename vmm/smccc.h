@@ -158,8 +158,9 @@ struct smccc_counters {
 
 void smccc_count(struct smccc_counters *c, uint32_t fid);
 
-/* A readable name for a function ID ("PSCI_CPU_ON64", "SMCCC_VERSION", or
- * "SiP 0x82000010" for an unnamed one). Returns buf. */
+/* A readable name for a function ID: "PSCI_CPU_ON64", "SMCCC_VERSION", or
+ * for an unnamed one its owner and function number ("SiP 0x0010",
+ * "SiP64 0x0010", "yielding 0x02000010"). Returns buf. */
 const char *smccc_fid_name(uint32_t fid, char *buf, size_t len);
 
 /* "hvc" / "smc". */

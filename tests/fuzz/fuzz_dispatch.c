@@ -28,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	psci_boot_cpu(&psci, 0);
 	psci_set_present(&psci, 3, false);
 	const struct smccc_range rows[] = {
-		{0x84000000, 0x20, SMCCC_FILTER_FWD_TO_USER, "psci", &psci.service},
-		{0xC4000000, 0x20, SMCCC_FILTER_FWD_TO_USER, "psci", &psci.service},
-		{0x82000000, 0x100, SMCCC_FILTER_FWD_TO_USER, "sip", NULL},
+	    {0x84000000, 0x20, SMCCC_FILTER_FWD_TO_USER, "psci", &psci.service},
+	    {0xC4000000, 0x20, SMCCC_FILTER_FWD_TO_USER, "psci", &psci.service},
+	    {0x82000000, 0x100, SMCCC_FILTER_FWD_TO_USER, "sip", NULL},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if (smccc_table_add(&table, &rows[i], err, sizeof(err)))

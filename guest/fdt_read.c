@@ -1,0 +1,370 @@
+/*
+ * Read-only flattened device tree walker (Devicetree Specification v0.4,
+ * chapter 5 "Flattened Devicetree (DTB) Format").
+ *
+ * The blob is big-endian and read one byte at a time: with the MMU off every
+ * access is Device memory, where an unaligned load faults, and this way the
+ * walker does not depend on how the VMM aligned anything. Every offset is
+ * checked against the block it points into before it is dereferenced, and
+ * the blocks are checked against totalsize; nothing is read past it.
+ *
+ * Pure code apart from vsnprintk(): it is compiled natively to be tested.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guest/fdt_read.h"
+#include "guest/print.h"
+
+#define FDT_MAGIC	0xd00dfeedU
+#define FDT_HEADER_SIZE 40U
+#define FDT_BEGIN_NODE	0x1U
+#define FDT_END_NODE	0x2U
+#define FDT_PROP	0x3U
+#define FDT_NOP		0x4U
+#define FDT_END		0x9U
+
+/* The version whose layout we read (size_dt_struct appeared in v17). */
+#define FDT_VERSION 17U
+
+#define DT_MAX_DEPTH 32
+
+enum node_kind {
+	NODE_OTHER,
+	NODE_ROOT,
+	NODE_CPUS,   /* /cpus */
+	NODE_CPU,    /* a child of /cpus: a CPU if its device_type says so */
+	NODE_PSCI,   /* /psci */
+	NODE_CHOSEN, /* /chosen */
+};
+
+struct walk {
+	const uint8_t *st; /* structure block */
+	uint32_t st_size;
+	const uint8_t *str; /* strings block */
+	uint32_t str_size;
+	struct dt_info *info;
+	char *why;
+	size_t why_size;
+
+	uint32_t cpu_addr_cells; /* /cpus #address-cells */
+	bool have_method;
+
+	/* The child of /cpus being walked. */
+	bool cpu_is_cpu;
+	bool cpu_has_reg;
+	uint64_t cpu_reg;
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t align4(uint32_t off)
+{
+	return (off + 3) & ~3U;
+}
+
+static int walk_fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int walk_fail(struct walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintk(w->why, w->why_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Is the node name name[0..len) equal to want, ignoring any "@unit-address"? */
+static bool node_name_is(const uint8_t *name, uint32_t len, const char *want)
+{
+	uint32_t i;
+
+	for (i = 0; want[i]; i++) {
+		if (i >= len || name[i] != (uint8_t)want[i])
+			return false;
+	}
+	return i == len || name[i] == '@';
+}
+
+/* Is the property value the string want (NUL-terminated, as the spec says)? */
+static bool prop_is_string(const uint8_t *val, uint32_t len, const char *want)
+{
+	uint32_t i;
+
+	for (i = 0; want[i]; i++) {
+		if (i >= len || val[i] != (uint8_t)want[i])
+			return false;
+	}
+	return len == i + 1 && val[i] == '\0';
+}
+
+/* The property name at nameoff in the strings block, or NULL if it is not a
+ * NUL-terminated string inside the block. */
+static const char *prop_name(const struct walk *w, uint32_t nameoff)
+{
+	for (uint32_t i = nameoff; i < w->str_size; i++) {
+		if (w->str[i] == '\0')
+			return (const char *)&w->str[nameoff];
+	}
+	return NULL;
+}
+
+static int cpu_node_done(struct walk *w)
+{
+	struct dt_info *info = w->info;
+
+	if (!w->cpu_is_cpu)
+		return 0;
+	if (!w->cpu_has_reg)
+		return walk_fail(w, "a /cpus node with device_type \"cpu\" has no reg");
+	info->nr_cpus_found++;
+	if (info->nr_cpus >= GUEST_MAX_CPUS)
+		return 0;
+	for (unsigned int i = 0; i < info->nr_cpus; i++) {
+		if (info->mpidr[i] == w->cpu_reg)
+			return walk_fail(w, "two CPU nodes have reg 0x%llx",
+					 (unsigned long long)w->cpu_reg);
+	}
+	info->mpidr[info->nr_cpus++] = w->cpu_reg;
+	return 0;
+}
+
+static int handle_prop(struct walk *w, enum node_kind kind, const char *name, const uint8_t *val,
+		       uint32_t len)
+{
+	struct dt_info *info = w->info;
+
+	switch (kind) {
+	case NODE_CPUS:
+		if (str_eq(name, "#address-cells")) {
+			if (len != 4)
+				return walk_fail(w, "/cpus #address-cells has %u bytes", len);
+			w->cpu_addr_cells = be32(val);
+			if (w->cpu_addr_cells != 1 && w->cpu_addr_cells != 2)
+				return walk_fail(w, "/cpus #address-cells is %u (want 1 or 2)",
+						 w->cpu_addr_cells);
+		}
+		break;
+	case NODE_CPU:
+		if (str_eq(name, "device_type")) {
+			w->cpu_is_cpu = prop_is_string(val, len, "cpu");
+		} else if (str_eq(name, "reg")) {
+			uint32_t cell_bytes = 4 * w->cpu_addr_cells;
+
+			/* A CPU may list several hardware threads: use the first. */
+			if (len == 0 || len % cell_bytes)
+				return walk_fail(w, "cpu reg has %u bytes with #address-cells %u",
+						 len, w->cpu_addr_cells);
+			w->cpu_reg = be32(val);
+			if (w->cpu_addr_cells == 2)
+				w->cpu_reg = w->cpu_reg << 32 | be32(val + 4);
+			w->cpu_has_reg = true;
+		}
+		break;
+	case NODE_PSCI:
+		if (str_eq(name, "method")) {
+			if (prop_is_string(val, len, "hvc"))
+				info->conduit = CONDUIT_HVC;
+			else if (prop_is_string(val, len, "smc"))
+				info->conduit = CONDUIT_SMC;
+			else
+				return walk_fail(w, "/psci method is neither \"hvc\" nor \"smc\"");
+			w->have_method = true;
+		}
+		break;
+	case NODE_CHOSEN:
+		if (str_eq(name, "bootargs")) {
+			uint32_t i;
+
+			for (i = 0; i < len && i < DT_BOOTARGS_MAX - 1 && val[i]; i++)
+				info->bootargs[i] = (char)val[i];
+			info->bootargs[i] = '\0';
+		}
+		break;
+	case NODE_ROOT:
+	case NODE_OTHER:
+		break;
+	}
+	return 0;
+}
+
+static enum node_kind classify(struct walk *w, int depth, const enum node_kind *kinds,
+			       const uint8_t *name, uint32_t len)
+{
+	if (depth == 0)
+		return NODE_ROOT;
+	if (kinds[depth - 1] == NODE_ROOT) {
+		if (node_name_is(name, len, "cpus"))
+			return NODE_CPUS;
+		if (node_name_is(name, len, "psci"))
+			return NODE_PSCI;
+		if (node_name_is(name, len, "chosen"))
+			return NODE_CHOSEN;
+	}
+	if (kinds[depth - 1] == NODE_CPUS) {
+		w->cpu_is_cpu = false;
+		w->cpu_has_reg = false;
+		w->cpu_reg = 0;
+		return NODE_CPU;
+	}
+	return NODE_OTHER;
+}
+
+static int walk_struct(struct walk *w)
+{
+	enum node_kind kinds[DT_MAX_DEPTH];
+	int depth = 0;
+	bool root_done = false;
+	uint32_t off = 0;
+
+	for (;;) {
+		uint32_t tok;
+
+		if (off > w->st_size || w->st_size - off < 4)
+			return walk_fail(w, "structure block ends without FDT_END");
+		tok = be32(w->st + off);
+		off += 4;
+
+		switch (tok) {
+		case FDT_BEGIN_NODE: {
+			const uint8_t *name = w->st + off;
+			uint32_t len = 0;
+
+			while (off + len < w->st_size && name[len])
+				len++;
+			if (off + len >= w->st_size)
+				return walk_fail(w, "unterminated node name at 0x%x", off);
+			if (root_done)
+				return walk_fail(w, "a node follows the root node at 0x%x", off);
+			if (depth == DT_MAX_DEPTH)
+				return walk_fail(w, "nodes nested deeper than %d", DT_MAX_DEPTH);
+			kinds[depth] = classify(w, depth, kinds, name, len);
+			depth++;
+			off = align4(off + len + 1);
+			break;
+		}
+		case FDT_END_NODE:
+			if (depth == 0)
+				return walk_fail(w, "FDT_END_NODE without a node at 0x%x", off - 4);
+			depth--;
+			if (kinds[depth] == NODE_CPU && cpu_node_done(w))
+				return -1;
+			if (depth == 0)
+				root_done = true;
+			break;
+		case FDT_PROP: {
+			uint32_t len, nameoff;
+			const char *name;
+
+			if (depth == 0)
+				return walk_fail(w, "property outside any node at 0x%x", off - 4);
+			if (w->st_size - off < 8)
+				return walk_fail(w, "truncated property at 0x%x", off - 4);
+			len = be32(w->st + off);
+			nameoff = be32(w->st + off + 4);
+			off += 8;
+			if (len > w->st_size - off)
+				return walk_fail(w, "property at 0x%x overruns the structure block",
+						 off - 12);
+			name = prop_name(w, nameoff);
+			if (!name)
+				return walk_fail(w, "property name offset 0x%x is not a string",
+						 nameoff);
+			if (handle_prop(w, kinds[depth - 1], name, w->st + off, len))
+				return -1;
+			off = align4(off + len);
+			break;
+		}
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (depth != 0)
+				return walk_fail(w, "FDT_END inside a node");
+			if (!root_done)
+				return walk_fail(w, "no root node");
+			return 0;
+		default:
+			return walk_fail(w, "unknown token 0x%x at 0x%x", tok, off - 4);
+		}
+	}
+}
+
+/* Is [off, off + size) inside [FDT_HEADER_SIZE, total)? */
+static bool block_ok(uint32_t off, uint32_t size, uint32_t total)
+{
+	return off >= FDT_HEADER_SIZE && off <= total && size <= total - off;
+}
+
+int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
+{
+	const uint8_t *b = dtb;
+	struct walk w = {
+	    .info = info,
+	    .why = why,
+	    .why_size = why_size,
+	    .cpu_addr_cells = 2, /* the spec's default when /cpus does not say */
+	};
+	uint32_t magic, total, off_st, off_str, version, last_comp;
+
+	info->totalsize = 0;
+	info->nr_cpus = 0;
+	info->nr_cpus_found = 0;
+	info->conduit = CONDUIT_HVC;
+	info->bootargs[0] = '\0';
+	if (why_size)
+		why[0] = '\0';
+
+	if (!b)
+		return walk_fail(&w, "no DTB address in x0");
+	if ((uintptr_t)b % 8)
+		return walk_fail(&w, "DTB at %p is not 8-byte aligned", dtb);
+	magic = be32(b);
+	if (magic != FDT_MAGIC)
+		return walk_fail(&w, "bad magic 0x%08x (expected 0x%08x)", magic, FDT_MAGIC);
+	total = be32(b + 4);
+	if (total < FDT_HEADER_SIZE || total > DT_MAX_SIZE)
+		return walk_fail(&w, "totalsize %u is not in [%u, %u]", total, FDT_HEADER_SIZE,
+				 DT_MAX_SIZE);
+	if ((uintptr_t)b > UINTPTR_MAX - total)
+		return walk_fail(&w, "DTB wraps the address space");
+	version = be32(b + 20);
+	last_comp = be32(b + 24);
+	if (version < FDT_VERSION || last_comp > FDT_VERSION)
+		return walk_fail(&w, "version %u (last compatible %u); need %u", version, last_comp,
+				 FDT_VERSION);
+	off_st = be32(b + 8);
+	off_str = be32(b + 12);
+	w.str_size = be32(b + 32);
+	w.st_size = be32(b + 36);
+	if (off_st % 4 || !block_ok(off_st, w.st_size, total))
+		return walk_fail(&w, "structure block at 0x%x size 0x%x is not inside the blob",
+				 off_st, w.st_size);
+	if (!block_ok(off_str, w.str_size, total))
+		return walk_fail(&w, "strings block at 0x%x size 0x%x is not inside the blob",
+				 off_str, w.str_size);
+	w.st = b + off_st;
+	w.str = b + off_str;
+	info->totalsize = total;
+
+	if (walk_struct(&w))
+		return -1;
+	if (info->nr_cpus_found == 0)
+		return walk_fail(&w, "no CPU nodes under /cpus");
+	if (!w.have_method)
+		return walk_fail(&w, "no /psci node with a method property");
+	return 0;
+}

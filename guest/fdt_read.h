@@ -1,0 +1,41 @@
+/*
+ * A small read-only walker for the flattened device tree the VMM passes in
+ * x0: just what the test guest needs (CPUs, PSCI conduit, bootargs).
+ */
+#ifndef GUEST_FDT_READ_H
+#define GUEST_FDT_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest/guest.h"
+#include "guest/smccc.h"
+
+/* booting.rst: the DTB must not exceed 2 MiB. */
+#define DT_MAX_SIZE	0x200000U
+#define DT_BOOTARGS_MAX 256
+
+struct dt_info {
+	uint32_t totalsize;
+
+	/* /cpus: nodes with device_type = "cpu", in DT order. The first
+	 * GUEST_MAX_CPUS have their reg (MPIDR affinity) in mpidr[]. */
+	unsigned int nr_cpus;	    /* entries in mpidr[] */
+	unsigned int nr_cpus_found; /* CPU nodes in the DT, used or not */
+	uint64_t mpidr[GUEST_MAX_CPUS];
+
+	/* /psci method. */
+	enum conduit conduit;
+
+	/* /chosen bootargs, truncated to fit; "" when absent. */
+	char bootargs[DT_BOOTARGS_MAX];
+};
+
+/*
+ * Parse the blob at dtb into *info. Never reads outside the header's
+ * totalsize (itself at most DT_MAX_SIZE). Returns 0, or -1 with a one-line
+ * reason in why (why_size bytes).
+ */
+int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size);
+
+#endif

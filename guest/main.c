@@ -1,0 +1,190 @@
+/*
+ * The boot CPU's C entry: read the device tree, pick the mode from the first
+ * word of bootargs, run it, report the verdict and power off. Also the
+ * report for unexpected exceptions on any CPU.
+ *
+ * Modes (first word of bootargs): demo (the default), test, null (pass at
+ * once, for start-up benchmarks), fail (report failure), crash (take an
+ * undefined-instruction exception), reset (SYSTEM_RESET once, then pass).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/guest_abi.h"
+#include "guest/arch.h"
+#include "guest/cpus.h"
+#include "guest/fdt_read.h"
+#include "guest/main.h"
+#include "guest/print.h"
+#include "guest/smccc.h"
+#include "guest/testdev.h"
+
+/* guest.ld */
+extern char _head[];
+
+static struct dt_info dt;
+/* Per CPU, written by that CPU only: exceptions taken so far. */
+static uint32_t exc_nesting[GUEST_MAX_CPUS];
+
+void guest_finish(bool failed)
+{
+	int32_t ret;
+
+	testdev_write(GUEST_TESTDEV_RESULT, failed ? 1 : 0);
+	dsb();
+	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+	/* DEN0022 SYSTEM_OFF: does not return. */
+	printk("guest: SYSTEM_OFF returned %d (%s)\n", ret, psci_ret_name(ret));
+	for (;;)
+		wfi();
+}
+
+/* Named as in Linux's arch/arm64/kernel/entry.S, in VBAR_EL1 order. */
+static const char *const vector_names[16] = {
+    "el1t_64_sync", "el1t_64_irq", "el1t_64_fiq", "el1t_64_error",
+    "el1h_64_sync", "el1h_64_irq", "el1h_64_fiq", "el1h_64_error",
+    "el0t_64_sync", "el0t_64_irq", "el0t_64_fiq", "el0t_64_error",
+    "el0t_32_sync", "el0t_32_irq", "el0t_32_fiq", "el0t_32_error",
+};
+
+void exception_report(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr,
+		      uint64_t sp)
+{
+	unsigned int cpu = read_sysreg(tpidr_el1) & (GUEST_MAX_CPUS - 1);
+	uint32_t nesting = READ_ONCE(exc_nesting[cpu]) + 1;
+
+	WRITE_ONCE(exc_nesting[cpu], nesting);
+	/* A fault while reporting must not loop: report once, then only try
+	 * to fail and power off, then give up quietly. */
+	if (nesting == 1)
+		printk("\nguest: unexpected exception %s on cpu%u (MPIDR_EL1 0x%llx): "
+		       "ESR_EL1 0x%llx (EC 0x%llx), ELR_EL1 0x%llx, FAR_EL1 0x%llx, "
+		       "SPSR_EL1 0x%llx, SP 0x%llx\n",
+		       vector_names[vector & 15], cpu, (unsigned long long)read_sysreg(mpidr_el1),
+		       (unsigned long long)esr, (unsigned long long)(esr >> 26) & 0x3f,
+		       (unsigned long long)elr, (unsigned long long)far, (unsigned long long)spsr,
+		       (unsigned long long)sp);
+	if (nesting <= 2)
+		guest_finish(true);
+	for (;;)
+		wfi();
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Copy the first blank-separated word of s into word (size bytes). */
+static void first_word(const char *s, char *word, unsigned int size)
+{
+	unsigned int n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (*s && *s != ' ' && *s != '\t' && n + 1 < size)
+		word[n++] = *s++;
+	word[n] = '\0';
+}
+
+static void __noreturn mode_reset(void)
+{
+	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
+	int32_t ret;
+
+	if (resets) {
+		printk("reset count %u\n", resets);
+		guest_finish(false);
+	}
+	printk("resetting\n");
+	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
+	/* DEN0022 SYSTEM_RESET: does not return. */
+	printk("guest: SYSTEM_RESET returned %d (%s)\n", ret, psci_ret_name(ret));
+	guest_finish(true);
+}
+
+/* Fill machine from the DT and find which logical CPU we are. */
+static bool machine_setup(void)
+{
+	uint64_t self = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
+	int idx;
+
+	machine.conduit = dt.conduit;
+	machine.nr_cpus = dt.nr_cpus;
+	for (unsigned int i = 0; i < dt.nr_cpus; i++)
+		machine.mpidr[i] = dt.mpidr[i];
+	if (dt.nr_cpus_found > dt.nr_cpus)
+		printk("guest: the device tree lists %u CPUs; only the first %u are used\n",
+		       dt.nr_cpus_found, dt.nr_cpus);
+
+	idx = cpu_index_of(self);
+	if (idx < 0) {
+		printk("guest: boot CPU MPIDR 0x%llx is not among the device tree's first %u "
+		       "CPUs\n",
+		       (unsigned long long)self, dt.nr_cpus);
+		return false;
+	}
+	machine.boot_cpu = (unsigned int)idx;
+	/* The exception path finds this CPU's stack and slot through it. */
+	write_sysreg(tpidr_el1, idx);
+	return true;
+}
+
+void primary_main(uint64_t dtb)
+{
+	char why[160];
+	char mode[32];
+	uint32_t id;
+
+	if (dt_read((const void *)(uintptr_t)dtb, &dt, why, sizeof(why))) {
+		printk("guest: bad device tree at 0x%llx: %s\n", (unsigned long long)dtb, why);
+		guest_finish(true);
+	}
+	first_word(dt.bootargs, mode, sizeof(mode));
+	if (!mode[0])
+		first_word("demo", mode, sizeof(mode));
+
+	/* For start-up benchmarks: nothing before the verdict but the DT. */
+	if (str_eq(mode, "null")) {
+		machine.conduit = dt.conduit;
+		guest_finish(false);
+	}
+
+	if (!machine_setup())
+		guest_finish(true);
+	if ((uintptr_t)_head != GUEST_RAM_BASE) {
+		printk("guest: linked at 0x%lx, not at GUEST_RAM_BASE 0x%lx\n",
+		       (unsigned long)(uintptr_t)_head, GUEST_RAM_BASE);
+		guest_finish(true);
+	}
+	id = testdev_read(GUEST_TESTDEV_ID);
+	if (id != GUEST_TESTDEV_MAGIC) {
+		printk("guest: no test device at 0x%lx (ID 0x%08x, expected 0x%08x)\n",
+		       GUEST_TESTDEV_BASE, id, GUEST_TESTDEV_MAGIC);
+		guest_finish(true);
+	}
+
+	if (str_eq(mode, "demo"))
+		guest_finish(demo_run());
+	if (str_eq(mode, "test"))
+		guest_finish(psci_tests_run());
+	if (str_eq(mode, "reset"))
+		mode_reset();
+	if (str_eq(mode, "fail")) {
+		printk("guest: mode fail: reporting failure on purpose\n");
+		guest_finish(true);
+	}
+	if (str_eq(mode, "crash")) {
+		printk("guest: mode crash: executing an undefined instruction\n");
+		asm volatile("udf #0");
+		printk("guest: udf #0 did not trap\n");
+		guest_finish(true);
+	}
+	printk("guest: unknown mode \"%s\" (expected demo, test, null, fail, crash or reset)\n",
+	       mode);
+	guest_finish(true);
+}

@@ -1,0 +1,824 @@
+/*
+ * `test`: a self-checking PSCI/SMCCC conformance suite for the VMM, in either
+ * PSCI mode (userspace or in-kernel, from the test device).
+ *
+ * Output, one line per case:
+ *   ok <name>
+ *   FAIL <name>: <what was got vs expected>
+ *   skip <name>: <why>
+ * then exactly "N passed, N failed" (", N skipped" appended when there were
+ * skips). Other lines start with "# ". PSCI cases run over both conduits and
+ * carry it in their name ("psci_version/hvc", "psci_version/smc").
+ *
+ * Results of PSCI functions are int32 (DEN0022), compared as such: KVM
+ * sign-extends SMC32 results to 64 bits, a VMM may zero-extend.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/guest_abi.h"
+#include "guest/arch.h"
+#include "guest/cpus.h"
+#include "guest/main.h"
+#include "guest/print.h"
+#include "guest/smccc.h"
+#include "guest/testdev.h"
+
+/* An MPIDR no CPU of ours has (KVM numbers vCPUs with Aff0 < 16). */
+#define UNKNOWN_MPIDR 0xff00ffUL
+/* Garbage for the upper half of SMC32 arguments (DEN0028 "SMC32/HVC32
+ * argument passing": only W1..W7 are arguments, the upper bits are ignored). */
+#define UPPER_GARBAGE 0xdead000000000000UL
+/* An entry point outside guest RAM. */
+#define BAD_ENTRY 0x1000UL
+/* An address in the MMIO hole that no device claims (vmm/guest_abi.h). */
+#define UNCLAIMED_MMIO 0x0a000000UL
+#define ON_OFF_CYCLES  20
+
+#define YES PSCI_RET_SUCCESS
+#define NO  PSCI_RET_NOT_SUPPORTED
+/* SYSTEM_OFF2 answers the bitmap of its off types: bit 0 = HIBERNATE_OFF. */
+#define OFF2_HIBERNATE 1
+
+/*
+ * PSCI_FEATURES (DEN0022 "PSCI_FEATURES") expectations: the one place to
+ * edit when the VMM's PSCI grows. "kernel" is KVM's in-kernel PSCI 1.1 in
+ * Linux 6.12 (SYSTEM_SUSPEND only if the VMM enables it, which ours does not).
+ */
+static const struct feature_row {
+	uint32_t fid;
+	const char *name;
+	int32_t user;	/* GUEST_PSCI_MODE_USER: the VMM's own PSCI */
+	int32_t kernel; /* GUEST_PSCI_MODE_KERNEL */
+} feature_table[] = {
+    {PSCI_0_2_FN_PSCI_VERSION, "PSCI_VERSION", YES, YES},
+    {PSCI_0_2_FN_CPU_SUSPEND, "CPU_SUSPEND32", YES, YES},
+    {PSCI_0_2_FN64_CPU_SUSPEND, "CPU_SUSPEND64", YES, YES},
+    {PSCI_0_2_FN_CPU_OFF, "CPU_OFF", YES, YES},
+    {PSCI_0_2_FN_CPU_ON, "CPU_ON32", YES, YES},
+    {PSCI_0_2_FN64_CPU_ON, "CPU_ON64", YES, YES},
+    {PSCI_0_2_FN_AFFINITY_INFO, "AFFINITY_INFO32", YES, YES},
+    {PSCI_0_2_FN64_AFFINITY_INFO, "AFFINITY_INFO64", YES, YES},
+    {PSCI_0_2_FN_MIGRATE, "MIGRATE32", NO, NO},
+    {PSCI_0_2_FN64_MIGRATE, "MIGRATE64", NO, NO},
+    {PSCI_0_2_FN_MIGRATE_INFO_TYPE, "MIGRATE_INFO_TYPE", YES, YES},
+    {PSCI_0_2_FN_MIGRATE_INFO_UP_CPU, "MIGRATE_INFO_UP_CPU32", NO, NO},
+    {PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU, "MIGRATE_INFO_UP_CPU64", NO, NO},
+    {PSCI_0_2_FN_SYSTEM_OFF, "SYSTEM_OFF", YES, YES},
+    {PSCI_0_2_FN_SYSTEM_RESET, "SYSTEM_RESET", YES, YES},
+    {PSCI_1_0_FN_PSCI_FEATURES, "PSCI_FEATURES", YES, YES},
+    {PSCI_1_0_FN_CPU_FREEZE, "CPU_FREEZE", NO, NO},
+    {PSCI_1_0_FN_CPU_DEFAULT_SUSPEND, "CPU_DEFAULT_SUSPEND32", YES, NO},
+    {PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND, "CPU_DEFAULT_SUSPEND64", YES, NO},
+    {PSCI_1_0_FN_NODE_HW_STATE, "NODE_HW_STATE32", YES, NO},
+    {PSCI_1_0_FN64_NODE_HW_STATE, "NODE_HW_STATE64", YES, NO},
+    {PSCI_1_0_FN_SYSTEM_SUSPEND, "SYSTEM_SUSPEND32", YES, NO},
+    {PSCI_1_0_FN64_SYSTEM_SUSPEND, "SYSTEM_SUSPEND64", YES, NO},
+    {PSCI_1_0_FN_SET_SUSPEND_MODE, "SET_SUSPEND_MODE", NO, NO},
+    {PSCI_1_0_FN_STAT_RESIDENCY, "STAT_RESIDENCY32", YES, NO},
+    {PSCI_1_0_FN64_STAT_RESIDENCY, "STAT_RESIDENCY64", YES, NO},
+    {PSCI_1_0_FN_STAT_COUNT, "STAT_COUNT32", YES, NO},
+    {PSCI_1_0_FN64_STAT_COUNT, "STAT_COUNT64", YES, NO},
+    {PSCI_1_1_FN_SYSTEM_RESET2, "SYSTEM_RESET2_32", YES, YES},
+    {PSCI_1_1_FN64_SYSTEM_RESET2, "SYSTEM_RESET2_64", YES, YES},
+    {PSCI_1_1_FN_MEM_PROTECT, "MEM_PROTECT", NO, NO},
+    {PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE, "MEM_PROTECT_CHECK_RANGE32", NO, NO},
+    {PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE, "MEM_PROTECT_CHECK_RANGE64", NO, NO},
+    {PSCI_1_3_FN_SYSTEM_OFF2, "SYSTEM_OFF2_32", OFF2_HIBERNATE, NO},
+    {PSCI_1_3_FN64_SYSTEM_OFF2, "SYSTEM_OFF2_64", OFF2_HIBERNATE, NO},
+    {ARM_SMCCC_VERSION_FUNC_ID, "SMCCC_VERSION", YES, YES},
+    {0x8400001fU, "unassigned PSCI 0x1f (SMC32)", NO, NO},
+    {0xc400001fU, "unassigned PSCI 0x1f (SMC64)", NO, NO},
+    {0x12345678U, "not an SMCCC fast call", NO, NO},
+};
+
+/* Called directly, these must answer NOT_SUPPORTED (DEN0028: unknown
+ * function IDs return -1). The 0.1-era KVM IDs must be dead on a vCPU that
+ * speaks PSCI 0.2 or later. */
+static const struct {
+	uint32_t fid;
+	const char *name;
+} unknown_fids[] = {
+    {0x8400001fU, "unassigned PSCI function 0x1f (SMC32)"},
+    {0xc400001fU, "unassigned PSCI function 0x1f (SMC64)"},
+    {KVM_PSCI_FN(0), "KVM's PSCI 0.1 CPU_SUSPEND (pre-0.2 ID)"},
+    {KVM_PSCI_FN(1), "KVM's PSCI 0.1 CPU_OFF (pre-0.2 ID)"},
+    {KVM_PSCI_FN(2), "KVM's PSCI 0.1 CPU_ON (pre-0.2 ID)"},
+    {KVM_PSCI_FN(3), "KVM's PSCI 0.1 MIGRATE (pre-0.2 ID)"},
+};
+
+struct suite {
+	unsigned int passed, failed, skipped;
+	bool kernel_psci;	   /* the test device's PSCI mode */
+	bool lost[GUEST_MAX_CPUS]; /* did not power off in an earlier case */
+	uint64_t race_gen;
+	uint64_t strays_reported; /* stray_entry.count already reported */
+};
+
+struct tcase {
+	char name[64];
+	char why[256];
+	size_t why_len;
+	bool failed;
+};
+
+/* ---- reporting ---- */
+
+static void tc_begin(struct tcase *t, const char *name, enum conduit c)
+{
+	snprintk(t->name, sizeof(t->name), "%s/%s", name, conduit_name(c));
+	t->why[0] = '\0';
+	t->why_len = 0;
+	t->failed = false;
+}
+
+static void tc_begin_plain(struct tcase *t, const char *name)
+{
+	snprintk(t->name, sizeof(t->name), "%s", name);
+	t->why[0] = '\0';
+	t->why_len = 0;
+	t->failed = false;
+}
+
+/* Record a failure; several are joined with "; ". Returns false. */
+static bool tc_fail(struct tcase *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool tc_fail(struct tcase *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->why_len + 3 < sizeof(t->why)) {
+		if (t->failed)
+			t->why_len += (size_t)snprintk(t->why + t->why_len,
+						       sizeof(t->why) - t->why_len, "; ");
+		if (t->why_len < sizeof(t->why)) {
+			va_start(ap, fmt);
+			t->why_len += (size_t)vsnprintk(t->why + t->why_len,
+							sizeof(t->why) - t->why_len, fmt, ap);
+			va_end(ap);
+		}
+	}
+	t->failed = true;
+	return false;
+}
+
+static void tc_end(struct suite *s, const struct tcase *t)
+{
+	if (t->failed) {
+		s->failed++;
+		printk("FAIL %s: %s%s\n", t->name, t->why,
+		       t->why_len >= sizeof(t->why) ? "..." : "");
+	} else {
+		s->passed++;
+		printk("ok %s\n", t->name);
+	}
+}
+
+static void tc_skip(struct suite *s, const struct tcase *t, const char *why)
+{
+	s->skipped++;
+	printk("skip %s: %s\n", t->name, why);
+}
+
+static const char *fid_name(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_0_2_FN_CPU_ON:
+		return "CPU_ON32";
+	case PSCI_0_2_FN64_CPU_ON:
+		return "CPU_ON64";
+	case PSCI_0_2_FN_AFFINITY_INFO:
+		return "AFFINITY_INFO32";
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+		return "AFFINITY_INFO64";
+	default:
+		return "call";
+	}
+}
+
+/* Check an int32 result; affinity selects AFFINITY_INFO's names for 0..2. */
+static bool expect(struct tcase *t, const char *what, int32_t got, int32_t want, bool affinity)
+{
+	const char *(*name)(int32_t) = affinity ? psci_affinity_name : psci_ret_name;
+
+	if (got == want)
+		return true;
+	return tc_fail(t, "%s got %d (%s), expected %d (%s)", what, got, name(got), want,
+		       name(want));
+}
+
+/* AFFINITY_INFO (32- or 64-bit) of target at level, checked against want. */
+static bool expect_affinity(struct tcase *t, enum conduit c, uint32_t fid, uint64_t target,
+			    uint64_t level, int32_t want)
+{
+	char what[64];
+
+	snprintk(what, sizeof(what), "%s(0x%llx, %llu)", fid_name(fid), (unsigned long long)target,
+		 (unsigned long long)level);
+	return expect(t, what, psci_call(c, fid, target, level, 0), want, true);
+}
+
+/* ---- secondaries ---- */
+
+/* The first secondary still usable, or -1. */
+static int first_secondary(const struct suite *s)
+{
+	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
+		if (i != machine.boot_cpu && !s->lost[i])
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool fail_no_checkin(struct suite *s, struct tcase *t, const struct cpu_run *run)
+{
+	uint64_t strays = READ_ONCE(stray_entry.count);
+
+	s->lost[run->idx] = true;
+	tc_fail(t, "cpu%u did not check in within %lu polls", run->idx, POLL_LIMIT);
+	if (strays != s->strays_reported) {
+		dmb();
+		tc_fail(t,
+			"a CPU entered with MPIDR_EL1 0x%llx and x0 0x%llx, which match no CPU_ON "
+			"we made (expected x0 0x%llx on MPIDR 0x%llx)",
+			(unsigned long long)READ_ONCE(stray_entry.mpidr),
+			(unsigned long long)READ_ONCE(stray_entry.x0), (unsigned long long)run->ctx,
+			(unsigned long long)machine.mpidr[run->idx]);
+		s->strays_reported = strays;
+	}
+	return false;
+}
+
+/*
+ * For a case that needs a secondary and has none: skip it on a one-CPU
+ * machine, fail it when earlier failures used them all up.
+ */
+static void no_secondary(struct suite *s, struct tcase *t)
+{
+	if (machine.nr_cpus == 1) {
+		tc_skip(s, t, "needs a second CPU");
+		return;
+	}
+	tc_fail(t, "every secondary CPU is unusable after earlier failures");
+	tc_end(s, t);
+}
+
+/* CPU_ON logical CPU idx with fid and target (normally its MPIDR) to do job;
+ * wait for it to check in. */
+static bool start_cpu(struct suite *s, struct tcase *t, struct cpu_run *run, unsigned int idx,
+		      enum cpu_job job, enum conduit c, uint32_t fid, uint64_t target)
+{
+	int32_t r;
+
+	if (s->lost[idx])
+		return tc_fail(t, "cpu%u is unusable after an earlier failure", idx);
+	cpu_prepare(run, idx, job, c);
+	r = cpu_on(run, c, fid, target);
+	if (r != PSCI_RET_SUCCESS) {
+		/* Not off after all: its state is unknown from here on. */
+		if (r == PSCI_RET_ALREADY_ON || r == PSCI_RET_ON_PENDING)
+			s->lost[idx] = true;
+		return tc_fail(t, "%s(0x%llx) of cpu%u got %d (%s), expected 0 (SUCCESS)",
+			       fid_name(fid), (unsigned long long)target, idx, r, psci_ret_name(r));
+	}
+	if (!cpu_wait_checkin(run))
+		return fail_no_checkin(s, t, run);
+	return true;
+}
+
+/*
+ * The CPU_ON entry state DEN0022 promises ("CPU_ON": the caller's EL, MMU
+ * and caches off, interrupts masked, x0 = context_id), as head.S recorded it.
+ */
+static bool check_entry(struct tcase *t, const struct cpu_run *run)
+{
+	const struct cpu_report *r = &cpu_reports[run->idx];
+	uint64_t x0 = READ_ONCE(r->entry_x0);
+	uint64_t el = READ_ONCE(r->entry_el);
+	uint64_t daif = READ_ONCE(r->entry_daif);
+	uint64_t sctlr = READ_ONCE(r->entry_sctlr);
+	uint64_t mpidr = READ_ONCE(r->entry_mpidr);
+	uint64_t checkins = READ_ONCE(r->checkins);
+	bool ok = true;
+
+	if (x0 != run->ctx)
+		ok = tc_fail(t, "cpu%u entered with x0 0x%llx, expected context id 0x%llx",
+			     run->idx, (unsigned long long)x0, (unsigned long long)run->ctx);
+	if (CURRENTEL_EL(el) != 1)
+		ok = tc_fail(t, "cpu%u entered at EL%llu, expected EL1", run->idx,
+			     (unsigned long long)CURRENTEL_EL(el));
+	if (daif != DAIF_ALL_MASKED)
+		ok = tc_fail(t, "cpu%u entered with DAIF 0x%llx, expected 0x%lx (all masked)",
+			     run->idx, (unsigned long long)daif, DAIF_ALL_MASKED);
+	if (sctlr & SCTLR_EL1_M)
+		ok = tc_fail(t, "cpu%u entered with the MMU on (SCTLR_EL1 0x%llx)", run->idx,
+			     (unsigned long long)sctlr);
+	if ((mpidr & MPIDR_HWID_MASK) != machine.mpidr[run->idx])
+		ok =
+		    tc_fail(t, "cpu%u has MPIDR_EL1 0x%llx, the DT says 0x%llx", run->idx,
+			    (unsigned long long)mpidr, (unsigned long long)machine.mpidr[run->idx]);
+	if (checkins != run->seq)
+		ok = tc_fail(t, "cpu%u checked in %llu times for one CPU_ON", run->idx,
+			     (unsigned long long)(checkins - run->seq + 1));
+	return ok;
+}
+
+/* Let a checked-in secondary go on to CPU_OFF and wait until PSCI says OFF. */
+static bool stop_cpu(struct suite *s, struct tcase *t, const struct cpu_run *run, enum conduit c)
+{
+	const struct cpu_report *r = &cpu_reports[run->idx];
+	struct off_poll p;
+
+	cpu_release(run);
+	if (!cpu_wait_leaving(run)) {
+		s->lost[run->idx] = true;
+		return tc_fail(t, "cpu%u never got to CPU_OFF", run->idx);
+	}
+	if (cpu_wait_off(run, c, &p))
+		return true;
+	s->lost[run->idx] = true;
+	if (p.off_returned)
+		return tc_fail(t, "CPU_OFF on cpu%u returned %d (%s)", run->idx,
+			       (int32_t)READ_ONCE(r->off_result),
+			       psci_ret_name((int32_t)READ_ONCE(r->off_result)));
+	return tc_fail(t, "cpu%u called CPU_OFF but AFFINITY_INFO64 still says %s after %u calls",
+		       run->idx, psci_affinity_name(p.last), p.calls);
+}
+
+/* ---- cases ---- */
+
+static void t_psci_version(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+	int32_t v;
+
+	tc_begin(&t, "psci_version", c);
+	v = psci_call(c, PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
+	if (v < 0 || PSCI_VERSION_MAJOR(v) != 1 || PSCI_VERSION_MINOR(v) < 1)
+		tc_fail(&t, "got 0x%08x (%u.%u), expected 1.x with x >= 1", (uint32_t)v,
+			PSCI_VERSION_MAJOR(v), PSCI_VERSION_MINOR(v));
+	tc_end(s, &t);
+}
+
+static void t_psci_features(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+
+	tc_begin(&t, "psci_features", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(feature_table); i++) {
+		const struct feature_row *row = &feature_table[i];
+		int32_t want = s->kernel_psci ? row->kernel : row->user;
+		int32_t got = psci_call(c, PSCI_1_0_FN_PSCI_FEATURES, row->fid, 0, 0);
+
+		if (got != want)
+			tc_fail(&t, "%s (0x%08x) got %d, expected %d", row->name, row->fid, got,
+				want);
+	}
+	tc_end(s, &t);
+}
+
+static void t_smccc_version(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+	uint32_t before, after;
+	int32_t v;
+
+	tc_begin(&t, "smccc_version", c);
+	before = testdev_read(GUEST_TESTDEV_HCALLS);
+	v = (int32_t)smccc_call(c, ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0).a0;
+	after = testdev_read(GUEST_TESTDEV_HCALLS);
+	if (v < ARM_SMCCC_VERSION_1_1)
+		tc_fail(&t, "got 0x%08x, expected 0x%08x (1.1) or later", (uint32_t)v,
+			ARM_SMCCC_VERSION_1_1);
+	if (after != before)
+		tc_fail(&t, "reached the VMM (hypercall counter %u -> %u); KVM should answer it",
+			before, after);
+	tc_end(s, &t);
+}
+
+static void t_smc_imm1(struct suite *s)
+{
+	struct tcase t;
+	uint32_t before, after;
+	uint64_t x0;
+
+	tc_begin_plain(&t, "smc_imm1");
+	before = testdev_read(GUEST_TESTDEV_HCALLS);
+	x0 = smccc_smc_imm1(PSCI_0_2_FN_PSCI_VERSION);
+	after = testdev_read(GUEST_TESTDEV_HCALLS);
+	if (x0 != ~0ULL)
+		tc_fail(&t, "x0 = 0x%llx, expected 0xffffffffffffffff", (unsigned long long)x0);
+	if (after != before)
+		tc_fail(&t, "reached the VMM (hypercall counter %u -> %u)", before, after);
+	tc_end(s, &t);
+}
+
+static void t_unknown_fids(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+
+	tc_begin(&t, "unknown_fids", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(unknown_fids); i++) {
+		char what[64];
+
+		snprintk(what, sizeof(what), "%s 0x%08x", unknown_fids[i].name,
+			 unknown_fids[i].fid);
+		/* Harmless arguments in case an ID is wrongly honoured. */
+		expect(&t, what, psci_call(c, unknown_fids[i].fid, UNKNOWN_MPIDR, 0, 0),
+		       PSCI_RET_NOT_SUPPORTED, false);
+	}
+	tc_end(s, &t);
+}
+
+static void t_migrate_info_type(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+
+	tc_begin(&t, "migrate_info_type", c);
+	expect(&t, "MIGRATE_INFO_TYPE", psci_call(c, PSCI_0_2_FN_MIGRATE_INFO_TYPE, 0, 0, 0),
+	       PSCI_0_2_TOS_MP, false);
+	tc_end(s, &t);
+}
+
+static const uint32_t affinity_fids[] = {PSCI_0_2_FN64_AFFINITY_INFO, PSCI_0_2_FN_AFFINITY_INFO};
+static const uint32_t cpu_on_fids[] = {PSCI_0_2_FN64_CPU_ON, PSCI_0_2_FN_CPU_ON};
+
+static void t_affinity_info(struct suite *s, enum conduit c)
+{
+	uint64_t self = machine.mpidr[machine.boot_cpu];
+	int sec = first_secondary(s);
+	struct tcase t;
+
+	tc_begin(&t, "affinity_info_self", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(affinity_fids); i++)
+		expect_affinity(&t, c, affinity_fids[i], self, 0, PSCI_0_2_AFFINITY_LEVEL_ON);
+	tc_end(s, &t);
+
+	tc_begin(&t, "affinity_info_off_cpu", c);
+	if (sec < 0) {
+		no_secondary(s, &t);
+	} else {
+		for (unsigned int i = 0; i < ARRAY_SIZE(affinity_fids); i++)
+			expect_affinity(&t, c, affinity_fids[i], machine.mpidr[sec], 0,
+					PSCI_0_2_AFFINITY_LEVEL_OFF);
+		tc_end(s, &t);
+	}
+
+	/* DEN0022 AFFINITY_INFO: lowest_affinity_level is 0..3. */
+	tc_begin(&t, "affinity_info_bad_level", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(affinity_fids); i++)
+		expect_affinity(&t, c, affinity_fids[i], self, 4, PSCI_RET_INVALID_PARAMS);
+	tc_end(s, &t);
+
+	tc_begin(&t, "affinity_info_unknown_mpidr", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(affinity_fids); i++)
+		expect_affinity(&t, c, affinity_fids[i], UNKNOWN_MPIDR, 0, PSCI_RET_INVALID_PARAMS);
+	tc_end(s, &t);
+
+	/* Level 1: is any CPU of our cluster (Aff1 and up) on? We are. */
+	tc_begin(&t, "affinity_info_cluster", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(affinity_fids); i++)
+		expect_affinity(&t, c, affinity_fids[i], self, 1, PSCI_0_2_AFFINITY_LEVEL_ON);
+	tc_end(s, &t);
+}
+
+static void t_cpu_on_errors(struct suite *s, enum conduit c)
+{
+	uint64_t self = machine.mpidr[machine.boot_cpu];
+	uint64_t entry = (uintptr_t)secondary_entry;
+	uint64_t self_ctx = GUEST_CTX(machine.boot_cpu);
+	int sec = first_secondary(s);
+	struct tcase t;
+
+	tc_begin(&t, "cpu_on_unknown_mpidr", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_on_fids); i++)
+		expect(&t, fid_name(cpu_on_fids[i]),
+		       psci_call(c, cpu_on_fids[i], UNKNOWN_MPIDR, entry, self_ctx),
+		       PSCI_RET_INVALID_PARAMS, false);
+	tc_end(s, &t);
+
+	tc_begin(&t, "cpu_on_self", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_on_fids); i++)
+		expect(&t, fid_name(cpu_on_fids[i]),
+		       psci_call(c, cpu_on_fids[i], self, entry, self_ctx), PSCI_RET_ALREADY_ON,
+		       false);
+	tc_end(s, &t);
+
+	tc_begin(&t, "cpu_on_bad_entry", c);
+	if (s->kernel_psci) {
+		tc_skip(s, &t, "in-kernel PSCI does not validate the entry point");
+		return;
+	}
+	if (sec < 0) {
+		no_secondary(s, &t);
+		return;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_on_fids); i++) {
+		int32_t r =
+		    psci_call(c, cpu_on_fids[i], machine.mpidr[sec], BAD_ENTRY, GUEST_CTX(sec));
+
+		if (!expect(&t, fid_name(cpu_on_fids[i]), r, PSCI_RET_INVALID_ADDRESS, false) &&
+		    r == PSCI_RET_SUCCESS) {
+			/* It is now running whatever is at 0x1000. */
+			s->lost[sec] = true;
+			break;
+		}
+	}
+	tc_end(s, &t);
+}
+
+/* CPU_ON each secondary, check its entry state and ALREADY_ON, CPU_OFF it. */
+static void t_cpu_on_secondaries(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+
+	if (machine.nr_cpus == 1) {
+		tc_begin(&t, "cpu_on_secondary", c);
+		tc_skip(s, &t, "needs a second CPU");
+		return;
+	}
+	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
+		uint64_t mpidr = machine.mpidr[i];
+		struct cpu_run run;
+		char name[32];
+
+		if (i == machine.boot_cpu)
+			continue;
+		snprintk(name, sizeof(name), "cpu_on_cpu%u", i);
+		tc_begin(&t, name, c);
+		if (start_cpu(s, &t, &run, i, JOB_HOLD, c, PSCI_0_2_FN64_CPU_ON, mpidr)) {
+			check_entry(&t, &run);
+			/* It is waiting for us: a second CPU_ON finds it on. */
+			expect(&t, "CPU_ON64 while it runs",
+			       cpu_on(&run, c, PSCI_0_2_FN64_CPU_ON, mpidr), PSCI_RET_ALREADY_ON,
+			       false);
+			expect_affinity(&t, c, PSCI_0_2_FN64_AFFINITY_INFO, mpidr, 0,
+					PSCI_0_2_AFFINITY_LEVEL_ON);
+			stop_cpu(s, &t, &run, c);
+		}
+		tc_end(s, &t);
+	}
+}
+
+/* ON_OFF_CYCLES CPU_ON/CPU_OFF round trips on every secondary, alternating
+ * the 64- and 32-bit CPU_ON. */
+static void t_on_off_cycles(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+
+	tc_begin(&t, "cpu_on_off_x20", c);
+	if (machine.nr_cpus == 1) {
+		tc_skip(s, &t, "needs a second CPU");
+		return;
+	}
+	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
+		if (i == machine.boot_cpu)
+			continue;
+		if (s->lost[i]) {
+			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
+			continue;
+		}
+		for (unsigned int n = 0; n < ON_OFF_CYCLES; n++) {
+			uint32_t fid = cpu_on_fids[n % 2];
+			struct cpu_run run;
+			bool ok;
+
+			ok = start_cpu(s, &t, &run, i, JOB_OFF, c, fid, machine.mpidr[i]);
+			if (ok) {
+				ok = check_entry(&t, &run);
+				ok = stop_cpu(s, &t, &run, c) && ok;
+			}
+			if (!ok) {
+				tc_fail(&t, "in cycle %u of cpu%u", n + 1, i);
+				break;
+			}
+		}
+	}
+	tc_end(s, &t);
+}
+
+/*
+ * All CPUs but one CPU_ON the last one at once: exactly one SUCCESS, every
+ * other answer ALREADY_ON (DEN0022 allows ON_PENDING; KVM and this VMM say
+ * ALREADY_ON, see DESIGN), and the target enters once.
+ */
+static void t_race(struct suite *s, enum conduit c)
+{
+	unsigned int racers[GUEST_MAX_CPUS];
+	struct cpu_run runs[GUEST_MAX_CPUS];
+	unsigned int nr_racers = 0, target = 0, successes = 0, already_on = 0;
+	struct cpu_run trun;
+	struct tcase t;
+	uint64_t gen;
+	int32_t mine;
+
+	tc_begin(&t, "cpu_on_race", c);
+	if (machine.nr_cpus < 3) {
+		char why[48];
+
+		snprintk(why, sizeof(why), "needs at least 3 CPUs, have %u", machine.nr_cpus);
+		tc_skip(s, &t, why);
+		return;
+	}
+	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
+		if (i == machine.boot_cpu)
+			continue;
+		if (s->lost[i]) {
+			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
+			tc_end(s, &t);
+			return;
+		}
+		target = i;
+	}
+	gen = ++s->race_gen;
+
+	/* Racers: every secondary but the target, spinning on race_go. */
+	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
+		struct cpu_run *run = &runs[nr_racers];
+
+		if (i == machine.boot_cpu || i == target)
+			continue;
+		cpu_prepare(run, i, JOB_RACE, c);
+		cpu_set_race(run, PSCI_0_2_FN64_CPU_ON, machine.mpidr[target], GUEST_CTX(target),
+			     gen);
+		if (cpu_on(run, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[i]) != PSCI_RET_SUCCESS) {
+			tc_fail(&t, "CPU_ON64 of racer cpu%u failed", i);
+			s->lost[i] = true;
+			continue;
+		}
+		if (!cpu_wait_checkin(run)) {
+			fail_no_checkin(s, &t, run);
+			continue;
+		}
+		racers[nr_racers++] = i;
+	}
+
+	cpu_prepare(&trun, target, JOB_HOLD, c);
+	dsb();
+	cpu_race_go(gen);
+	mine = cpu_on(&trun, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[target]);
+
+	if (mine == PSCI_RET_SUCCESS)
+		successes++;
+	else if (mine == PSCI_RET_ALREADY_ON)
+		already_on++;
+	else
+		tc_fail(&t, "cpu%u (boot) got %d (%s)", machine.boot_cpu, mine,
+			psci_ret_name(mine));
+	for (unsigned int k = 0; k < nr_racers; k++) {
+		int32_t r;
+
+		if (!cpu_wait_race_done(&runs[k])) {
+			tc_fail(&t, "racer cpu%u never reported its CPU_ON", racers[k]);
+			continue;
+		}
+		r = (int32_t)READ_ONCE(cpu_reports[racers[k]].race_result);
+		if (r == PSCI_RET_SUCCESS)
+			successes++;
+		else if (r == PSCI_RET_ALREADY_ON)
+			already_on++;
+		else
+			tc_fail(&t, "racer cpu%u got %d (%s)", racers[k], r, psci_ret_name(r));
+	}
+	if (successes != 1 || already_on != nr_racers)
+		tc_fail(&t,
+			"%u of %u CPU_ON64 calls succeeded and %u got ALREADY_ON, expected 1 "
+			"and %u",
+			successes, nr_racers + 1, already_on, nr_racers);
+
+	if (successes) {
+		if (cpu_wait_checkin(&trun)) {
+			check_entry(&t, &trun);
+			/* More than one SUCCESS may have restarted it: release the last entry. */
+			trun.seq = READ_ONCE(cpu_reports[target].checkins);
+			stop_cpu(s, &t, &trun, c);
+		} else {
+			fail_no_checkin(s, &t, &trun);
+		}
+	}
+	for (unsigned int k = 0; k < nr_racers; k++)
+		stop_cpu(s, &t, &runs[k], c);
+	tc_end(s, &t);
+}
+
+/* SMC32 calls ignore the upper halves of their arguments; SMC64 calls do not. */
+static void t_smc32_upper_bits(struct suite *s, enum conduit c)
+{
+	uint64_t self = machine.mpidr[machine.boot_cpu];
+	int sec = first_secondary(s);
+	struct tcase t;
+
+	tc_begin(&t, "smc32_cpu_on_upper_bits", c);
+	if (sec < 0) {
+		no_secondary(s, &t);
+	} else {
+		uint64_t dirty = UPPER_GARBAGE | machine.mpidr[sec];
+		struct cpu_run run;
+
+		if (start_cpu(s, &t, &run, (unsigned int)sec, JOB_HOLD, c, PSCI_0_2_FN_CPU_ON,
+			      dirty)) {
+			check_entry(&t, &run);
+			expect_affinity(&t, c, PSCI_0_2_FN_AFFINITY_INFO, dirty, 0,
+					PSCI_0_2_AFFINITY_LEVEL_ON);
+			stop_cpu(s, &t, &run, c);
+		}
+		tc_end(s, &t);
+	}
+
+	tc_begin(&t, "smc32_affinity_info_upper_bits", c);
+	expect_affinity(&t, c, PSCI_0_2_FN_AFFINITY_INFO, UPPER_GARBAGE | self, 0,
+			PSCI_0_2_AFFINITY_LEVEL_ON);
+	sec = first_secondary(s);
+	if (sec >= 0)
+		expect_affinity(&t, c, PSCI_0_2_FN_AFFINITY_INFO,
+				UPPER_GARBAGE | machine.mpidr[sec], 0, PSCI_0_2_AFFINITY_LEVEL_OFF);
+	tc_end(s, &t);
+
+	tc_begin(&t, "smc64_affinity_info_upper_bits", c);
+	expect_affinity(&t, c, PSCI_0_2_FN64_AFFINITY_INFO, UPPER_GARBAGE | self, 0,
+			PSCI_RET_INVALID_PARAMS);
+	tc_end(s, &t);
+}
+
+static void t_unclaimed_mmio(struct suite *s)
+{
+	struct tcase t;
+	uint32_t v;
+
+	tc_begin_plain(&t, "unclaimed_mmio");
+	v = mmio_read32(UNCLAIMED_MMIO);
+	if (v)
+		tc_fail(&t, "read 0x%08x at 0x%lx, expected 0", v, UNCLAIMED_MMIO);
+	mmio_write32(UNCLAIMED_MMIO, 0x5a5a5a5a);
+	v = mmio_read32(UNCLAIMED_MMIO);
+	if (v)
+		tc_fail(&t, "read 0x%08x after a write, expected 0", v);
+	tc_end(s, &t);
+}
+
+static void run_conduit(struct suite *s, enum conduit c)
+{
+	printk("# PSCI over %s\n", conduit_name(c));
+	t_psci_version(s, c);
+	t_psci_features(s, c);
+	t_smccc_version(s, c);
+	t_unknown_fids(s, c);
+	t_migrate_info_type(s, c);
+	t_affinity_info(s, c);
+	t_cpu_on_errors(s, c);
+	t_cpu_on_secondaries(s, c);
+	t_on_off_cycles(s, c);
+	t_race(s, c);
+	t_smc32_upper_bits(s, c);
+}
+
+static const char *psci_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case GUEST_PSCI_MODE_USER:
+		return "user";
+	case GUEST_PSCI_MODE_KERNEL:
+		return "kernel";
+	default:
+		return "unknown";
+	}
+}
+
+static bool summary(const struct suite *s)
+{
+	if (s->skipped)
+		printk("%u passed, %u failed, %u skipped\n", s->passed, s->failed, s->skipped);
+	else
+		printk("%u passed, %u failed\n", s->passed, s->failed);
+	return s->failed != 0;
+}
+
+bool psci_tests_run(void)
+{
+	static struct suite suite;
+	struct suite *s = &suite;
+	uint32_t mode = testdev_read(GUEST_TESTDEV_PSCI_MODE);
+
+	printk("# PSCI conformance tests: %u CPU%s, boot cpu%u (MPIDR 0x%llx), DT conduit %s, "
+	       "PSCI mode %s\n",
+	       machine.nr_cpus, machine.nr_cpus == 1 ? "" : "s", machine.boot_cpu,
+	       (unsigned long long)machine.mpidr[machine.boot_cpu], conduit_name(machine.conduit),
+	       psci_mode_name(mode));
+	if (mode != GUEST_PSCI_MODE_USER && mode != GUEST_PSCI_MODE_KERNEL) {
+		struct tcase t;
+
+		tc_begin_plain(&t, "testdev_psci_mode");
+		tc_fail(&t, "test device PSCI mode is %u, expected %u (user) or %u (kernel)", mode,
+			GUEST_PSCI_MODE_USER, GUEST_PSCI_MODE_KERNEL);
+		tc_end(s, &t);
+		return summary(s);
+	}
+	s->kernel_psci = mode == GUEST_PSCI_MODE_KERNEL;
+
+	t_smc_imm1(s);
+	run_conduit(s, CONDUIT_HVC);
+	run_conduit(s, CONDUIT_SMC);
+	t_unclaimed_mmio(s);
+	return summary(s);
+}

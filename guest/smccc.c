@@ -1,0 +1,99 @@
+/*
+ * SMCCC calls over HVC or SMC (DEN0028), and names for PSCI results.
+ */
+#include <stdint.h>
+
+#include "guest/smccc.h"
+
+/*
+ * The call leaves x0..x3 with results and may corrupt x4..x17 (SMCCC v1.0;
+ * v1.1 promises to preserve them, but we do not rely on the version).
+ * "memory": the callee may be a CPU_ON/CPU_OFF that other CPUs observe.
+ */
+#define SMCCC_CLOBBERS                                                                             \
+	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",       \
+	    "x17", "memory"
+
+static struct smccc_res smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 asm("x0") = fid;
+	register uint64_t x1 asm("x1") = a1;
+	register uint64_t x2 asm("x2") = a2;
+	register uint64_t x3 asm("x3") = a3;
+
+	asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
+	return (struct smccc_res){x0, x1, x2, x3};
+}
+
+static struct smccc_res smccc_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 asm("x0") = fid;
+	register uint64_t x1 asm("x1") = a1;
+	register uint64_t x2 asm("x2") = a2;
+	register uint64_t x3 asm("x3") = a3;
+
+	asm volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
+	return (struct smccc_res){x0, x1, x2, x3};
+}
+
+struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	if (c == CONDUIT_SMC)
+		return smccc_smc(fid, a1, a2, a3);
+	return smccc_hvc(fid, a1, a2, a3);
+}
+
+uint64_t smccc_smc_imm1(uint64_t fid)
+{
+	register uint64_t x0 asm("x0") = fid;
+
+	asm volatile("smc #1" : "+r"(x0) : : "x1", "x2", "x3", SMCCC_CLOBBERS);
+	return x0;
+}
+
+const char *conduit_name(enum conduit c)
+{
+	return c == CONDUIT_SMC ? "smc" : "hvc";
+}
+
+const char *psci_ret_name(int32_t ret)
+{
+	switch (ret) {
+	case PSCI_RET_SUCCESS:
+		return "SUCCESS";
+	case PSCI_RET_NOT_SUPPORTED:
+		return "NOT_SUPPORTED";
+	case PSCI_RET_INVALID_PARAMS:
+		return "INVALID_PARAMETERS";
+	case PSCI_RET_DENIED:
+		return "DENIED";
+	case PSCI_RET_ALREADY_ON:
+		return "ALREADY_ON";
+	case PSCI_RET_ON_PENDING:
+		return "ON_PENDING";
+	case PSCI_RET_INTERNAL_FAILURE:
+		return "INTERNAL_FAILURE";
+	case PSCI_RET_NOT_PRESENT:
+		return "NOT_PRESENT";
+	case PSCI_RET_DISABLED:
+		return "DISABLED";
+	case PSCI_RET_INVALID_ADDRESS:
+		return "INVALID_ADDRESS";
+	default:
+		return "?";
+	}
+}
+
+const char *psci_affinity_name(int32_t state)
+{
+	switch (state) {
+	case PSCI_0_2_AFFINITY_LEVEL_ON:
+		return "ON";
+	case PSCI_0_2_AFFINITY_LEVEL_OFF:
+		return "OFF";
+	case PSCI_0_2_AFFINITY_LEVEL_ON_PENDING:
+		return "ON_PENDING";
+	default:
+		return psci_ret_name(state);
+	}
+}

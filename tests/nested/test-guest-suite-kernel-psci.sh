@@ -1,0 +1,12 @@
+# The same guest suite against KVM's in-kernel PSCI (--psci kernel). Where
+# the semantics differ by design the guest says so and skips: in-kernel PSCI
+# does not validate CPU_ON's entry point (cpu_on_bad_entry), and its
+# PSCI_FEATURES table is KVM 6.12's (PSCI 1.1).
+. tests/nested/lib.sh
+vmm_expect 0 /tmp/ksuite.log boot guest.img -c 4 -p test --psci kernel
+expect_no_line '^FAIL' /tmp/ksuite.log
+expect_line '^skip cpu_on_bad_entry/hvc: in-kernel PSCI does not validate the entry point' /tmp/ksuite.log
+expect_line '^[0-9]+ passed, 0 failed, 2 skipped$' /tmp/ksuite.log
+# In kernel mode nothing is forwarded: the hypercall counter stays at zero.
+vmm_expect 0 /tmp/ktrace.log boot guest.img -c 2 --psci kernel --trace
+expect_no_line '^trace:' /tmp/ktrace.log

@@ -1,0 +1,752 @@
+/*
+ * Unit tests of the command line (vmm/cli.c): `vmm boot` and its kvmtool
+ * spelling `vmm run`, every option in its short and long form, the refusals
+ * (each must name what was wrong) and the size parser.
+ */
+#define CHECK_FILE "cli"
+#include "tests/unit/check.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/cli.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS      32
+
+/* A writable argv (getopt permutes it); the config points into it. */
+struct args {
+	int argc;
+	char *argv[MAX_ARGS + 1];
+	char store[MAX_ARGS][256];
+};
+
+/* Parse "boot"/"run" followed by the NULL-terminated arguments. */
+static enum cli_result parse(struct args *a, bool run, struct vmm_config *cfg, char *err,
+			     size_t errlen, ...)
+{
+	const char *s;
+	va_list ap;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->store[0], sizeof(a->store[0]), "%s", run ? "run" : "boot");
+	a->argv[0] = a->store[0];
+	a->argc = 1;
+	va_start(ap, errlen);
+	while ((s = va_arg(ap, const char *)) != NULL && a->argc < MAX_ARGS) {
+		snprintf(a->store[a->argc], sizeof(a->store[0]), "%s", s);
+		a->argv[a->argc] = a->store[a->argc];
+		a->argc++;
+	}
+	va_end(ap);
+	a->argv[a->argc] = NULL;
+	err[0] = '\0';
+	return cli_parse_boot(a->argc, a->argv, run, cfg, err, errlen);
+}
+
+#define BOOT(...) parse(&a, false, &cfg, err, sizeof(err), __VA_ARGS__, (const char *)NULL)
+#define RUNK(...) parse(&a, true, &cfg, err, sizeof(err), __VA_ARGS__, (const char *)NULL)
+
+static bool mentions(const char *err, const char *needle)
+{
+	if (!strstr(err, needle)) {
+		printf("  error \"%s\" does not mention \"%s\"\n", err, needle);
+		return false;
+	}
+	return true;
+}
+
+/* The parse failed with a message naming needle (and, if given, needle2). */
+static void expect_error(enum cli_result r, const char *err, const char *needle,
+			 const char *needle2)
+{
+	CHECK_EQ(r, CLI_ERROR);
+	CHECK(err[0] != '\0');
+	CHECK(strchr(err, '\n') == NULL); /* one line */
+	if (needle)
+		CHECK(mentions(err, needle));
+	if (needle2)
+		CHECK(mentions(err, needle2));
+}
+
+/* ---- boot: success paths ---- */
+
+TEST(boot_defaults)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("guest.img"), CLI_OK);
+	CHECK_STR(cfg.image, "guest.img");
+	CHECK_EQ(cfg.nr_cpus, 1);
+	CHECK_EQ(cfg.max_cpus, 1);
+	CHECK_EQ(cfg.ram_size, 256ULL << 20);
+	CHECK_EQ(cfg.psci_mode, PSCI_MODE_USER);
+	CHECK_EQ(cfg.conduit, SMCCC_CONDUIT_HVC);
+	CHECK(!cfg.trace);
+	CHECK(cfg.initrd == NULL);
+	CHECK(cfg.cmdline == NULL);
+	CHECK(cfg.dump_dtb == NULL);
+	CHECK(cfg.control == NULL);
+	CHECK_EQ(cfg.max_resets, 100);
+}
+
+TEST(boot_short_options)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("-c", "4", "-m", "1G", "-p", "console=ttyS0 earlycon", "-i", "initrd.cpio",
+		      "Image"),
+		 CLI_OK);
+	CHECK_STR(cfg.image, "Image");
+	CHECK_EQ(cfg.nr_cpus, 4);
+	CHECK_EQ(cfg.ram_size, 1ULL << 30);
+	CHECK_STR(cfg.cmdline, "console=ttyS0 earlycon");
+	CHECK_STR(cfg.initrd, "initrd.cpio");
+	/* attached values */
+	CHECK_EQ(BOOT("-c8", "-m512", "Image"), CLI_OK);
+	CHECK_EQ(cfg.nr_cpus, 8);
+	CHECK_EQ(cfg.ram_size, 512ULL << 20);
+}
+
+TEST(boot_long_options)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("--cpus", "8", "--mem", "512M", "--params", "quiet", "--initrd", "rd",
+		      "--psci", "kernel", "--conduit", "smc", "--trace", "--dump-dtb", "out.dtb",
+		      "--max-resets", "7", "--max-cpus", "16", "--control", "/tmp/vmm.sock",
+		      "Image"),
+		 CLI_OK);
+	CHECK_STR(cfg.image, "Image");
+	CHECK_EQ(cfg.nr_cpus, 8);
+	CHECK_EQ(cfg.max_cpus, 16);
+	CHECK_EQ(cfg.ram_size, 512ULL << 20);
+	CHECK_STR(cfg.cmdline, "quiet");
+	CHECK_STR(cfg.initrd, "rd");
+	CHECK_EQ(cfg.psci_mode, PSCI_MODE_KERNEL);
+	CHECK_EQ(cfg.conduit, SMCCC_CONDUIT_SMC);
+	CHECK(cfg.trace);
+	CHECK_STR(cfg.dump_dtb, "out.dtb");
+	CHECK_EQ(cfg.max_resets, 7);
+	CHECK_STR(cfg.control, "/tmp/vmm.sock");
+	/* --opt=value, the --cmdline alias, the other values */
+	CHECK_EQ(BOOT("--cpus=3", "--mem=2G", "--cmdline=rdinit=/init", "--psci=user",
+		      "--conduit=hvc", "--max-resets=0", "Image"),
+		 CLI_OK);
+	CHECK_EQ(cfg.nr_cpus, 3);
+	CHECK_EQ(cfg.max_cpus, 3);
+	CHECK_EQ(cfg.ram_size, 2ULL << 30);
+	CHECK_STR(cfg.cmdline, "rdinit=/init");
+	CHECK_EQ(cfg.psci_mode, PSCI_MODE_USER);
+	CHECK_EQ(cfg.conduit, SMCCC_CONDUIT_HVC);
+	CHECK_EQ(cfg.max_resets, 0);
+}
+
+TEST(boot_image_anywhere_among_options)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("img", "-c", "2", "--trace"), CLI_OK);
+	CHECK_STR(cfg.image, "img");
+	CHECK_EQ(cfg.nr_cpus, 2);
+	CHECK(cfg.trace);
+	CHECK_EQ(BOOT("-c", "2", "img", "-m", "64M"), CLI_OK);
+	CHECK_STR(cfg.image, "img");
+	CHECK_EQ(cfg.ram_size, 64ULL << 20);
+	CHECK_EQ(BOOT("-m", "64M", "--trace", "img"), CLI_OK);
+	CHECK_STR(cfg.image, "img");
+	/* after "--", a name that looks like an option */
+	CHECK_EQ(BOOT("-c", "2", "--", "-odd-name"), CLI_OK);
+	CHECK_STR(cfg.image, "-odd-name");
+}
+
+TEST(boot_cpu_and_mem_limits_accepted)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("-c", "512", "img"), CLI_OK);
+	CHECK_EQ(cfg.nr_cpus, 512);
+	CHECK_EQ(BOOT("-m", "4M", "img"), CLI_OK);
+	CHECK_EQ(cfg.ram_size, 4ULL << 20);
+	CHECK_EQ(BOOT("-m", "256G", "img"), CLI_OK);
+	CHECK_EQ(cfg.ram_size, 256ULL << 30);
+}
+
+TEST(parsing_twice_starts_afresh)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("-c", "4", "--trace", "one"), CLI_OK);
+	CHECK_EQ(BOOT("two"), CLI_OK);
+	CHECK_STR(cfg.image, "two");
+	CHECK_EQ(cfg.nr_cpus, 1);
+	CHECK(!cfg.trace);
+	/* an error half-way through does not poison the next parse */
+	CHECK_EQ(BOOT("-c", "2", "--bogus", "x"), CLI_ERROR);
+	CHECK_EQ(BOOT("-m", "1G", "three"), CLI_OK);
+	CHECK_STR(cfg.image, "three");
+	CHECK_EQ(cfg.ram_size, 1ULL << 30);
+}
+
+/* ---- run: kvmtool spellings ---- */
+
+TEST(run_accepts_kvmtool_spellings)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(RUNK("-k", "Image", "--console", "serial", "--irqchip", "gicv3", "--network",
+		      "mode=none", "--loglevel", "info", "--nodefaults", "-c", "2", "-m", "512",
+		      "-p", "console=ttyS0"),
+		 CLI_OK);
+	CHECK_STR(cfg.image, "Image");
+	CHECK_EQ(cfg.nr_cpus, 2);
+	CHECK_EQ(cfg.ram_size, 512ULL << 20);
+	CHECK_STR(cfg.cmdline, "console=ttyS0");
+	CHECK_EQ(RUNK("--kernel", "Image", "--loglevel", "debug"), CLI_OK);
+	CHECK_STR(cfg.image, "Image");
+	CHECK_EQ(RUNK("--kernel=Image", "--network", "none", "--loglevel", "error"), CLI_OK);
+	CHECK_STR(cfg.image, "Image");
+	/* the boot options still work under run */
+	CHECK_EQ(RUNK("-k", "Image", "--conduit", "smc", "--trace"), CLI_OK);
+	CHECK_EQ(cfg.conduit, SMCCC_CONDUIT_SMC);
+	CHECK(cfg.trace);
+}
+
+TEST(run_refuses_unsupported_kvmtool_values)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(RUNK("-k", "I", "--console", "virtio"), err, "--console", "virtio");
+	expect_error(RUNK("-k", "I", "--irqchip", "gicv2"), err, "--irqchip", "gicv2");
+	expect_error(RUNK("-k", "I", "--network", "mode=user"), err, "--network", "mode=user");
+	expect_error(RUNK("-k", "I", "--loglevel", "loud"), err, "--loglevel", "loud");
+}
+
+TEST(boot_refuses_kvmtool_spellings)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-k", "Image"), err, "-k", NULL);
+	expect_error(BOOT("--kernel", "Image"), err, "--kernel", NULL);
+	expect_error(BOOT("img", "--console", "serial"), err, "--console", NULL);
+	expect_error(BOOT("img", "--irqchip", "gicv3"), err, "--irqchip", NULL);
+	expect_error(BOOT("img", "--network", "mode=none"), err, "--network", NULL);
+	expect_error(BOOT("img", "--loglevel", "info"), err, "--loglevel", NULL);
+	expect_error(BOOT("img", "--nodefaults"), err, "--nodefaults", NULL);
+}
+
+TEST(help_is_not_an_error)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("--help"), CLI_HELP);
+	CHECK_EQ(BOOT("-h"), CLI_HELP);
+	CHECK_EQ(BOOT("img", "-c", "2", "--help"), CLI_HELP);
+	CHECK_EQ(RUNK("--help"), CLI_HELP);
+	CHECK(strstr(cli_boot_usage, "--cpus") != NULL);
+}
+
+/* ---- errors ---- */
+
+TEST(cpus_out_of_range_or_malformed)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-c", "0", "img"), err, "--cpus", "'0'");
+	expect_error(BOOT("-c", "513", "img"), err, "--cpus", "513");
+	expect_error(BOOT("-c", "abc", "img"), err, "--cpus", "abc");
+	expect_error(BOOT("-c", "-1", "img"), err, "--cpus", "-1");
+	expect_error(BOOT("-c", "4x", "img"), err, "--cpus", "4x");
+	expect_error(BOOT("-c", "99999999999999999999", "img"), err, "--cpus", NULL);
+	expect_error(BOOT("--cpus=", "img"), err, "--cpus", NULL);
+}
+
+TEST(mem_too_small)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-m", "1K", "img"), err, "--mem", "small");
+	expect_error(BOOT("-m", "4095K", "img"), err, "--mem", "small");
+	expect_error(BOOT("-m", "0", "img"), err, "--mem", "small");
+}
+
+TEST(mem_malformed)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-m", "1x", "img"), err, "--mem", "1x");
+	expect_error(BOOT("-m", "", "img"), err, "--mem", NULL);
+	expect_error(BOOT("-m", "G", "img"), err, "--mem", NULL);
+}
+
+TEST(mem_too_large)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-m", "300G", "img"), err, "--mem", "large");
+	expect_error(BOOT("-m", "257G", "img"), err, "--mem", "large");
+	expect_error(BOOT("-m", "1T", "img"), err, "--mem", "large");
+}
+
+TEST(mem_not_page_multiple)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("-m", "4097K", "img"), err, "--mem", "4097K");
+}
+
+TEST(unknown_options)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "--bogus"), err, "--bogus", NULL);
+	expect_error(BOOT("img", "--bogus=1"), err, "--bogus", NULL);
+	expect_error(BOOT("img", "-x"), err, "-x", NULL);
+	expect_error(RUNK("-k", "img", "-z"), err, "-z", NULL);
+}
+
+TEST(missing_option_argument)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "-c"), err, "-c", NULL);
+	expect_error(BOOT("img", "--mem"), err, "--mem", NULL);
+	expect_error(BOOT("img", "--psci"), err, "--psci", NULL);
+	expect_error(RUNK("-k"), err, "-k", NULL);
+}
+
+TEST(two_images)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("first.img", "second.img"), err, "first.img", "second.img");
+	expect_error(BOOT("first.img", "-c", "2", "second.img"), err, "first.img", "second.img");
+	expect_error(RUNK("-k", "first.img", "-k", "second.img"), err, "first.img", "second.img");
+	expect_error(RUNK("-k", "first.img", "second.img"), err, "first.img", "second.img");
+}
+
+TEST(no_image)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(parse(&a, false, &cfg, err, sizeof(err), (const char *)NULL), err, "image",
+		     NULL);
+	expect_error(BOOT("-c", "2", "--trace"), err, "image", NULL);
+	expect_error(RUNK("-c", "2"), err, "image", NULL);
+}
+
+TEST(psci_mode_bogus)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "--psci", "bogus"), err, "--psci", "bogus");
+	expect_error(BOOT("img", "--psci", "User"), err, "--psci", "User");
+}
+
+TEST(conduit_bogus)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "--conduit", "bogus"), err, "--conduit", "bogus");
+	expect_error(BOOT("img", "--conduit", "svc"), err, "--conduit", "svc");
+}
+
+TEST(max_resets_out_of_range)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "--max-resets", "-1"), err, "--max-resets", "-1");
+	expect_error(BOOT("img", "--max-resets", "1000001"), err, "--max-resets", "1000001");
+	CHECK_EQ(BOOT("img", "--max-resets", "1000000"), CLI_OK);
+	CHECK_EQ(cfg.max_resets, 1000000);
+}
+
+TEST(max_cpus_below_cpus_or_out_of_range)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	expect_error(BOOT("img", "-c", "4", "--max-cpus", "2"), err, "--max-cpus", NULL);
+	expect_error(BOOT("img", "--max-cpus", "0"), err, "--max-cpus", "'0'");
+	expect_error(BOOT("img", "--max-cpus", "513"), err, "--max-cpus", "513");
+	CHECK_EQ(BOOT("img", "--max-cpus", "8", "-c", "4"), CLI_OK);
+	CHECK_EQ(cfg.nr_cpus, 4);
+	CHECK_EQ(cfg.max_cpus, 8);
+}
+
+TEST(control_path_length)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+	char path[120];
+
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	path[108] = '\0'; /* 108 bytes: one too many for sun_path */
+	expect_error(BOOT("img", "--control", path), err, "--control", NULL);
+	expect_error(BOOT("img", "--control", ""), err, "--control", NULL);
+	path[107] = '\0';
+	CHECK_EQ(BOOT("img", "--control", path), CLI_OK);
+	CHECK_STR(cfg.control, path);
+}
+
+/* ---- --smccc-filter, --smccc-services, --psci-version, --impl-cpus ---- */
+
+TEST(filter_forms)
+{
+	struct cli_filter f;
+	char err[256] = "";
+
+	CHECK_EQ(cli_parse_filter("0x86000000:forward", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.base, 0x86000000U);
+	CHECK_EQ(f.nr, 1);
+	CHECK_EQ(f.action, SMCCC_FILTER_FWD_TO_USER);
+	CHECK_EQ(cli_parse_filter("0x86000000-0x8600000f:deny", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.base, 0x86000000U);
+	CHECK_EQ(f.nr, 16); /* END is inclusive */
+	CHECK_EQ(f.action, SMCCC_FILTER_DENY);
+	CHECK_EQ(cli_parse_filter("0x86000000+16:handle", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.base, 0x86000000U);
+	CHECK_EQ(f.nr, 16);
+	CHECK_EQ(f.action, SMCCC_FILTER_HANDLE);
+	CHECK_EQ(cli_parse_filter("2248146944+0x10:deny", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.base, 0x86000000U);
+	CHECK_EQ(f.nr, 16);
+	/* up to the last function ID */
+	CHECK_EQ(cli_parse_filter("0xfffffff0+16:deny", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.nr, 16);
+	CHECK_EQ(cli_parse_filter("0xffffffff:deny", &f, err, sizeof(err)), 0);
+	CHECK_EQ(f.nr, 1);
+}
+
+TEST(filter_refusals)
+{
+	static const char *const bad[] = {
+	    "0x86000000",		  /* no action */
+	    "0x86000000:bogus",		  /* unknown action */
+	    "0x8600000f-0x86000000:deny", /* ends before it starts */
+	    "0x86000000+0:deny",	  /* empty */
+	    "0xffffffff+2:deny",	  /* past the last FID */
+	    "0xfffffff0-0x100000000:deny",
+	    "0x100000000:deny", /* base beyond 32 bits */
+	    "x:deny",
+	    "0x86000000-:deny",
+	    ":deny",
+	    "-1:deny",
+	};
+	struct cli_filter f;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		int r;
+
+		err[0] = '\0';
+		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
+		if (r != -1)
+			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
+		CHECK_EQ(r, -1);
+		CHECK(mentions(err, "--smccc-filter"));
+	}
+}
+
+TEST(filter_count_or_end_past_64_bits_refused)
+{
+	/* BASE+COUNT and END+1 must not wrap around 2^64 into a small range */
+	static const char *const bad[] = {
+	    "0xfffffff0+0xffffffff00000010:deny",
+	    "0x86000000+0xffffffffffffffff:deny",
+	    "0x86000000-0xffffffffffffffff:deny",
+	};
+	struct cli_filter f;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		int r;
+
+		err[0] = '\0';
+		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
+		if (r != -1)
+			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
+		CHECK_EQ(r, -1);
+	}
+}
+
+TEST(filter_never_yields_an_empty_range)
+{
+	/* 2^32 functions do not fit the 32-bit count: refuse, never nr = 0 */
+	static const char *const whole[] = {"0-0xffffffff:deny", "0+0x100000000:deny"};
+	struct cli_filter f;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(whole); i++) {
+		int r;
+
+		f.nr = 12345;
+		r = cli_parse_filter(whole[i], &f, err, sizeof(err));
+		if (r == 0 && f.nr == 0)
+			printf("  \"%s\" accepted as an empty range\n", whole[i]);
+		CHECK(r == -1 || f.nr != 0);
+	}
+}
+
+TEST(boot_collects_filters)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("img", "--smccc-filter", "0x86000000+4:deny", "--smccc-filter",
+		      "0xC6000000:forward"),
+		 CLI_OK);
+	CHECK_EQ(cfg.nr_filters, 2);
+	CHECK_EQ(cfg.filters[0].base, 0x86000000U);
+	CHECK_EQ(cfg.filters[0].nr, 4);
+	CHECK_EQ(cfg.filters[1].base, 0xC6000000U);
+	CHECK_EQ(cfg.filters[1].action, SMCCC_FILTER_FWD_TO_USER);
+	expect_error(BOOT("img", "--smccc-filter", "0x86000000:maybe"), err, "--smccc-filter",
+		     "maybe");
+}
+
+TEST(services_lists)
+{
+	unsigned int mask = 0xdead;
+	char err[256];
+
+	CHECK_EQ(cli_parse_services("trng", &mask, err, sizeof(err)), 0);
+	CHECK_EQ(mask, CLI_SVC_TRNG);
+	CHECK_EQ(cli_parse_services("pv-time,ptp", &mask, err, sizeof(err)), 0);
+	CHECK_EQ(mask, CLI_SVC_PV_TIME | CLI_SVC_PTP);
+	CHECK_EQ(cli_parse_services("kvm-features", &mask, err, sizeof(err)), 0);
+	CHECK_EQ(mask, CLI_SVC_KVM_FEATURES);
+	CHECK_EQ(cli_parse_services("none", &mask, err, sizeof(err)), 0);
+	CHECK_EQ(mask, 0);
+	CHECK_EQ(cli_parse_services("all", &mask, err, sizeof(err)), 0);
+	CHECK_EQ(mask, CLI_SVC_ALL);
+	CHECK_EQ(cli_parse_services("bogus", &mask, err, sizeof(err)), -1);
+	CHECK(mentions(err, "bogus"));
+	CHECK_EQ(cli_parse_services("trng,none", &mask, err, sizeof(err)), -1);
+	CHECK(mentions(err, "none"));
+	CHECK_EQ(cli_parse_services("", &mask, err, sizeof(err)), -1);
+}
+
+TEST(services_list_of_only_commas_is_empty)
+{
+	unsigned int mask = 0xdead;
+	char err[256] = "";
+
+	/* like "", a list naming nothing is refused ("use 'none'") */
+	CHECK_EQ(cli_parse_services(",", &mask, err, sizeof(err)), -1);
+	CHECK_EQ(cli_parse_services(",,", &mask, err, sizeof(err)), -1);
+}
+
+TEST(boot_services_default_to_all)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK_EQ(cfg.services, CLI_SVC_ALL);
+	CHECK_EQ(BOOT("img", "--smccc-services", "none"), CLI_OK);
+	CHECK_EQ(cfg.services, 0);
+	CHECK_EQ(BOOT("img", "--smccc-services", "trng"), CLI_OK);
+	CHECK_EQ(cfg.services, CLI_SVC_TRNG);
+}
+
+TEST(psci_version_values_and_kernel_mode_only)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+	uint32_t v = 0;
+
+	CHECK_EQ(cli_parse_psci_version("0.2", &v, err, sizeof(err)), 0);
+	CHECK_EQ(v, 0x00000002);
+	CHECK_EQ(cli_parse_psci_version("1.0", &v, err, sizeof(err)), 0);
+	CHECK_EQ(v, 0x00010000);
+	CHECK_EQ(cli_parse_psci_version("1.1", &v, err, sizeof(err)), 0);
+	CHECK_EQ(v, 0x00010001);
+	CHECK_EQ(cli_parse_psci_version("2.0", &v, err, sizeof(err)), -1);
+	CHECK(mentions(err, "2.0"));
+	CHECK_EQ(cli_parse_psci_version("", &v, err, sizeof(err)), -1);
+	CHECK_EQ(BOOT("img", "--psci", "kernel", "--psci-version", "1.0"), CLI_OK);
+	CHECK_EQ(cfg.psci_version, 0x00010000);
+	expect_error(BOOT("img", "--psci-version", "1.0"), err, "--psci-version", NULL);
+}
+
+TEST(impl_cpus_lists)
+{
+	struct cli_impl_cpu cpus[3];
+	unsigned int nr = 99;
+	char err[256];
+
+	CHECK_EQ(cli_parse_impl_cpus("0x410fd0c0:0:0", cpus, 3, &nr, err, sizeof(err)), 0);
+	CHECK_EQ(nr, 1);
+	CHECK_EQ(cpus[0].midr, 0x410fd0c0);
+	CHECK_EQ(cli_parse_impl_cpus("0x410fd0c0:1:2,0x410fd400:0x10:0xffffffffffffffff", cpus, 3,
+				     &nr, err, sizeof(err)),
+		 0);
+	CHECK_EQ(nr, 2);
+	CHECK_EQ(cpus[0].revidr, 1);
+	CHECK_EQ(cpus[0].aidr, 2);
+	CHECK_EQ(cpus[1].midr, 0x410fd400);
+	CHECK_EQ(cpus[1].revidr, 0x10);
+	CHECK_EQ(cpus[1].aidr, UINT64_MAX);
+	CHECK_EQ(cli_parse_impl_cpus("1:2:3,4:5:6,7:8:9,1:1:1", cpus, 3, &nr, err, sizeof(err)),
+		 -1);
+	CHECK(mentions(err, "3"));
+	CHECK_EQ(cli_parse_impl_cpus("0x410fd0c0:0", cpus, 3, &nr, err, sizeof(err)), -1);
+	CHECK_EQ(cli_parse_impl_cpus("0x1410fd0c0:0:0", cpus, 3, &nr, err, sizeof(err)), -1);
+	CHECK_EQ(cli_parse_impl_cpus("1:2:3:4", cpus, 3, &nr, err, sizeof(err)), -1);
+	CHECK_EQ(cli_parse_impl_cpus("", cpus, 3, &nr, err, sizeof(err)), -1);
+}
+
+/* ---- cli_parse_size ---- */
+
+TEST(parse_size_accepts)
+{
+	static const struct {
+		const char *s;
+		uint64_t bytes;
+	} good[] = {
+	    {"256M", 256ULL << 20},
+	    {"1G", 1ULL << 30},
+	    {"512", 512ULL << 20}, /* a bare number is MiB, as in kvmtool */
+	    {"1024K", 1ULL << 20},
+	    {"2GiB", 2ULL << 30},
+	    {"1MB", 1ULL << 20},
+	    {"64m", 64ULL << 20},
+	    {"4k", 4096},
+	    {"1T", 1ULL << 40},
+	    {"0", 0},
+	    {"17592186044415", 17592186044415ULL << 20}, /* the largest MiB count */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		uint64_t v = 0xdeadbeef;
+		int r = cli_parse_size(good[i].s, &v);
+
+		if (r != 0 || v != good[i].bytes)
+			printf("  \"%s\"\n", good[i].s);
+		CHECK_EQ(r, 0);
+		CHECK_EQ(v, good[i].bytes);
+	}
+}
+
+TEST(parse_size_refuses)
+{
+	static const char *const bad[] = {
+	    "",
+	    "M",
+	    "-1",
+	    "+1",
+	    " 1",
+	    "12Q",
+	    "1MM",
+	    "1 M",
+	    "1M ",
+	    "1.5G",
+	    "0x10",
+	    "17592186044416",	       /* 2^44 MiB = 2^64 bytes */
+	    "18446744073709551615K",   /* overflows when shifted */
+	    "99999999999999999999999", /* overflows strtoull */
+	    "16777216T",	       /* 2^24 TiB = 2^64 bytes */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint64_t v = 0xdeadbeef;
+		int r = cli_parse_size(bad[i], &v);
+
+		if (r != -1)
+			printf("  \"%s\" accepted as %llu\n", bad[i], (unsigned long long)v);
+		CHECK_EQ(r, -1);
+		CHECK_EQ(v, 0xdeadbeef); /* untouched on error */
+	}
+	CHECK_EQ(cli_parse_size(NULL, &(uint64_t){0}), -1);
+}
+
+CHECK_MAIN_BEGIN
+RUN(boot_defaults);
+RUN(boot_short_options);
+RUN(boot_long_options);
+RUN(boot_image_anywhere_among_options);
+RUN(boot_cpu_and_mem_limits_accepted);
+RUN(parsing_twice_starts_afresh);
+RUN(run_accepts_kvmtool_spellings);
+RUN(run_refuses_unsupported_kvmtool_values);
+RUN(boot_refuses_kvmtool_spellings);
+RUN(help_is_not_an_error);
+RUN(cpus_out_of_range_or_malformed);
+RUN(mem_too_small);
+RUN(mem_malformed);
+RUN(mem_too_large);
+RUN(mem_not_page_multiple);
+RUN(unknown_options);
+RUN(missing_option_argument);
+RUN(two_images);
+RUN(no_image);
+RUN(psci_mode_bogus);
+RUN(conduit_bogus);
+RUN(max_resets_out_of_range);
+RUN(max_cpus_below_cpus_or_out_of_range);
+RUN(control_path_length);
+RUN(filter_forms);
+RUN(filter_refusals);
+RUN(filter_count_or_end_past_64_bits_refused);
+RUN(filter_never_yields_an_empty_range);
+RUN(boot_collects_filters);
+RUN(services_lists);
+RUN(services_list_of_only_commas_is_empty);
+RUN(boot_services_default_to_all);
+RUN(psci_version_values_and_kernel_mode_only);
+RUN(impl_cpus_lists);
+RUN(parse_size_accepts);
+RUN(parse_size_refuses);
+CHECK_MAIN_END

@@ -1,0 +1,592 @@
+/*
+ * Unit tests of the SMCCC service table (vmm/smccc.c): range bookkeeping
+ * with the refusals KVM's filter would give (DESIGN §3), lookup edges,
+ * argument counts, dispatch with SMC32 truncation (DEN0028 §2.6), the
+ * per-FID counters and the names used by --trace.
+ */
+#define CHECK_FILE "smccc"
+#include "tests/unit/check.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/smccc.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct smccc_range range(uint32_t base, uint32_t nr, const char *origin)
+{
+	struct smccc_range r = {base, nr, SMCCC_FILTER_FWD_TO_USER, origin, NULL};
+
+	return r;
+}
+
+static int add(struct smccc_table *t, uint32_t base, uint32_t nr, const char *origin, char *err,
+	       size_t errlen)
+{
+	struct smccc_range r = range(base, nr, origin);
+
+	err[0] = '\0';
+	return smccc_table_add(t, &r, err, errlen);
+}
+
+static bool contains(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle)) {
+		printf("  \"%s\" does not mention \"%s\"\n", haystack, needle);
+		return false;
+	}
+	return true;
+}
+
+/* ---- a fake service that records what it was given ---- */
+
+struct fake {
+	unsigned int calls;
+	struct smccc_call seen;
+	struct smccc_result preset; /* res as the handler found it */
+	uint64_t results[4];
+	unsigned int nr_results;
+	enum smccc_outcome outcome;
+	unsigned int nr_args;
+};
+
+static unsigned int fake_nr_args(void *ctx, uint32_t fid)
+{
+	struct fake *f = ctx;
+
+	(void)fid;
+	return f->nr_args;
+}
+
+static enum smccc_outcome fake_handle(void *ctx, const struct smccc_call *call,
+				      struct smccc_result *res)
+{
+	struct fake *f = ctx;
+
+	f->calls++;
+	f->seen = *call;
+	f->preset = *res;
+	for (unsigned int i = 0; i < 4; i++)
+		res->x[i] = f->results[i];
+	res->nr = f->nr_results;
+	return f->outcome;
+}
+
+static void fake_init(struct fake *f, struct smccc_service *s)
+{
+	memset(f, 0, sizeof(*f));
+	f->results[0] = 0xfffffffffffffffeULL; /* -2 */
+	f->results[1] = 0x123456789abcdef0ULL;
+	f->results[2] = 0xffffffff00000001ULL;
+	f->results[3] = 0x8000000000000000ULL;
+	f->nr_results = 4;
+	f->outcome = SMCCC_RESUME;
+	f->nr_args = 4;
+	s->name = "fake";
+	s->nr_args = fake_nr_args;
+	s->handle = fake_handle;
+	s->ctx = f;
+}
+
+static void call_init(struct smccc_call *c, const struct smccc_table *t, uint32_t fid)
+{
+	memset(c, 0, sizeof(*c));
+	c->fid = fid;
+	c->conduit = SMCCC_CONDUIT_HVC;
+	c->vcpu = 3;
+	c->nr_args = smccc_nr_args(t, fid);
+	for (unsigned int i = 0; i < SMCCC_MAX_ARGS; i++)
+		c->args[i] = 0xa5a5a5a500000000ULL | (i + 1);
+}
+
+/* ---- table_add ---- */
+
+TEST(add_accepts_disjoint_and_adjacent_ranges)
+{
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0x84000000U, 0x20, "psci", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xC4000000U, 0x20, "psci", err, sizeof(err)), 0);
+	/* touching either end */
+	CHECK_EQ(add(&t, 0x84000020U, 0x20, "sdei", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0x83ffffe0U, 0x20, "below", err, sizeof(err)), 0);
+	/* touching the reserved Arm Architecture ranges */
+	CHECK_EQ(add(&t, 0x80010000U, 1, "arch+", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0x7fffff00U, 0x100, "arch-", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xC0010000U, 1, "arch64+", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xBfffffffU, 1, "arch64-", err, sizeof(err)), 0);
+	/* the very ends of the FID space */
+	CHECK_EQ(add(&t, 0x00000000U, 1, "zero", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xffffff00U, 0x100, "top", err, sizeof(err)), 0);
+	CHECK_EQ(t.nr, 10);
+	CHECK_EQ(t.ranges[0].base, 0x84000000U);
+	CHECK_EQ(t.ranges[0].nr, 0x20);
+	CHECK_STR(t.ranges[0].origin, "psci");
+}
+
+TEST(add_refuses_overlaps_naming_both_ranges)
+{
+	static const struct {
+		uint32_t base, nr;
+		const char *new_desc;
+	} clash[] = {
+	    {0x8400001fU, 2, "0x8400001f-0x84000020"},	       /* over the top end */
+	    {0x83ffffffU, 2, "0x83ffffff-0x84000000"},	       /* over the bottom end */
+	    {0x84000004U, 1, "0x84000004-0x84000004"},	       /* inside */
+	    {0x83000000U, 0x2000000, "0x83000000-0x84ffffff"}, /* around */
+	    {0x84000000U, 0x20, "0x84000000-0x8400001f"},      /* identical */
+	};
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0x84000000U, 0x20, "psci", err, sizeof(err)), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(clash); i++) {
+		CHECK_EQ(add(&t, clash[i].base, clash[i].nr, "--smccc-filter", err, sizeof(err)),
+			 -EEXIST);
+		CHECK(contains(err, clash[i].new_desc));
+		CHECK(contains(err, "--smccc-filter"));
+		CHECK(contains(err, "0x84000000-0x8400001f"));
+		CHECK(contains(err, "psci"));
+	}
+	CHECK_EQ(t.nr, 1);
+}
+
+TEST(add_refuses_zero_length)
+{
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0x86000000U, 0, "--smccc-filter", err, sizeof(err)), -EINVAL);
+	CHECK(contains(err, "0x86000000"));
+	CHECK(contains(err, "--smccc-filter"));
+	CHECK_EQ(t.nr, 0);
+}
+
+TEST(add_refuses_wrapping_ranges)
+{
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0xffffff00U, 0x101, "wrap", err, sizeof(err)), -EINVAL);
+	CHECK(contains(err, "0xffffff00"));
+	CHECK_EQ(add(&t, 0xffffffffU, 2, "wrap", err, sizeof(err)), -EINVAL);
+	CHECK_EQ(add(&t, 0x00000002U, 0xffffffffU, "wrap", err, sizeof(err)), -EINVAL);
+	CHECK_EQ(t.nr, 0);
+	/* ending exactly at 0xffffffff does not wrap */
+	CHECK_EQ(add(&t, 0xffffffffU, 1, "last", err, sizeof(err)), 0);
+	CHECK_EQ(t.nr, 1);
+}
+
+TEST(add_refuses_the_arm_architecture_ranges)
+{
+	static const struct {
+		uint32_t base, nr;
+		const char *reserved;
+	} bad[] = {
+	    {0x80000000U, 1, "0x80000000-0x8000ffff"},
+	    {0x8000ffffU, 1, "0x80000000-0x8000ffff"},
+	    {0x80000000U, 0x10000, "0x80000000-0x8000ffff"},
+	    {0x7fffffffU, 2, "0x80000000-0x8000ffff"},
+	    {0x8000fff0U, 0x20, "0x80000000-0x8000ffff"},
+	    {0x70000000U, 0x20000000, "0x80000000-0x8000ffff"},
+	    {0xC0000000U, 1, "0xc0000000-0xc000ffff"},
+	    {0xC000ffffU, 1, "0xc0000000-0xc000ffff"},
+	    {0xBfffffffU, 2, "0xc0000000-0xc000ffff"},
+	    {0xC0000000U, 0x10000, "0xc0000000-0xc000ffff"},
+	};
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		int r = add(&t, bad[i].base, bad[i].nr, "--smccc-filter", err, sizeof(err));
+
+		if (r != -EEXIST)
+			printf("  0x%08x+0x%x: %d\n", bad[i].base, bad[i].nr, r);
+		CHECK_EQ(r, -EEXIST);
+		CHECK(contains(err, bad[i].reserved));
+		CHECK(contains(err, "--smccc-filter"));
+	}
+	CHECK_EQ(t.nr, 0);
+}
+
+TEST(add_refuses_unknown_action)
+{
+	struct smccc_table t;
+	struct smccc_range r = range(0x86000000U, 1, "x");
+	char err[256] = "";
+
+	memset(&t, 0, sizeof(t));
+	r.action = (enum smccc_filter_action)3;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), -EINVAL);
+	CHECK(err[0] != '\0');
+	CHECK_EQ(t.nr, 0);
+}
+
+TEST(add_refuses_when_table_full)
+{
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	for (unsigned int i = 0; i < SMCCC_MAX_RANGES; i++)
+		CHECK_EQ(add(&t, 0x86000000U + 0x10 * i, 0x10, "vendor", err, sizeof(err)), 0);
+	CHECK_EQ(t.nr, SMCCC_MAX_RANGES);
+	CHECK_EQ(add(&t, 0x87000000U, 1, "one-too-many", err, sizeof(err)), -ENOSPC);
+	CHECK(contains(err, "0x87000000"));
+	CHECK_EQ(t.nr, SMCCC_MAX_RANGES);
+	/* an overlap is still reported as such on a full table */
+	CHECK_EQ(add(&t, 0x86000000U, 1, "clash", err, sizeof(err)), -EEXIST);
+}
+
+/* ---- lookup, nr_args ---- */
+
+TEST(lookup_covers_first_and_last_fid_only)
+{
+	struct smccc_table t;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0x84000000U, 0x20, "psci", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xC4000000U, 0x20, "psci64", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xfffffff0U, 0x10, "top", err, sizeof(err)), 0);
+	CHECK(smccc_lookup(&t, 0x84000000U) == &t.ranges[0]);
+	CHECK(smccc_lookup(&t, 0x8400001fU) == &t.ranges[0]);
+	CHECK(smccc_lookup(&t, 0x84000020U) == NULL);
+	CHECK(smccc_lookup(&t, 0x83ffffffU) == NULL);
+	CHECK(smccc_lookup(&t, 0xC4000000U) == &t.ranges[1]);
+	CHECK(smccc_lookup(&t, 0xC400001fU) == &t.ranges[1]);
+	CHECK(smccc_lookup(&t, 0xC4000020U) == NULL);
+	CHECK(smccc_lookup(&t, 0xfffffff0U) == &t.ranges[2]);
+	CHECK(smccc_lookup(&t, 0xffffffffU) == &t.ranges[2]);
+	CHECK(smccc_lookup(&t, 0xffffffefU) == NULL);
+	CHECK(smccc_lookup(&t, 0) == NULL);
+}
+
+TEST(nr_args_asks_the_service_and_caps_at_17)
+{
+	struct smccc_table t;
+	struct smccc_service svc, no_nr_args;
+	struct fake f;
+	struct smccc_range r = range(0x86000000U, 0x10, "fake");
+	struct smccc_range bare = range(0x87000000U, 0x10, "no-service");
+	struct smccc_range silent = range(0x88000000U, 0x10, "no-nr-args");
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	fake_init(&f, &svc);
+	r.service = &svc;
+	no_nr_args = svc;
+	no_nr_args.nr_args = NULL;
+	silent.service = &no_nr_args;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), 0);
+	CHECK_EQ(smccc_table_add(&t, &bare, err, sizeof(err)), 0);
+	CHECK_EQ(smccc_table_add(&t, &silent, err, sizeof(err)), 0);
+	f.nr_args = 5;
+	CHECK_EQ(smccc_nr_args(&t, 0x86000003U), 5);
+	f.nr_args = 17;
+	CHECK_EQ(smccc_nr_args(&t, 0x86000003U), 17);
+	f.nr_args = 100;
+	CHECK_EQ(smccc_nr_args(&t, 0x86000003U), SMCCC_MAX_ARGS);
+	CHECK_EQ(SMCCC_MAX_ARGS, 17);
+	CHECK_EQ(smccc_nr_args(&t, 0x87000000U), 0);
+	CHECK_EQ(smccc_nr_args(&t, 0x88000000U), 0);
+	CHECK_EQ(smccc_nr_args(&t, 0x89000000U), 0);
+}
+
+/* ---- dispatch ---- */
+
+TEST(dispatch_without_row_answers_not_supported)
+{
+	struct smccc_table t;
+	struct smccc_call c;
+	struct smccc_result res;
+
+	memset(&t, 0, sizeof(t));
+	call_init(&c, &t, 0x86000001U);
+	res.x[0] = res.x[1] = res.x[2] = res.x[3] = 0x5555555555555555ULL;
+	res.nr = 3;
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.x[0], 0xffffffffULL); /* -1 in a W register */
+	call_init(&c, &t, 0xC6000001U);
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* -1 in an X register */
+}
+
+TEST(dispatch_row_without_service_answers_not_supported)
+{
+	struct smccc_table t;
+	struct smccc_call c;
+	struct smccc_result res;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(add(&t, 0x86000000U, 0x10, "--smccc-filter", err, sizeof(err)), 0);
+	CHECK_EQ(add(&t, 0xC6000000U, 0x10, "--smccc-filter", err, sizeof(err)), 0);
+	call_init(&c, &t, 0x86000001U);
+	CHECK_EQ(c.nr_args, 0);
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.x[0], 0xffffffffULL);
+	call_init(&c, &t, 0xC6000001U);
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
+}
+
+TEST(dispatch_presets_not_supported_for_the_service)
+{
+	struct smccc_table t;
+	struct smccc_service svc;
+	struct fake f;
+	struct smccc_range r = range(0xC6000000U, 0x10, "fake");
+	struct smccc_call c;
+	struct smccc_result res;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	fake_init(&f, &svc);
+	r.service = &svc;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), 0);
+	call_init(&c, &t, 0xC6000002U);
+	res.x[0] = res.x[1] = res.x[2] = res.x[3] = 0x5555555555555555ULL;
+	res.nr = 3;
+	smccc_dispatch(&t, &c, &res);
+	CHECK_EQ(f.calls, 1);
+	CHECK_EQ(f.preset.nr, 1);
+	CHECK_EQ(f.preset.x[0], 0xffffffffffffffffULL);
+	CHECK_EQ(f.seen.fid, 0xC6000002U);
+	CHECK_EQ(f.seen.vcpu, 3);
+	CHECK_EQ(f.seen.conduit, SMCCC_CONDUIT_HVC);
+}
+
+TEST(dispatch_smc32_truncates_arguments_and_results)
+{
+	struct smccc_table t;
+	struct smccc_service svc;
+	struct fake f;
+	struct smccc_range r = range(0x86000000U, 0x10, "fake");
+	struct smccc_call c;
+	struct smccc_result res;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	fake_init(&f, &svc);
+	r.service = &svc;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), 0);
+	call_init(&c, &t, 0x86000002U);
+	CHECK_EQ(c.nr_args, 4);
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	CHECK_EQ(f.calls, 1);
+	for (unsigned int i = 0; i < 4; i++)
+		CHECK_EQ(f.seen.args[i], i + 1);
+	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.x[0], 0xfffffffeULL);
+	CHECK_EQ(res.x[1], 0x9abcdef0ULL);
+	CHECK_EQ(res.x[2], 0x00000001ULL);
+	CHECK_EQ(res.x[3], 0);
+}
+
+TEST(dispatch_smc64_keeps_arguments_and_results)
+{
+	struct smccc_table t;
+	struct smccc_service svc;
+	struct fake f;
+	struct smccc_range r = range(0xC6000000U, 0x10, "fake");
+	struct smccc_call c;
+	struct smccc_result res;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	fake_init(&f, &svc);
+	f.nr_args = SMCCC_MAX_ARGS;
+	r.service = &svc;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), 0);
+	call_init(&c, &t, 0xC6000002U);
+	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
+	for (unsigned int i = 0; i < SMCCC_MAX_ARGS; i++)
+		CHECK_EQ(f.seen.args[i], 0xa5a5a5a500000000ULL | (i + 1));
+	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
+	CHECK_EQ(res.x[1], 0x123456789abcdef0ULL);
+	CHECK_EQ(res.x[2], 0xffffffff00000001ULL);
+	CHECK_EQ(res.x[3], 0x8000000000000000ULL);
+}
+
+TEST(dispatch_passes_outcome_and_nr_through)
+{
+	static const enum smccc_outcome outcomes[] = {SMCCC_RESUME, SMCCC_CPU_OFF, SMCCC_SYSTEM_OFF,
+						      SMCCC_SYSTEM_RESET};
+	struct smccc_table t;
+	struct smccc_service svc;
+	struct fake f;
+	struct smccc_range r = range(0x86000000U, 0x10, "fake");
+	struct smccc_call c;
+	struct smccc_result res;
+	char err[256];
+
+	memset(&t, 0, sizeof(t));
+	fake_init(&f, &svc);
+	r.service = &svc;
+	CHECK_EQ(smccc_table_add(&t, &r, err, sizeof(err)), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++) {
+		f.outcome = outcomes[i];
+		f.nr_results = (unsigned int)i;
+		call_init(&c, &t, 0x86000001U);
+		CHECK_EQ(smccc_dispatch(&t, &c, &res), outcomes[i]);
+		CHECK_EQ(res.nr, i);
+	}
+}
+
+/* ---- counters ---- */
+
+static unsigned long counted(const struct smccc_counters *c, uint32_t fid)
+{
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		if (atomic_load(&c->key[i]) == fid + 1)
+			return atomic_load(&c->count[i]);
+	return 0;
+}
+
+TEST(count_tallies_per_function_id)
+{
+	static struct smccc_counters c; /* zeroed */
+
+	for (int i = 0; i < 3; i++)
+		smccc_count(&c, 0x84000003U);
+	smccc_count(&c, 0xC4000003U);
+	smccc_count(&c, 0);
+	CHECK_EQ(counted(&c, 0x84000003U), 3);
+	CHECK_EQ(counted(&c, 0xC4000003U), 1);
+	CHECK_EQ(counted(&c, 0), 1);
+	CHECK_EQ(counted(&c, 0x84000002U), 0);
+	CHECK_EQ(atomic_load(&c.other), 0);
+	smccc_count(&c, 0xffffffffU); /* cannot be keyed */
+	CHECK_EQ(atomic_load(&c.other), 1);
+}
+
+TEST(count_overflows_into_other_when_full)
+{
+	static struct smccc_counters c;
+
+	for (uint32_t i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		smccc_count(&c, 0x86000000U + i);
+	CHECK_EQ(atomic_load(&c.other), 0);
+	for (uint32_t i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		CHECK_EQ(counted(&c, 0x86000000U + i), 1);
+	smccc_count(&c, 0x87000000U);
+	CHECK_EQ(atomic_load(&c.other), 1);
+	/* a known FID still finds its slot */
+	smccc_count(&c, 0x86000005U);
+	CHECK_EQ(counted(&c, 0x86000005U), 2);
+	CHECK_EQ(atomic_load(&c.other), 1);
+}
+
+/* ---- names ---- */
+
+TEST(fid_name_known_ids)
+{
+	static const struct {
+		uint32_t fid;
+		const char *name;
+	} known[] = {
+	    {0x80000000U, "SMCCC_VERSION"},
+	    {0x80000001U, "SMCCC_ARCH_FEATURES"},
+	    {0x80008000U, "SMCCC_ARCH_WORKAROUND_1"},
+	    {0x84000000U, "PSCI_VERSION"},
+	    {0x84000002U, "PSCI_CPU_OFF"},
+	    {0x84000003U, "PSCI_CPU_ON"},
+	    {0xC4000003U, "PSCI_CPU_ON64"},
+	    {0x84000004U, "PSCI_AFFINITY_INFO"},
+	    {0xC4000004U, "PSCI_AFFINITY_INFO64"},
+	    {0x84000008U, "PSCI_SYSTEM_OFF"},
+	    {0x84000009U, "PSCI_SYSTEM_RESET"},
+	    {0x8400000AU, "PSCI_FEATURES"},
+	    {0x84000015U, "PSCI_SYSTEM_OFF2"},
+	    {0x95c1ba60U, "PSCI_0_1_CPU_ON"},
+	    {0x84000050U, "TRNG_VERSION"},
+	    {0xC5000021U, "PV_TIME_ST"},
+	    {0x86000000U, "KVM_FEATURES"},
+	    {0x86000001U, "KVM_PTP"},
+	    {0xC6000040U, "KVM_DISCOVER_IMPL_VER"},
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		CHECK_STR(smccc_fid_name(known[i].fid, buf, sizeof(buf)), known[i].name);
+}
+
+TEST(fid_name_unknown_ids_name_owner_and_number)
+{
+	static const struct {
+		uint32_t fid;
+		const char *name;
+	} unknown[] = {
+	    {0x82000010U, "SiP 0x0010"},	  {0xC2000010U, "SiP64 0x0010"},
+	    {0x81000001U, "CPU 0x0001"},	  {0x83001234U, "OEM 0x1234"},
+	    {0x84000016U, "Standard 0x0016"},	  {0xC5000030U, "Standard-Hyp64 0x0030"},
+	    {0x8600ff01U, "Vendor-Hyp 0xff01"},	  {0x80000123U, "Arm 0x0123"},
+	    {0xB0000001U, "owner48 0x0001"},	  {0xF0000001U, "owner48/64 0x0001"},
+	    {0x02000010U, "yielding 0x02000010"},
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(unknown); i++)
+		CHECK_STR(smccc_fid_name(unknown[i].fid, buf, sizeof(buf)), unknown[i].name);
+}
+
+TEST(fid_name_truncates_to_buffer)
+{
+	char buf[8];
+
+	memset(buf, 'x', sizeof(buf));
+	CHECK(smccc_fid_name(0xC4000003U, buf, sizeof(buf)) == buf);
+	CHECK_STR(buf, "PSCI_CP");
+	memset(buf, 'x', sizeof(buf));
+	CHECK_STR(smccc_fid_name(0x82000010U, buf, 5), "SiP ");
+}
+
+TEST(conduit_and_action_names)
+{
+	CHECK_STR(smccc_conduit_name(SMCCC_CONDUIT_HVC), "hvc");
+	CHECK_STR(smccc_conduit_name(SMCCC_CONDUIT_SMC), "smc");
+	CHECK_STR(smccc_action_name(SMCCC_FILTER_HANDLE), "handle");
+	CHECK_STR(smccc_action_name(SMCCC_FILTER_DENY), "deny");
+	CHECK_STR(smccc_action_name(SMCCC_FILTER_FWD_TO_USER), "forward");
+	CHECK_EQ(SMCCC_FILTER_HANDLE, 0); /* the kernel's values */
+	CHECK_EQ(SMCCC_FILTER_DENY, 1);
+	CHECK_EQ(SMCCC_FILTER_FWD_TO_USER, 2);
+}
+
+CHECK_MAIN_BEGIN
+RUN(add_accepts_disjoint_and_adjacent_ranges);
+RUN(add_refuses_overlaps_naming_both_ranges);
+RUN(add_refuses_zero_length);
+RUN(add_refuses_wrapping_ranges);
+RUN(add_refuses_the_arm_architecture_ranges);
+RUN(add_refuses_unknown_action);
+RUN(add_refuses_when_table_full);
+RUN(lookup_covers_first_and_last_fid_only);
+RUN(nr_args_asks_the_service_and_caps_at_17);
+RUN(dispatch_without_row_answers_not_supported);
+RUN(dispatch_row_without_service_answers_not_supported);
+RUN(dispatch_presets_not_supported_for_the_service);
+RUN(dispatch_smc32_truncates_arguments_and_results);
+RUN(dispatch_smc64_keeps_arguments_and_results);
+RUN(dispatch_passes_outcome_and_nr_through);
+RUN(count_tallies_per_function_id);
+RUN(count_overflows_into_other_when_full);
+RUN(fid_name_known_ids);
+RUN(fid_name_unknown_ids_name_owner_and_number);
+RUN(fid_name_truncates_to_buffer);
+RUN(conduit_and_action_names);
+CHECK_MAIN_END
