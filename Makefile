@@ -46,8 +46,8 @@ HEADERS := $(wildcard vmm/*.h fdt/*.h)
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
-.PHONY: all test unit fuzz demo format format-check clean distclean deps stage
-all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin
+.PHONY: all test unit fuzz demo linux-demo format format-check clean distclean deps stage
+all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -93,6 +93,10 @@ $(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/guest_abi.h $(DEPS)
 		-static -o $(B)/flat-poweroff.elf $<
 	$(OBJCOPY_TARGET) -O binary -j .text $(B)/flat-poweroff.elf $@
 
+# The Linux guest: the deps' arm64 kernel Image plus a busybox initramfs.
+$(B)/linux-guest/initrd.cpio: tests/linux/init scripts/mk-linux-guest $(DEPS)
+	scripts/mk-linux-guest $(B)
+
 # ---- host unit tests (native compiler, sanitizers) ----
 HOST_CFLAGS := $(COMMON_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -133,6 +137,10 @@ test: all $(UNIT_BINS) $(FUZZ_BINS)
 
 demo: all
 	@scripts/nested-run './vmm boot guest.img -c 4'
+
+# A scripted Linux vCPU-hotplug session, narrated (tests/nested/linux-demo.sh).
+linux-demo: all
+	@scripts/nested-run 'sh tests/nested/linux-demo.sh'
 
 # ---- housekeeping ----
 FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vmm/cli.h"
+#include "vmm/console.h"
 #include "vmm/control_server.h"
 #include "vmm/vm.h"
 
@@ -75,6 +76,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	struct vm_images images = {0};
 	struct vmm_shared shared = {0};
 	struct control_server ctl;
+	struct console con;
 	struct vm vm;
 	char err[256];
 	enum vm_exit why;
@@ -132,12 +134,13 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		goto out_kvm;
 	}
 
+	console_open(&con, STDIN_FILENO);
 	for (;;) {
 		if (vm_create(&vm, kvm_fd, &cfg, &images, &shared)) {
 			vm_destroy(&vm);
 			break;
 		}
-		vm_run(&vm, signal_fd, cfg.control ? &ctl : NULL);
+		vm_run(&vm, signal_fd, cfg.control ? &ctl : NULL, &con);
 		why = vm.exit;
 		bool failed = atomic_load(&vm.testdev.failed);
 		unsigned int result = atomic_load(&vm.testdev.result);
@@ -169,10 +172,11 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 				status = EXIT_GUEST_OK;
 			}
 		} else if (why == VM_EXIT_SIGNAL) {
-			status = EXIT_GUEST_FAILED + 128;
+			status = 130; /* as a shell reports SIGINT */
 		}
 		break;
 	}
+	console_close(&con);
 	close(signal_fd);
 	if (cfg.control)
 		control_server_close(&ctl);

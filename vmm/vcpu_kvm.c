@@ -17,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "vmm/console.h"
 #include "vmm/control_server.h"
 #include "vmm/kvm_compat.h"
 #include "vmm/vm.h"
@@ -354,7 +355,7 @@ static void vm_stop_vcpus(struct vm *vm)
  * Run the VM until something ends it: the guest (SYSTEM_OFF/RESET), an error,
  * or SIGINT/SIGTERM arriving on signal_fd. Returns 0; vm->exit says why.
  */
-int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl)
+int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con)
 {
 	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
 	struct vcpu *boot = &vm->vcpus[0];
@@ -387,15 +388,19 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl)
 	if (ctl)
 		ctl->vm = vm;
 	for (;;) {
-		struct pollfd fds[2 + 1 + CONTROL_MAX_CLIENTS] = {
+		struct pollfd fds[3 + 1 + CONTROL_MAX_CLIENTS] = {
 		    {.fd = vm->exit_efd, .events = POLLIN},
 		    {.fd = signal_fd, .events = POLLIN},
+		    {.fd = -1},
 		};
-		unsigned int n = 2;
+		unsigned int n = 3;
+		bool stdin_ready;
 
+		if (con)
+			console_pollfd(con, &fds[2]);
 		if (ctl)
-			n += control_server_pollfds(ctl, fds + 2);
-		if (poll(fds, n, -1) < 0) {
+			n += control_server_pollfds(ctl, fds + 3);
+		if (poll(fds, n, con ? console_poll_timeout(con) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			vm_err("poll: %s\n", strerror(errno));
@@ -412,8 +417,14 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl)
 			vm_request_exit(vm, VM_EXIT_SIGNAL);
 			break;
 		}
+		stdin_ready = fds[2].fd >= 0 && fds[2].revents;
+		if (con && console_service(con, &vm->uart, stdin_ready) == CONSOLE_QUIT) {
+			vm_err("Ctrl-A x: stopping the VM\n");
+			vm_request_exit(vm, VM_EXIT_SIGNAL);
+			break;
+		}
 		if (ctl)
-			control_server_handle(ctl, fds + 2, n - 2);
+			control_server_handle(ctl, fds + 3, n - 3);
 	}
 	vm_stop_vcpus(vm);
 	return 0;

@@ -96,6 +96,7 @@ struct vm {
 };
 
 struct control_server;
+struct console;
 
 /* vm_kvm.c */
 int kvm_open(char *err, size_t errlen);
@@ -107,8 +108,8 @@ int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vm_vcpu_reset(struct vcpu *v, bool power_off);
 int vm_info(int kvm_fd);
 
-/* vcpu_kvm.c: ctl may be NULL (no --control). */
-int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl);
+/* vcpu_kvm.c: ctl may be NULL (no --control), con NULL (no console input). */
+int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con);
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);
 
