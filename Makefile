@@ -47,7 +47,8 @@ VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
 .PHONY: all test unit fuzz demo linux-demo format format-check clean distclean deps stage
-all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio
+all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
+	$(B)/ctl-torture
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -92,6 +93,10 @@ $(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/guest_abi.h $(DEPS)
 	$(CC_TARGET) $(GUEST_CFLAGS) -D__ASSEMBLY__ -Wl,--build-id=none -Wl,-Ttext=0x80080000 \
 		-static -o $(B)/flat-poweroff.elf $<
 	$(OBJCOPY_TARGET) -O binary -j .text $(B)/flat-poweroff.elf $@
+
+# A control-socket abuser for the nested tests (static, for the test host).
+$(B)/ctl-torture: tests/tools/ctl-torture.c $(DEPS)
+	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
 
 # The Linux guest: the deps' arm64 kernel Image plus a busybox initramfs.
 $(B)/linux-guest/initrd.cpio: tests/linux/init scripts/mk-linux-guest $(DEPS)
@@ -143,7 +148,8 @@ linux-demo: all
 	@scripts/nested-run 'sh tests/nested/linux-demo.sh'
 
 # ---- housekeeping ----
-FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
+	tests/tools/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

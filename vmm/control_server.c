@@ -49,7 +49,7 @@ int control_server_open(struct control_server *s, const char *path, char *err, s
 		snprintf(err, errlen, "--control %s: socket: %s", path, strerror(errno));
 		return -1;
 	}
-	old_umask = umask(0077); /* the socket is created 0600 */
+	old_umask = umask(0177); /* the socket is created 0600 */
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 8) < 0) {
 		snprintf(err, errlen, "--control %s: %s", path, strerror(errno));
 		umask(old_umask);
