@@ -60,8 +60,14 @@ $(B)/target/%.o: %.c $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 $(FDT_CFLAGS) -c $< -o $@
 
-$(B)/vmm: $(VMM_OBJS)
-	$(CC_TARGET) -static -o $@ $^ $(FDT_LIBS) -lpthread
+# build/vmm is stripped (the static binary stays well under 1 MiB);
+# build/vmm.debug keeps the symbols for gdb and perf.
+STRIP_TARGET := $(CROSS_COMPILE)strip
+$(B)/vmm.debug: $(VMM_OBJS)
+	$(CC_TARGET) -static -Wl,--gc-sections -o $@ $^ $(FDT_LIBS) -lpthread
+
+$(B)/vmm: $(B)/vmm.debug
+	$(STRIP_TARGET) -o $@ $<
 
 # ---- the bare-metal guest ----
 GUEST_SRCS := $(wildcard guest/*.c) $(wildcard guest/*.S)
@@ -156,6 +162,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 clean:
-	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/fuzz $(B)/stage $(B)/vmm $(B)/guest.elf $(B)/guest.img
+	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/fuzz $(B)/stage $(B)/vmm $(B)/vmm.debug \
+		$(B)/guest.elf $(B)/guest.img
 distclean:
 	rm -rf $(B)

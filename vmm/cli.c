@@ -283,6 +283,7 @@ enum {
 	OPT_SMCCC_SERVICES,
 	OPT_PSCI_VERSION,
 	OPT_IMPL_CPUS,
+	OPT_EXIT_STATS,
 	OPT_CONSOLE,
 	OPT_IRQCHIP,
 	OPT_NETWORK,
@@ -307,6 +308,7 @@ static const struct option boot_options[] = {
     {"smccc-services", required_argument, NULL, OPT_SMCCC_SERVICES},
     {"psci-version", required_argument, NULL, OPT_PSCI_VERSION},
     {"impl-cpus", required_argument, NULL, OPT_IMPL_CPUS},
+    {"exit-stats", no_argument, NULL, OPT_EXIT_STATS},
     {"help", no_argument, NULL, 'h'},
     /* kvmtool spellings, accepted by `vmm run` only */
     {"kernel", required_argument, NULL, 'k'},
@@ -452,6 +454,9 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 			if (cli_parse_impl_cpus(arg, cfg->impl_cpus, CLI_MAX_IMPL_CPUS,
 						&cfg->nr_impl_cpus, err, errlen))
 				return CLI_ERROR;
+			break;
+		case OPT_EXIT_STATS:
+			cfg->exit_stats = true;
 			break;
 		case OPT_CONSOLE:
 			if (strcmp(arg, "serial"))

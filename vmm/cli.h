@@ -55,6 +55,7 @@ struct vmm_config {
 	enum psci_mode psci_mode;
 	enum smccc_conduit conduit;
 	bool trace;
+	bool exit_stats; /* --exit-stats: print counters and memory use at exit */
 	const char *dump_dtb;
 	unsigned int max_resets;
 

@@ -12,6 +12,7 @@
 #include "vmm/control.h"
 
 struct vm;
+struct vmm_shared;
 
 #define CONTROL_MAX_CLIENTS 16
 
@@ -37,6 +38,9 @@ unsigned int control_server_pollfds(struct control_server *s, struct pollfd *fds
 
 /* Serve whatever the poll said is ready on those fds. */
 void control_server_handle(struct control_server *s, const struct pollfd *fds, unsigned int n);
+
+/* The `stats` reply ("ok key=value ...\n"), malloc'd; NULL if out of memory. */
+char *control_stats_line(struct vmm_shared *sh);
 
 /* `vmm ctl PATH COMMAND...`: send one request, print the reply; exit status 0
  * for "ok", 1 for "error", 2 if the VMM could not be reached. */

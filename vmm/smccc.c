@@ -125,14 +125,14 @@ done:
 	return out;
 }
 
-void smccc_count(struct smccc_counters *c, uint32_t fid)
+int smccc_count(struct smccc_counters *c, uint32_t fid)
 {
 	unsigned int key = fid + 1;
 	unsigned int slot = (fid * 2654435761U) % SMCCC_COUNTER_SLOTS;
 
 	if (key == 0) { /* fid 0xffffffff cannot be keyed */
 		atomic_fetch_add(&c->other, 1);
-		return;
+		return -1;
 	}
 	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
 		unsigned int s = (slot + i) % SMCCC_COUNTER_SLOTS;
@@ -141,10 +141,11 @@ void smccc_count(struct smccc_counters *c, uint32_t fid)
 		if (atomic_load(&c->key[s]) == key ||
 		    atomic_compare_exchange_strong(&c->key[s], &expected, key) || expected == key) {
 			atomic_fetch_add(&c->count[s], 1);
-			return;
+			return (int)s;
 		}
 	}
 	atomic_fetch_add(&c->other, 1);
+	return -1;
 }
 
 struct fid_name {

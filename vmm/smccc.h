@@ -153,10 +153,13 @@ static inline bool smccc_is_64(uint32_t fid)
 struct smccc_counters {
 	atomic_uint key[SMCCC_COUNTER_SLOTS]; /* fid + 1; 0 = free */
 	atomic_ulong count[SMCCC_COUNTER_SLOTS];
+	atomic_ulong syscalls[SMCCC_COUNTER_SLOTS]; /* the VMM's syscalls serving them */
 	atomic_ulong other;
 };
 
-void smccc_count(struct smccc_counters *c, uint32_t fid);
+/* Count one call to fid; returns its slot (for syscalls[]), or -1 when it
+ * went to `other`. */
+int smccc_count(struct smccc_counters *c, uint32_t fid);
 
 /* A readable name for a function ID: "PSCI_CPU_ON64", "SMCCC_VERSION", or
  * for an unnamed one its owner and function number ("SiP 0x0010",

@@ -148,10 +148,10 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	};
 	struct smccc_result res;
 	enum smccc_outcome out;
-	int ret;
+	int ret, slot;
 
 	atomic_fetch_add(&vm->shared->hypercalls, 1);
-	smccc_count(&vm->shared->calls, call.fid);
+	slot = smccc_count(&vm->shared->calls, call.fid);
 	call.nr_args = smccc_nr_args(&vm->smccc, call.fid);
 	for (unsigned int i = 0; i < call.nr_args; i++) {
 		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
@@ -168,6 +168,9 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 		if (ret)
 			return vcpu_ioctl_fail(v, "KVM_SET_ONE_REG(hypercall result)", -ret);
 	}
+	/* The KVM_RUN that returned this exit, plus one ioctl per register. */
+	if (slot >= 0)
+		atomic_fetch_add(&vm->shared->calls.syscalls[slot], 1 + call.nr_args + res.nr);
 	switch (out) {
 	case SMCCC_RESUME:
 		return VCPU_CONTINUE;
@@ -271,6 +274,8 @@ static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
 		ret = vm_set_reg(v, KVM_REG_PC, entry);
 	if (!ret)
 		ret = vm_set_reg(v, KVM_REG_X(0), x0);
+	/* The target's share of a CPU_ON: KVM_ARM_VCPU_INIT, PC and x0. */
+	atomic_fetch_add(&v->vm->shared->power_on_syscalls, 3);
 	return ret;
 }
 

@@ -49,12 +49,13 @@ struct vcpu {
 struct vmm_shared {
 	atomic_ulong hypercalls; /* KVM_EXIT_HYPERCALL exits */
 	atomic_ulong mmio_exits;
-	atomic_ulong unclaimed_mmio; /* accesses no device claimed */
-	atomic_ulong unknown_fids;   /* forwarded calls nobody serves */
-	struct smccc_counters calls; /* forwarded calls by function ID */
-	atomic_bool trace;	     /* --trace / `trace on|off` */
-	unsigned int resets;	     /* SYSTEM_RESETs served */
-	bool *present;		     /* per possible vCPU: hotplug state */
+	atomic_ulong unclaimed_mmio;	/* accesses no device claimed */
+	atomic_ulong unknown_fids;	/* forwarded calls nobody serves */
+	atomic_ulong power_on_syscalls; /* a started vCPU's own reset ioctls */
+	struct smccc_counters calls;	/* forwarded calls by function ID */
+	atomic_bool trace;		/* --trace / `trace on|off` */
+	unsigned int resets;		/* SYSTEM_RESETs served */
+	bool *present;			/* per possible vCPU: hotplug state */
 };
 
 /* The guest's files, read once and reused across resets. */
