@@ -46,7 +46,7 @@ HEADERS := $(wildcard vmm/*.h fdt/*.h)
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
-.PHONY: all test unit fuzz demo linux-demo format format-check clean distclean deps stage
+.PHONY: all test unit fuzz demo linux-demo bench format format-check clean distclean deps stage
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
 	$(B)/ctl-torture
 
@@ -148,6 +148,10 @@ test: all $(UNIT_BINS) $(FUZZ_BINS)
 
 demo: all
 	@scripts/nested-run './vmm boot guest.img -c 4'
+
+# Userspace vs in-kernel PSCI, side by side: build/bench.md and a plot.
+bench: all
+	@scripts/bench
 
 # A scripted Linux vCPU-hotplug session, narrated (tests/nested/linux-demo.sh).
 linux-demo: all

@@ -1,0 +1,143 @@
+# Turn `R MODE KEY VALUE` samples (tests/nested/bench.sh) into a Markdown
+# report: median and min-max per key and mode, the ratios the targets are
+# stated in, and an SVG plot of bring-up time against vCPU count.
+/^R / {
+	k = $2 SUBSEP $3
+	n[k]++
+	v[k, n[k]] = $4 + 0
+	keys[$3] = 1
+}
+
+function median(k,    i, j, t, m, a) {
+	m = n[k]
+	for (i = 1; i <= m; i++) a[i] = v[k, i]
+	for (i = 2; i <= m; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	lo[k] = a[1]; hi[k] = a[m]
+	return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+}
+
+function cell(mode, key,    k) {
+	k = mode SUBSEP key
+	if (!(k in n)) return "-"
+	med = median(k)
+	return sprintf("%.0f (%.0f-%.0f)", med, lo[k], hi[k])
+}
+
+function med(mode, key,    k) {
+	k = mode SUBSEP key
+	return (k in n) ? median(k) : 0
+}
+
+function verdict(ok) { return ok ? "met" : "**missed**" }
+
+END {
+	reps = n["user" SUBSEP "startup"]
+	print "# vmm benchmark: userspace PSCI vs in-kernel PSCI"
+	print ""
+	printf "Medians (min-max) over %d interleaved repetitions. Times in nanoseconds of guest\n", reps
+	print "virtual-counter time (round trips, CPU_ON, bring-up) or host wall time (start-up)."
+	print "In the nested test host everything is emulated: compare ratios, not absolute times."
+	print ""
+	print "## Call round trip (ns per call)"
+	print ""
+	print "| call | user mode | kernel mode |"
+	print "| --- | --- | --- |"
+	print "| SMCCC_VERSION (Arm arch, always KVM) | " cell("user", "arch") " | " cell("kernel", "arch") " |"
+	print "| DENY'd range (KVM, no exit) | " cell("user", "denied") " | " cell("kernel", "denied") " |"
+	print "| PSCI_VERSION over HVC | " cell("user", "psci-hvc") " (forwarded) | " cell("kernel", "psci-hvc") " (in kernel) |"
+	print "| PSCI_VERSION over SMC | " cell("user", "psci-smc") " (forwarded) | " cell("kernel", "psci-smc") " (in kernel) |"
+	print "| MMIO read of the test device (cheapest userspace exit) | " cell("user", "mmio") " | " cell("kernel", "mmio") " |"
+	print ""
+	fwd = med("user", "psci-hvc"); mmio = med("user", "mmio"); kern = med("kernel", "psci-hvc")
+	r1 = mmio ? fwd / mmio : 0; r2 = kern ? fwd / kern : 0
+	printf "- forwarded PSCI_VERSION / MMIO exit: **%.2f** (target <= 1.10: %s)\n", r1, verdict(r1 <= 1.10)
+	printf "- forwarded PSCI_VERSION / in-kernel PSCI_VERSION: **%.2f**\n", r2
+	print ""
+	print "## CPU_ON latency (ns, CPU_ON call to the secondary's first instruction)"
+	print ""
+	print "| user mode | kernel mode | ratio |"
+	print "| --- | --- | --- |"
+	cu = med("user", "cpu_on"); ck = med("kernel", "cpu_on")
+	printf "| %s | %s | **%.2f** (target <= 1.5: %s) |\n", cell("user", "cpu_on"), cell("kernel", "cpu_on"), ck ? cu / ck : 0, verdict(ck && cu / ck <= 1.5)
+	print ""
+	print "## Bring-up: all secondaries on and reported, then all off (ns)"
+	print ""
+	print "| vCPUs | user mode | kernel mode | ratio |"
+	print "| --- | --- | --- | --- |"
+	ns = 0
+	for (key in keys) if (key ~ /^bringup\./) { s = substr(key, 9) + 0; sizes[++ns] = s }
+	for (i = 2; i <= ns; i++) for (j = i; j > 1 && sizes[j - 1] > sizes[j]; j--) { t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t }
+	for (i = 1; i <= ns; i++) {
+		key = "bringup." sizes[i]
+		bu = med("user", key); bk = med("kernel", key)
+		printf "| %d | %s | %s | %.2f |\n", sizes[i], cell("user", key), cell("kernel", key), bk ? bu / bk : 0
+		yu[i] = bu; yk[i] = bk
+	}
+	if (ns) {
+		bu = yu[ns]; bk = yk[ns]
+		printf "\n- %d-vCPU bring-up, user / kernel: **%.2f** (target <= 1.3: %s)\n", sizes[ns], bk ? bu / bk : 0, verdict(bk && bu / bk <= 1.3)
+		if (ns > 1 && yu[1] > 0) {
+			growth = (yu[ns] / yu[1]) / (sizes[ns] / sizes[1])
+			printf "- growth from %d to %d vCPUs, relative to linear: %.2f (<= 1 means no worse than linear: %s)\n", sizes[1], sizes[ns], growth, verdict(growth <= 1.0)
+		}
+		print "- plot: build/bench-bringup.svg"
+	}
+	print ""
+	print "## Start-up: whole-process wall time of `vmm boot guest.img -p null` (ns)"
+	print ""
+	print "| user mode | kernel mode |"
+	print "| --- | --- |"
+	print "| " cell("user", "startup") " | " cell("kernel", "startup") " |"
+	print ""
+	print "## Footprint"
+	print ""
+	rss = med("user", "rss_overhead_kib"); bin = med("info", "binary_bytes")
+	printf "- peak RSS beyond the guest RAM it touched: %.0f KiB (target <= 2048: %s)\n", rss, verdict(rss <= 2048)
+	printf "- static `build/vmm`: %.0f bytes (target <= 1048576: %s)\n", bin, verdict(bin <= 1048576)
+	print ""
+	print "## System calls per forwarded call (counted by the VMM itself)"
+	print ""
+	print "| function | syscalls |"
+	print "| --- | --- |"
+	printf "| PSCI_VERSION | %.2f (target: exactly 2: %s) |\n", med("user", "syscalls.PSCI_VERSION"), verdict(med("user", "syscalls.PSCI_VERSION") == 2)
+	printf "| CPU_ON (caller: KVM_RUN, 3 argument reads, 1 result write) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64")
+	printf "| CPU_ON (target: KVM_ARM_VCPU_INIT, PC, x0) | %.2f |\n", med("user", "syscalls.cpu_on_target")
+	printf "| AFFINITY_INFO (KVM_RUN, 2 argument reads, 1 result write) | %.2f |\n", med("user", "syscalls.PSCI_AFFINITY_INFO64")
+	printf "| CPU_OFF (KVM_RUN only: nothing read, nothing written) | %.2f |\n", med("user", "syscalls.PSCI_CPU_OFF")
+
+	if (ns) {
+		W = 640; H = 400; L = 70; R = 20; T = 30; Bm = 50
+		ymax = 0
+		for (i = 1; i <= ns; i++) { if (yu[i] > ymax) ymax = yu[i]; if (yk[i] > ymax) ymax = yk[i] }
+		if (ymax <= 0) ymax = 1
+		xmax = sizes[ns]
+		printf "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>\n", W, H > svg
+		printf "<rect width='100%%' height='100%%' fill='white'/>\n" > svg
+		printf "<text x='%d' y='18' text-anchor='middle'>vCPU bring-up time (all on, then all off)</text>\n", W / 2 > svg
+		printf "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>\n", L, H - Bm, W - R, H - Bm > svg
+		printf "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>\n", L, T, L, H - Bm > svg
+		for (i = 1; i <= ns; i++) {
+			x = L + (W - L - R) * sizes[i] / xmax
+			printf "<text x='%.1f' y='%d' text-anchor='middle'>%d</text>\n", x, H - Bm + 16, sizes[i] > svg
+		}
+		for (t = 0; t <= 4; t++) {
+			y = H - Bm - (H - Bm - T) * t / 4
+			printf "<text x='%d' y='%.1f' text-anchor='end'>%.1f ms</text>\n", L - 4, y + 4, ymax * t / 4 / 1e6 > svg
+		}
+		printf "<text x='%d' y='%d' text-anchor='middle'>vCPUs</text>\n", (W + L) / 2, H - 12 > svg
+		split("user kernel", modes, " ")
+		split("#c0392b #2c6fbb", colours, " ")
+		for (m = 1; m <= 2; m++) {
+			pts = ""
+			for (i = 1; i <= ns; i++) {
+				x = L + (W - L - R) * sizes[i] / xmax
+				y = H - Bm - (H - Bm - T) * (m == 1 ? yu[i] : yk[i]) / ymax
+				pts = pts sprintf("%.1f,%.1f ", x, y)
+			}
+			printf "<polyline fill='none' stroke='%s' stroke-width='2' points='%s'/>\n", colours[m], pts > svg
+			printf "<text x='%d' y='%d' fill='%s'>%s mode</text>\n", L + 10, T + 16 * m, colours[m], modes[m] > svg
+		}
+		print "</svg>" > svg
+	}
+}

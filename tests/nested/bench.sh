@@ -1,0 +1,67 @@
+# `make bench`, the measuring half: runs in the nested test host (or natively
+# on arm64+KVM) and prints raw samples, one per line, "R MODE KEY VALUE":
+# MODE is user (userspace PSCI) or kernel (KVM's PSCI); runs alternate
+# user/kernel (A B A B ...) so drift hits both alike. scripts/bench turns the
+# samples into build/bench.md and the bring-up plot.
+REPS=${REPS:-5}
+N=${N:-2000}
+SIZES=${SIZES:-"1 2 4 8 16 32 64"}
+DENY="--smccc-filter 0x83000000:deny"
+
+now_ns() { date +%s%N; }
+
+# ticks_to_ns TICKS FREQ COUNT: average nanoseconds per event.
+per_ns() { awk -v t="$1" -v f="$2" -v n="$3" 'BEGIN { printf "%.1f", t * 1e9 / f / n }'; }
+
+# sample MODE LOG: turn the guest's "@@ bench" lines and the exit stats into R lines.
+sample() {
+	mode=$1
+	log=$2
+	tr -d '\r' <"$log" | while read -r at word name rest; do
+		[ "$at $word" = "@@ bench" ] || continue
+		eval "$(echo "$rest" | tr ' ' '\n' | grep '=' | sed 's/^/local_/')"
+		case $name in
+		bringup) echo "R $mode bringup.$local_cpus $(per_ns "$local_ticks" "$local_freq" 1)" ;;
+		*) echo "R $mode $name $(per_ns "$local_ticks" "$local_freq" "$local_n")" ;;
+		esac
+	done
+	# syscalls per forwarded call, as counted by the VMM (user mode only)
+	stats=$(grep '^vmm: exit-stats: hypercalls=' "$log" | tr ' ' '\n')
+	for fn in PSCI_VERSION PSCI_CPU_ON64 PSCI_AFFINITY_INFO64 PSCI_CPU_OFF; do
+		calls=$(echo "$stats" | grep "^$fn=" | cut -d= -f2)
+		sys=$(echo "$stats" | grep "^syscalls.$fn=" | cut -d= -f2)
+		[ -n "$calls" ] && [ "$calls" -gt 0 ] &&
+			echo "R $mode syscalls.$fn $(awk -v s="$sys" -v c="$calls" 'BEGIN { printf "%.2f", s / c }')"
+	done
+	ons=$(echo "$stats" | grep '^PSCI_CPU_ON64=' | cut -d= -f2)
+	pos=$(echo "$stats" | grep '^power_on_syscalls=' | cut -d= -f2)
+	[ -n "$ons" ] && [ "$ons" -gt 0 ] && [ -n "$pos" ] &&
+		echo "R $mode syscalls.cpu_on_target $(awk -v s="$pos" -v c="$ons" 'BEGIN { printf "%.2f", s / c }')"
+	grep '^vmm: exit-stats: rss_peak_kib=' "$log" | tr ' ' '\n' | grep '^vmm_overhead_kib=' |
+		sed "s/^vmm_overhead_kib=/R $mode rss_overhead_kib /"
+}
+
+echo "R info binary_bytes $(wc -c <./vmm)"
+echo "R info vcpus_host $(nproc)"
+rep=1
+while [ $rep -le "$REPS" ]; do
+	for mode in user kernel; do
+		log=/tmp/bench-$mode.log
+		./vmm boot guest.img -c 4 -p "bench n=$N" --psci $mode $DENY --exit-stats >$log 2>&1 ||
+			{ echo "B bench run failed ($mode):"; tail -n 20 $log; exit 1; }
+		sample $mode $log
+		t0=$(now_ns)
+		./vmm boot guest.img -p null --psci $mode >/dev/null 2>&1 || { echo "B null run failed"; exit 1; }
+		t1=$(now_ns)
+		echo "R $mode startup $((t1 - t0))"
+	done
+	for size in $SIZES; do
+		for mode in user kernel; do
+			log=/tmp/bench-$mode-$size.log
+			./vmm boot guest.img -c "$size" -m 512M -p "bench n=50" --psci $mode $DENY \
+				>$log 2>&1 || { echo "B bring-up run failed ($mode, $size cpus)"; tail -n 20 $log; exit 1; }
+			sample $mode $log | grep ' bringup\.'
+		done
+	done
+	rep=$((rep + 1))
+done
