@@ -38,6 +38,13 @@ static inline void dsb(void)
 	asm volatile("dsb sy" ::: "memory");
 }
 
+/* After a system register write that must take effect before what follows
+ * (timer, GIC CPU interface), and before reading the counter in order. */
+static inline void isb(void)
+{
+	asm volatile("isb" ::: "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	asm volatile("yield" ::: "memory");

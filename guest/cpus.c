@@ -8,13 +8,27 @@
 
 #include "guest/arch.h"
 #include "guest/cpus.h"
+#include "guest/gic.h"
 #include "guest/print.h"
+#include "guest/suspend.h"
+#include "guest/timer.h"
 
 _Static_assert(offsetof(struct cpu_report, entry_x0) == CPU_REPORT_X0, "head.S offset");
 _Static_assert(offsetof(struct cpu_report, entry_el) == CPU_REPORT_EL, "head.S offset");
 _Static_assert(offsetof(struct cpu_report, entry_daif) == CPU_REPORT_DAIF, "head.S offset");
 _Static_assert(offsetof(struct cpu_report, entry_sctlr) == CPU_REPORT_SCTLR, "head.S offset");
 _Static_assert(offsetof(struct cpu_report, entry_mpidr) == CPU_REPORT_MPIDR, "head.S offset");
+_Static_assert(offsetof(struct cpu_report, entry_cntvct) == CPU_REPORT_CNTVCT, "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_x0) == CPU_REPORT_RESUME_X0, "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_el) == CPU_REPORT_RESUME_EL, "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_daif) == CPU_REPORT_RESUME_DAIF, "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_sctlr) == CPU_REPORT_RESUME_SCTLR,
+	       "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_mpidr) == CPU_REPORT_RESUME_MPIDR,
+	       "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resume_cntvct) == CPU_REPORT_RESUME_CNT,
+	       "head.S offset");
+_Static_assert(offsetof(struct cpu_report, resumes) == CPU_REPORT_RESUMES, "head.S offset");
 _Static_assert(sizeof(struct cpu_report) == 1 << CPU_REPORT_SHIFT, "head.S slot size");
 _Static_assert(offsetof(struct stray_entry, x0) == STRAY_X0, "head.S offset");
 _Static_assert(offsetof(struct stray_entry, mpidr) == STRAY_MPIDR, "head.S offset");
@@ -34,6 +48,21 @@ void spin(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++)
 		cpu_relax();
+}
+
+bool wait_word_at_least(const uint64_t *word, uint64_t want, uint64_t timeout)
+{
+	struct deadline d = deadline_in(timeout);
+
+	for (;;) {
+		if (READ_ONCE(*word) >= want) {
+			dmb();
+			return true;
+		}
+		if (deadline_passed(&d))
+			return false;
+		cpu_relax();
+	}
 }
 
 int cpu_index_of(uint64_t mpidr)
@@ -81,6 +110,45 @@ static void say_hello(unsigned int idx, const struct cpu_report *me)
 	       (unsigned long long)CURRENTEL_EL(me->entry_el),
 	       me->entry_sctlr & SCTLR_EL1_M ? "on" : "off");
 	printk("    [cpu%u] calling CPU_OFF: this call does not return\n", idx);
+}
+
+/*
+ * JOB_SUSPEND: arm the virtual timer as the wake-up event, announce the call
+ * (susp_ready), make it, and report whether it returned or the CPU resumed at
+ * cpu_resume_entry (then everything but RAM was reset, head.S restored our
+ * registers). The boot CPU watches PSCI's view of us meanwhile.
+ */
+static void job_suspend(unsigned int idx, struct cpu_report *me, const struct cpu_cmd *cmd,
+			uint64_t seq, enum conduit c)
+{
+	uint32_t fid = (uint32_t)READ_ONCE(cmd->susp_fid);
+	uint64_t state = READ_ONCE(cmd->susp_state);
+	uint64_t ticks = READ_ONCE(cmd->susp_ticks);
+	uint64_t ctx = suspend_next_ctx(idx, GUEST_TAG_CPU_SUSPEND);
+	uint64_t t0 = counter_now();
+	char why[96];
+	uint64_t x0;
+
+	if (!wake_timer_arm(idx, ticks, why, sizeof(why))) {
+		WRITE_ONCE(me->susp_error, 1);
+		dmb();
+		WRITE_ONCE(me->susp_done, seq);
+		dsb();
+		return;
+	}
+	WRITE_ONCE(me->susp_ctx, ctx);
+	WRITE_ONCE(me->susp_t0, t0);
+	dmb();
+	WRITE_ONCE(me->susp_ready, seq);
+	dsb();
+	x0 = psci_suspend_call(c, fid, state, (uintptr_t)cpu_resume_entry, ctx);
+	WRITE_ONCE(me->susp_t1, counter_now());
+	vtimer_stop();
+	WRITE_ONCE(me->susp_resumed, x0 == GUEST_SUSPEND_RESUMED);
+	WRITE_ONCE(me->susp_result, x0);
+	dmb();
+	WRITE_ONCE(me->susp_done, seq);
+	dsb();
 }
 
 void secondary_main(unsigned int idx)
@@ -138,6 +206,12 @@ void secondary_main(unsigned int idx)
 		wait_go(cmd, seq);
 		break;
 	}
+	case JOB_SUSPEND:
+		job_suspend(idx, me, cmd, seq, c);
+		break;
+	case JOB_STRESS:
+		stress_job(idx, c);
+		break;
 	case JOB_OFF:
 		break;
 	}
@@ -191,6 +265,16 @@ void cpu_set_race(const struct cpu_run *run, uint32_t fid, uint64_t target, uint
 	WRITE_ONCE(cmd->race_target, target);
 	WRITE_ONCE(cmd->race_ctx, ctx);
 	WRITE_ONCE(cmd->race_gen, gen);
+	dmb();
+}
+
+void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks)
+{
+	struct cpu_cmd *cmd = &cpu_cmds[run->idx];
+
+	WRITE_ONCE(cmd->susp_fid, (uint64_t)fid);
+	WRITE_ONCE(cmd->susp_state, power_state);
+	WRITE_ONCE(cmd->susp_ticks, ticks);
 	dmb();
 }
 
@@ -248,5 +332,28 @@ bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
 		waited += delay;
 		if (delay < (1UL << 20))
 			delay *= 2;
+	}
+}
+
+bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks)
+{
+	return wait_word_at_least(&cpu_reports[run->idx].checkins, run->seq, ticks);
+}
+
+bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last)
+{
+	struct deadline d = deadline_in(ticks);
+	uint64_t pause = ticks_from_us(OFF_POLL_US);
+
+	for (;;) {
+		*last = psci_call(c, PSCI_0_2_FN64_AFFINITY_INFO, machine.mpidr[idx], 0, 0);
+		if (*last == PSCI_0_2_AFFINITY_LEVEL_OFF)
+			return true;
+		if (*last != PSCI_0_2_AFFINITY_LEVEL_ON &&
+		    *last != PSCI_0_2_AFFINITY_LEVEL_ON_PENDING)
+			return false;
+		if (deadline_passed(&d))
+			return false;
+		delay_ticks(pause);
 	}
 }

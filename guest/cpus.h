@@ -12,6 +12,9 @@
  * A secondary's life for one CPU_ON (its check-in number seq = 1, 2, ...):
  *   head.S records the entry state, secondary_main() bumps checkins to seq,
  *   does its job (cpu_cmds.job), writes leaving = seq and calls CPU_OFF.
+ * A power-down suspend inside a job (JOB_SUSPEND) is not a new life: the
+ * CPU resumes through cpu_resume_entry back into the job (suspend.h), which
+ * head.S counts in its slot's resumes.
  */
 #ifndef GUEST_CPUS_H
 #define GUEST_CPUS_H
@@ -35,8 +38,18 @@ struct cpu_report {
 	uint64_t entry_x0;
 	uint64_t entry_el; /* CurrentEL */
 	uint64_t entry_daif;
-	uint64_t entry_sctlr; /* SCTLR_EL1 */
-	uint64_t entry_mpidr; /* MPIDR_EL1 */
+	uint64_t entry_sctlr;  /* SCTLR_EL1 */
+	uint64_t entry_mpidr;  /* MPIDR_EL1 */
+	uint64_t entry_cntvct; /* CNTVCT_EL0 read by the first instruction */
+
+	/* Resume from a power-down suspend (cpu_resume_entry in head.S). */
+	uint64_t resume_x0;
+	uint64_t resume_el;
+	uint64_t resume_daif;
+	uint64_t resume_sctlr;
+	uint64_t resume_mpidr;
+	uint64_t resume_cntvct;
+	uint64_t resumes; /* resumes so far */
 
 	uint64_t checkins;    /* number of entries so far: seq of the latest */
 	uint64_t leaving;     /* seq when it is about to call CPU_OFF */
@@ -44,14 +57,29 @@ struct cpu_report {
 	uint64_t race_done;   /* seq once race_result is valid */
 	uint64_t off_result;  /* what CPU_OFF returned, if it did */
 	uint64_t off_failed;  /* seq once off_result is valid */
+
+	/* JOB_SUSPEND: how its suspend call went. */
+	uint64_t susp_ctx;     /* the context id it passed */
+	uint64_t susp_t0;      /* CNTVCT_EL0 just before arming the timer */
+	uint64_t susp_ready;   /* seq: about to make the call */
+	uint64_t susp_result;  /* x0 if the call returned */
+	uint64_t susp_resumed; /* 1 if it came back through cpu_resume_entry */
+	uint64_t susp_t1;      /* CNTVCT_EL0 once awake again */
+	uint64_t susp_done;    /* seq once the fields above are valid */
+	uint64_t susp_error;   /* nonzero: the GIC set-up failed, no call made */
+
+	uint64_t bad_entries; /* JOB_STRESS: entries with an unexpected x0 */
 } __attribute__((aligned(1 << CPU_REPORT_SHIFT)));
 
 enum cpu_job {
-	JOB_OFF,   /* check in, CPU_OFF at once */
-	JOB_HOLD,  /* check in, wait for cpu_release(), CPU_OFF */
-	JOB_HELLO, /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
-	JOB_RACE,  /* check in, wait for race_go, CPU_ON the race target, wait for
-		    * cpu_release(), CPU_OFF */
+	JOB_OFF,     /* check in, CPU_OFF at once */
+	JOB_HOLD,    /* check in, wait for cpu_release(), CPU_OFF */
+	JOB_HELLO,   /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
+	JOB_RACE,    /* check in, wait for race_go, CPU_ON the race target, wait for
+		      * cpu_release(), CPU_OFF */
+	JOB_SUSPEND, /* check in, set up the virtual timer as a wake-up event, make
+		      * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
+	JOB_STRESS,  /* check in, CPU_ON other CPUs a number of times (stress.c), CPU_OFF */
 };
 
 /* Written only by the boot CPU, before the CPU_ON that starts the job. */
@@ -64,6 +92,11 @@ struct cpu_cmd {
 	uint64_t race_target;
 	uint64_t race_ctx;
 	uint64_t race_gen;
+	/* JOB_SUSPEND: fid(power_state, cpu_resume_entry, tagged ctx) after
+	 * arming the virtual timer susp_ticks ahead. */
+	uint64_t susp_fid;
+	uint64_t susp_state;
+	uint64_t susp_ticks;
 } __attribute__((aligned(64)));
 
 /* A secondary that entered with a context id we never gave out (head.S), or
@@ -83,9 +116,11 @@ extern uint64_t race_go;
 /* The machine as the DT describes it; set up by primary_main(). */
 struct machine {
 	unsigned int nr_cpus;
+	unsigned int nr_cpus_dt;	/* CPU nodes in the DT, used or not */
 	uint64_t mpidr[GUEST_MAX_CPUS]; /* DT reg of each logical CPU */
 	unsigned int boot_cpu;		/* logical index of the boot CPU */
 	enum conduit conduit;		/* the DT's /psci method */
+	uint64_t ram_base, ram_size;	/* the DT's first /memory range */
 };
 extern struct machine machine;
 
@@ -144,8 +179,25 @@ struct off_poll {
  */
 bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p);
 
+/* JOB_SUSPEND: make the call (fid, power_state) with the wake-up timer
+ * ticks ahead. Call after cpu_prepare() and before cpu_on(). */
+void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks);
+
 /* Spin for n iterations. */
 void spin(unsigned long n);
+
+/*
+ * Bounded by the virtual counter rather than by iterations (the scripted
+ * modes): wait up to ticks for run's check-in; poll AFFINITY_INFO64 of
+ * logical CPU idx every OFF_POLL_US until it says OFF (true), an answer that
+ * is neither ON nor ON_PENDING or the time is up (false; *last = the answer).
+ */
+#define OFF_POLL_US 1000
+bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks);
+bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last);
+
+/* JOB_STRESS body (stress.c), on secondary idx after its check-in. */
+void stress_job(unsigned int idx, enum conduit c);
 
 /* Logical index of the CPU with DT reg mpidr, or -1. */
 int cpu_index_of(uint64_t mpidr);

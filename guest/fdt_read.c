@@ -37,6 +37,7 @@ enum node_kind {
 	NODE_CPU,    /* a child of /cpus: a CPU if its device_type says so */
 	NODE_PSCI,   /* /psci */
 	NODE_CHOSEN, /* /chosen */
+	NODE_MEMORY, /* /memory or /memory@... */
 };
 
 struct walk {
@@ -48,7 +49,9 @@ struct walk {
 	char *why;
 	size_t why_size;
 
-	uint32_t cpu_addr_cells; /* /cpus #address-cells */
+	uint32_t cpu_addr_cells;  /* /cpus #address-cells */
+	uint32_t root_addr_cells; /* / #address-cells: for /memory reg */
+	uint32_t root_size_cells; /* / #size-cells */
 	bool have_method;
 
 	/* The child of /cpus being walked. */
@@ -143,12 +146,48 @@ static int cpu_node_done(struct walk *w)
 	return 0;
 }
 
+/* A big-endian number of cells (1 or 2) at p. */
+static uint64_t cells(const uint8_t *p, uint32_t n)
+{
+	return n == 2 ? (uint64_t)be32(p) << 32 | be32(p + 4) : be32(p);
+}
+
+/* The root's #address-cells / #size-cells: 1 or 2 for us. */
+static int root_cells(struct walk *w, const char *name, const uint8_t *val, uint32_t len,
+		      uint32_t *out)
+{
+	if (len != 4)
+		return walk_fail(w, "/ %s has %u bytes", name, len);
+	*out = be32(val);
+	if (*out != 1 && *out != 2)
+		return walk_fail(w, "/ %s is %u (want 1 or 2)", name, *out);
+	return 0;
+}
+
 static int handle_prop(struct walk *w, enum node_kind kind, const char *name, const uint8_t *val,
 		       uint32_t len)
 {
 	struct dt_info *info = w->info;
 
 	switch (kind) {
+	case NODE_ROOT:
+		if (str_eq(name, "#address-cells"))
+			return root_cells(w, name, val, len, &w->root_addr_cells);
+		if (str_eq(name, "#size-cells"))
+			return root_cells(w, name, val, len, &w->root_size_cells);
+		break;
+	case NODE_MEMORY:
+		/* The first range of the first memory node is where we run. */
+		if (str_eq(name, "reg") && !info->mem_size) {
+			uint32_t a = w->root_addr_cells, sz = w->root_size_cells;
+
+			if (len < 4 * (a + sz))
+				return walk_fail(w, "/memory reg has %u bytes, want at least %u",
+						 len, 4 * (a + sz));
+			info->mem_base = cells(val, a);
+			info->mem_size = cells(val + 4 * a, sz);
+		}
+		break;
 	case NODE_CPUS:
 		if (str_eq(name, "#address-cells")) {
 			if (len != 4)
@@ -195,7 +234,6 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 			info->bootargs[i] = '\0';
 		}
 		break;
-	case NODE_ROOT:
 	case NODE_OTHER:
 		break;
 	}
@@ -214,6 +252,8 @@ static enum node_kind classify(struct walk *w, int depth, const enum node_kind *
 			return NODE_PSCI;
 		if (node_name_is(name, len, "chosen"))
 			return NODE_CHOSEN;
+		if (node_name_is(name, len, "memory"))
+			return NODE_MEMORY;
 	}
 	if (kinds[depth - 1] == NODE_CPUS) {
 		w->cpu_is_cpu = false;
@@ -316,7 +356,9 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	    .info = info,
 	    .why = why,
 	    .why_size = why_size,
-	    .cpu_addr_cells = 2, /* the spec's default when /cpus does not say */
+	    .cpu_addr_cells = 2, /* the spec's defaults when a node does not say */
+	    .root_addr_cells = 2,
+	    .root_size_cells = 1,
 	};
 	uint32_t magic, total, off_st, off_str, version, last_comp;
 
@@ -324,6 +366,7 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	info->nr_cpus = 0;
 	info->nr_cpus_found = 0;
 	info->conduit = CONDUIT_HVC;
+	info->mem_base = info->mem_size = 0;
 	info->bootargs[0] = '\0';
 	if (why_size)
 		why[0] = '\0';

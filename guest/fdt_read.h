@@ -1,6 +1,6 @@
 /*
  * A small read-only walker for the flattened device tree the VMM passes in
- * x0: just what the test guest needs (CPUs, PSCI conduit, bootargs).
+ * x0: just what the test guest needs (CPUs, RAM, PSCI conduit, bootargs).
  */
 #ifndef GUEST_FDT_READ_H
 #define GUEST_FDT_READ_H
@@ -23,6 +23,9 @@ struct dt_info {
 	unsigned int nr_cpus;	    /* entries in mpidr[] */
 	unsigned int nr_cpus_found; /* CPU nodes in the DT, used or not */
 	uint64_t mpidr[GUEST_MAX_CPUS];
+
+	/* The first reg range of the first /memory node; size 0 if none. */
+	uint64_t mem_base, mem_size;
 
 	/* /psci method. */
 	enum conduit conduit;

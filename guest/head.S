@@ -1,7 +1,8 @@
 /*
  * The test guest's first instructions: the arm64 Image header, the boot CPU's
- * entry, the secondary entry that PSCI CPU_ON targets, the exception vectors
- * and the stacks.
+ * entry, the secondary entry that PSCI CPU_ON targets, the suspend call and
+ * the resume entry of power-down suspends, the exception vectors and the
+ * stacks.
  *
  * Everything here runs with the MMU off (booting.rst for the boot CPU; PSCI
  * CPU_ON entry state, DEN0022 "CPU_ON", for the secondaries), so there is no
@@ -100,21 +101,24 @@ wrong_load_msg:
 	.balign	4
 
 /*
- * Secondary CPU, started by PSCI CPU_ON: x0 = context id, which must be
- * GUEST_CTX(logical index). DEN0022 "CPU_ON" promises EL1 (the caller's EL),
- * MMU off and DAIF masked; record what we were actually given, in this CPU's
- * own cpu_reports slot, before touching anything, for the boot CPU to check.
+ * Secondary CPU, started by PSCI CPU_ON: x0 = context id, whose low 32 bits
+ * must be GUEST_CTX(logical index) (bits 63:32 are a tag for the C code).
+ * DEN0022 "CPU_ON" promises EL1 (the caller's EL), MMU off and DAIF masked;
+ * record what we were actually given, in this CPU's own cpu_reports slot,
+ * before touching anything, for the boot CPU to check. The very first
+ * instruction reads the virtual counter: the CPU_ON latency benchmark.
  */
 	.text
 	.globl	secondary_entry
 	.balign	8
 secondary_entry:
+	mrs	x10, cntvct_el0
 	mrs	x1, CurrentEL
 	mrs	x2, daif
 	mrs	x3, sctlr_el1
 	mrs	x4, mpidr_el1
 
-	and	x5, x0, #~GUEST_CTX_INDEX_MASK
+	and	x5, x0, #0xffff0000
 	mov	x6, #GUEST_CTX_BASE
 	cmp	x5, x6
 	b.ne	stray_secondary
@@ -129,6 +133,7 @@ secondary_entry:
 	str	x2, [x8, #CPU_REPORT_DAIF]
 	str	x3, [x8, #CPU_REPORT_SCTLR]
 	str	x4, [x8, #CPU_REPORT_MPIDR]
+	str	x10, [x8, #CPU_REPORT_CNTVCT]
 
 	msr	daifset, #0xf
 	msr	tpidr_el1, x7
@@ -147,6 +152,117 @@ secondary_entry:
 	bl	secondary_main
 1:	wfi
 	b	1b
+
+/*
+ * uint64_t psci_suspend_call(enum conduit c, uint32_t fid, uint64_t a1,
+ *			      uint64_t a2, uint64_t a3)
+ *
+ * A PSCI call that may power this CPU down (CPU_SUSPEND, CPU_DEFAULT_SUSPEND,
+ * SYSTEM_SUSPEND with entry = cpu_resume_entry). Like cpu_suspend() in Linux:
+ * save what the C caller expects to survive a call (x19..x30, SP) in this
+ * CPU's suspend_ctxs slot (TPIDR_EL1 = logical index), then call. If the call
+ * returns, return its x0. If the CPU loses its context instead and resumes at
+ * cpu_resume_entry (DEN0022 §6.4.3: entry state as after CPU_ON, RAM kept),
+ * that path restores the slot and returns GUEST_SUSPEND_RESUMED from here.
+ */
+	.globl	psci_suspend_call
+	.balign	8
+psci_suspend_call:
+	mrs	x9, tpidr_el1
+	and	x9, x9, #(GUEST_MAX_CPUS - 1)
+	ldr	x8, =suspend_ctxs
+	add	x8, x8, x9, lsl #SUSPEND_CTX_SHIFT
+	stp	x19, x20, [x8, #0]
+	stp	x21, x22, [x8, #16]
+	stp	x23, x24, [x8, #32]
+	stp	x25, x26, [x8, #48]
+	stp	x27, x28, [x8, #64]
+	stp	x29, x30, [x8, #80]
+	mov	x9, sp
+	str	x9, [x8, #SUSPEND_CTX_SP]
+	mov	x9, #1
+	str	x9, [x8, #SUSPEND_CTX_ARMED]
+	/* The slot must be in memory before this CPU can lose its context. */
+	dsb	sy
+	mov	x9, x0
+	mov	x0, x1
+	mov	x1, x2
+	mov	x2, x3
+	mov	x3, x4
+	cbnz	x9, 2f
+	hvc	#0
+	b	3f
+2:	smc	#0
+3:	/* It returned. x4..x17 may be corrupted (SMCCC v1.0): recompute. */
+	mrs	x9, tpidr_el1
+	and	x9, x9, #(GUEST_MAX_CPUS - 1)
+	ldr	x8, =suspend_ctxs
+	add	x8, x8, x9, lsl #SUSPEND_CTX_SHIFT
+	str	xzr, [x8, #SUSPEND_CTX_ARMED]
+	ldp	x29, x30, [x8, #80]
+	ret
+
+/*
+ * Resume from a power-down suspend: entered like a CPU_ON entry point (x0 =
+ * the context id given to the suspend call, EL1, MMU off, DAIF masked; every
+ * system register we set at boot is back at its reset value). Record the
+ * entry state in this CPU's cpu_reports slot, set up VBAR_EL1, SPSel and
+ * TPIDR_EL1 again, and return from psci_suspend_call() through the saved
+ * context. A context id naming no slot, or a slot with no call in flight, is
+ * a stray entry.
+ */
+	.globl	cpu_resume_entry
+	.balign	8
+cpu_resume_entry:
+	mrs	x10, cntvct_el0
+	mrs	x1, CurrentEL
+	mrs	x2, daif
+	mrs	x3, sctlr_el1
+	mrs	x4, mpidr_el1
+
+	and	x5, x0, #0xffff0000
+	mov	x6, #GUEST_CTX_BASE
+	cmp	x5, x6
+	b.ne	stray_secondary
+	and	x7, x0, #GUEST_CTX_INDEX_MASK
+	cmp	x7, #GUEST_MAX_CPUS
+	b.hs	stray_secondary
+	ldr	x11, =suspend_ctxs
+	add	x11, x11, x7, lsl #SUSPEND_CTX_SHIFT
+	ldr	x12, [x11, #SUSPEND_CTX_ARMED]
+	cbz	x12, stray_secondary
+
+	ldr	x8, =cpu_reports
+	add	x8, x8, x7, lsl #CPU_REPORT_SHIFT
+	str	x0, [x8, #CPU_REPORT_RESUME_X0]
+	str	x1, [x8, #CPU_REPORT_RESUME_EL]
+	str	x2, [x8, #CPU_REPORT_RESUME_DAIF]
+	str	x3, [x8, #CPU_REPORT_RESUME_SCTLR]
+	str	x4, [x8, #CPU_REPORT_RESUME_MPIDR]
+	str	x10, [x8, #CPU_REPORT_RESUME_CNT]
+	ldr	x9, [x8, #CPU_REPORT_RESUMES]
+	add	x9, x9, #1
+	str	x9, [x8, #CPU_REPORT_RESUMES]
+
+	msr	daifset, #0xf
+	msr	tpidr_el1, x7
+	ldr	x9, =vectors
+	msr	vbar_el1, x9
+	msr	spsel, #1
+	isb
+
+	str	xzr, [x11, #SUSPEND_CTX_ARMED]
+	ldp	x19, x20, [x11, #0]
+	ldp	x21, x22, [x11, #16]
+	ldp	x23, x24, [x11, #32]
+	ldp	x25, x26, [x11, #48]
+	ldp	x27, x28, [x11, #64]
+	ldp	x29, x30, [x11, #80]
+	ldr	x9, [x11, #SUSPEND_CTX_SP]
+	mov	sp, x9
+	dsb	sy
+	mov	x0, #GUEST_SUSPEND_RESUMED
+	ret
 
 /*
  * A context id we did not hand out: without a logical index there is no

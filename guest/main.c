@@ -5,7 +5,8 @@
  *
  * Modes (first word of bootargs): demo (the default), test, null (pass at
  * once, for start-up benchmarks), fail (report failure), crash (take an
- * undefined-instruction exception), reset (SYSTEM_RESET once, then pass).
+ * undefined-instruction exception), reset (SYSTEM_RESET once, then pass),
+ * and the scripted modes of modes.c, stress.c and bench.c (guest/README.md).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -91,6 +92,73 @@ static void first_word(const char *s, char *word, unsigned int size)
 	word[n] = '\0';
 }
 
+/* The value of "key=" among the words of bootargs after the mode, or NULL;
+ * *len is its length. */
+static const char *bootarg_find(const char *key, unsigned int *len)
+{
+	const char *p = dt.bootargs;
+	bool first = true;
+
+	while (*p) {
+		const char *w, *k = key;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (first || w == p) {
+			first = false;
+			continue;
+		}
+		while (*k && w < p && *w == *k) {
+			w++;
+			k++;
+		}
+		if (!*k && w < p && *w == '=') {
+			*len = (unsigned int)(p - w - 1);
+			return w + 1;
+		}
+	}
+	return NULL;
+}
+
+uint64_t bootarg_uint(const char *key, uint64_t def)
+{
+	unsigned int len, i = 0, base = 10;
+	const char *v = bootarg_find(key, &len);
+	uint64_t n = 0;
+
+	if (!v)
+		return def;
+	if (len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		goto bad;
+	for (; i < len; i++) {
+		char ch = v[i];
+		unsigned int d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned int)(ch - '0');
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = (unsigned int)(ch - 'a' + 10);
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = (unsigned int)(ch - 'A' + 10);
+		else
+			goto bad;
+		if (n > (UINT64_MAX - d) / base)
+			goto bad;
+		n = n * base + d;
+	}
+	return n;
+bad:
+	printk("guest: option %s is not a number; using %llu\n", key, (unsigned long long)def);
+	return def;
+}
+
 static void __noreturn mode_reset(void)
 {
 	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
@@ -107,6 +175,17 @@ static void __noreturn mode_reset(void)
 	guest_finish(true);
 }
 
+/* The modes that run and return their verdict. */
+static const struct {
+	const char *name;
+	bool (*run)(void);
+} modes[] = {
+    {"demo", demo_run},	     {"test", psci_tests_run},	    {"hotplug", mode_hotplug},
+    {"stress", mode_stress}, {"vendor", mode_vendor},	    {"services", mode_services},
+    {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
+    {"off2", mode_off2},     {"bench", mode_bench},
+};
+
 /* Fill machine from the DT and find which logical CPU we are. */
 static bool machine_setup(void)
 {
@@ -115,6 +194,9 @@ static bool machine_setup(void)
 
 	machine.conduit = dt.conduit;
 	machine.nr_cpus = dt.nr_cpus;
+	machine.nr_cpus_dt = dt.nr_cpus_found;
+	machine.ram_base = dt.mem_base;
+	machine.ram_size = dt.mem_size;
 	for (unsigned int i = 0; i < dt.nr_cpus; i++)
 		machine.mpidr[i] = dt.mpidr[i];
 	if (dt.nr_cpus_found > dt.nr_cpus)
@@ -168,10 +250,10 @@ void primary_main(uint64_t dtb)
 		guest_finish(true);
 	}
 
-	if (str_eq(mode, "demo"))
-		guest_finish(demo_run());
-	if (str_eq(mode, "test"))
-		guest_finish(psci_tests_run());
+	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (str_eq(mode, modes[i].name))
+			guest_finish(modes[i].run());
+	}
 	if (str_eq(mode, "reset"))
 		mode_reset();
 	if (str_eq(mode, "fail")) {
@@ -184,7 +266,8 @@ void primary_main(uint64_t dtb)
 		printk("guest: udf #0 did not trap\n");
 		guest_finish(true);
 	}
-	printk("guest: unknown mode \"%s\" (expected demo, test, null, fail, crash or reset)\n",
+	printk("guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, reset, "
+	       "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip or bench)\n",
 	       mode);
 	guest_finish(true);
 }

@@ -29,4 +29,30 @@ bool demo_run(void);
 /* `test`: the conformance suite. Returns true if a case failed. */
 bool psci_tests_run(void);
 
+/*
+ * The other modes (modes.c, stress.c, bench.c). Each prints "@@ " marker
+ * lines for host-side scripts and returns true if it failed; the ones that
+ * end the VM themselves (reset2, off2, sysuspend's failure paths) return
+ * only when that went wrong.
+ */
+bool mode_hotplug(void);
+bool mode_stress(void);
+bool mode_vendor(void);
+bool mode_services(void);
+bool mode_sip(void);
+bool mode_sysuspend(void);
+bool mode_reset2(void);
+bool mode_off2(void);
+bool mode_bench(void);
+
+/* Every wait in those modes gives up after this long (virtual counter). */
+#define MODE_TIMEOUT_MS 60000
+
+/*
+ * Options: the bootargs words after the mode, "key=value". Returns the
+ * value of key as a decimal (or 0x hex) number, def when key is absent.
+ * A value that is not a number is reported and gives def too.
+ */
+uint64_t bootarg_uint(const char *key, uint64_t def);
+
 #endif

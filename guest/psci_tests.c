@@ -1,19 +1,11 @@
 /*
  * `test`: a self-checking PSCI/SMCCC conformance suite for the VMM, in either
- * PSCI mode (userspace or in-kernel, from the test device).
- *
- * Output, one line per case:
- *   ok <name>
- *   FAIL <name>: <what was got vs expected>
- *   skip <name>: <why>
- * then exactly "N passed, N failed" (", N skipped" appended when there were
- * skips). Other lines start with "# ". PSCI cases run over both conduits and
- * carry it in their name ("psci_version/hvc", "psci_version/smc").
- *
- * Results of PSCI functions are int32 (DEN0022), compared as such: KVM
- * sign-extends SMC32 results to 64 bits, a VMM may zero-extend.
+ * PSCI mode (userspace or in-kernel, from the test device). This file holds
+ * the PSCI discovery and CPU_ON/CPU_OFF/AFFINITY_INFO cases and runs the
+ * suite; the suspend, system and miscellaneous PSCI cases are in
+ * power_tests.c, the vendor services in vendor_tests.c, the output format
+ * and the shared plumbing in suite.h.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,15 +15,12 @@
 #include "guest/main.h"
 #include "guest/print.h"
 #include "guest/smccc.h"
+#include "guest/suite.h"
 #include "guest/testdev.h"
 
-/* An MPIDR no CPU of ours has (KVM numbers vCPUs with Aff0 < 16). */
-#define UNKNOWN_MPIDR 0xff00ffUL
 /* Garbage for the upper half of SMC32 arguments (DEN0028 "SMC32/HVC32
  * argument passing": only W1..W7 are arguments, the upper bits are ignored). */
 #define UPPER_GARBAGE 0xdead000000000000UL
-/* An entry point outside guest RAM. */
-#define BAD_ENTRY 0x1000UL
 /* An address in the MMIO hole that no device claims (vmm/guest_abi.h). */
 #define UNCLAIMED_MMIO 0x0a000000UL
 #define ON_OFF_CYCLES  20
@@ -107,244 +96,6 @@ static const struct {
     {KVM_PSCI_FN(2), "KVM's PSCI 0.1 CPU_ON (pre-0.2 ID)"},
     {KVM_PSCI_FN(3), "KVM's PSCI 0.1 MIGRATE (pre-0.2 ID)"},
 };
-
-struct suite {
-	unsigned int passed, failed, skipped;
-	bool kernel_psci;	   /* the test device's PSCI mode */
-	bool lost[GUEST_MAX_CPUS]; /* did not power off in an earlier case */
-	uint64_t race_gen;
-	uint64_t strays_reported; /* stray_entry.count already reported */
-};
-
-struct tcase {
-	char name[64];
-	char why[256];
-	size_t why_len;
-	bool failed;
-};
-
-/* ---- reporting ---- */
-
-static void tc_begin(struct tcase *t, const char *name, enum conduit c)
-{
-	snprintk(t->name, sizeof(t->name), "%s/%s", name, conduit_name(c));
-	t->why[0] = '\0';
-	t->why_len = 0;
-	t->failed = false;
-}
-
-static void tc_begin_plain(struct tcase *t, const char *name)
-{
-	snprintk(t->name, sizeof(t->name), "%s", name);
-	t->why[0] = '\0';
-	t->why_len = 0;
-	t->failed = false;
-}
-
-/* Record a failure; several are joined with "; ". Returns false. */
-static bool tc_fail(struct tcase *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool tc_fail(struct tcase *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (t->why_len + 3 < sizeof(t->why)) {
-		if (t->failed)
-			t->why_len += (size_t)snprintk(t->why + t->why_len,
-						       sizeof(t->why) - t->why_len, "; ");
-		if (t->why_len < sizeof(t->why)) {
-			va_start(ap, fmt);
-			t->why_len += (size_t)vsnprintk(t->why + t->why_len,
-							sizeof(t->why) - t->why_len, fmt, ap);
-			va_end(ap);
-		}
-	}
-	t->failed = true;
-	return false;
-}
-
-static void tc_end(struct suite *s, const struct tcase *t)
-{
-	if (t->failed) {
-		s->failed++;
-		printk("FAIL %s: %s%s\n", t->name, t->why,
-		       t->why_len >= sizeof(t->why) ? "..." : "");
-	} else {
-		s->passed++;
-		printk("ok %s\n", t->name);
-	}
-}
-
-static void tc_skip(struct suite *s, const struct tcase *t, const char *why)
-{
-	s->skipped++;
-	printk("skip %s: %s\n", t->name, why);
-}
-
-static const char *fid_name(uint32_t fid)
-{
-	switch (fid) {
-	case PSCI_0_2_FN_CPU_ON:
-		return "CPU_ON32";
-	case PSCI_0_2_FN64_CPU_ON:
-		return "CPU_ON64";
-	case PSCI_0_2_FN_AFFINITY_INFO:
-		return "AFFINITY_INFO32";
-	case PSCI_0_2_FN64_AFFINITY_INFO:
-		return "AFFINITY_INFO64";
-	default:
-		return "call";
-	}
-}
-
-/* Check an int32 result; affinity selects AFFINITY_INFO's names for 0..2. */
-static bool expect(struct tcase *t, const char *what, int32_t got, int32_t want, bool affinity)
-{
-	const char *(*name)(int32_t) = affinity ? psci_affinity_name : psci_ret_name;
-
-	if (got == want)
-		return true;
-	return tc_fail(t, "%s got %d (%s), expected %d (%s)", what, got, name(got), want,
-		       name(want));
-}
-
-/* AFFINITY_INFO (32- or 64-bit) of target at level, checked against want. */
-static bool expect_affinity(struct tcase *t, enum conduit c, uint32_t fid, uint64_t target,
-			    uint64_t level, int32_t want)
-{
-	char what[64];
-
-	snprintk(what, sizeof(what), "%s(0x%llx, %llu)", fid_name(fid), (unsigned long long)target,
-		 (unsigned long long)level);
-	return expect(t, what, psci_call(c, fid, target, level, 0), want, true);
-}
-
-/* ---- secondaries ---- */
-
-/* The first secondary still usable, or -1. */
-static int first_secondary(const struct suite *s)
-{
-	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (i != machine.boot_cpu && !s->lost[i])
-			return (int)i;
-	}
-	return -1;
-}
-
-static bool fail_no_checkin(struct suite *s, struct tcase *t, const struct cpu_run *run)
-{
-	uint64_t strays = READ_ONCE(stray_entry.count);
-
-	s->lost[run->idx] = true;
-	tc_fail(t, "cpu%u did not check in within %lu polls", run->idx, POLL_LIMIT);
-	if (strays != s->strays_reported) {
-		dmb();
-		tc_fail(t,
-			"a CPU entered with MPIDR_EL1 0x%llx and x0 0x%llx, which match no CPU_ON "
-			"we made (expected x0 0x%llx on MPIDR 0x%llx)",
-			(unsigned long long)READ_ONCE(stray_entry.mpidr),
-			(unsigned long long)READ_ONCE(stray_entry.x0), (unsigned long long)run->ctx,
-			(unsigned long long)machine.mpidr[run->idx]);
-		s->strays_reported = strays;
-	}
-	return false;
-}
-
-/*
- * For a case that needs a secondary and has none: skip it on a one-CPU
- * machine, fail it when earlier failures used them all up.
- */
-static void no_secondary(struct suite *s, struct tcase *t)
-{
-	if (machine.nr_cpus == 1) {
-		tc_skip(s, t, "needs a second CPU");
-		return;
-	}
-	tc_fail(t, "every secondary CPU is unusable after earlier failures");
-	tc_end(s, t);
-}
-
-/* CPU_ON logical CPU idx with fid and target (normally its MPIDR) to do job;
- * wait for it to check in. */
-static bool start_cpu(struct suite *s, struct tcase *t, struct cpu_run *run, unsigned int idx,
-		      enum cpu_job job, enum conduit c, uint32_t fid, uint64_t target)
-{
-	int32_t r;
-
-	if (s->lost[idx])
-		return tc_fail(t, "cpu%u is unusable after an earlier failure", idx);
-	cpu_prepare(run, idx, job, c);
-	r = cpu_on(run, c, fid, target);
-	if (r != PSCI_RET_SUCCESS) {
-		/* Not off after all: its state is unknown from here on. */
-		if (r == PSCI_RET_ALREADY_ON || r == PSCI_RET_ON_PENDING)
-			s->lost[idx] = true;
-		return tc_fail(t, "%s(0x%llx) of cpu%u got %d (%s), expected 0 (SUCCESS)",
-			       fid_name(fid), (unsigned long long)target, idx, r, psci_ret_name(r));
-	}
-	if (!cpu_wait_checkin(run))
-		return fail_no_checkin(s, t, run);
-	return true;
-}
-
-/*
- * The CPU_ON entry state DEN0022 promises ("CPU_ON": the caller's EL, MMU
- * and caches off, interrupts masked, x0 = context_id), as head.S recorded it.
- */
-static bool check_entry(struct tcase *t, const struct cpu_run *run)
-{
-	const struct cpu_report *r = &cpu_reports[run->idx];
-	uint64_t x0 = READ_ONCE(r->entry_x0);
-	uint64_t el = READ_ONCE(r->entry_el);
-	uint64_t daif = READ_ONCE(r->entry_daif);
-	uint64_t sctlr = READ_ONCE(r->entry_sctlr);
-	uint64_t mpidr = READ_ONCE(r->entry_mpidr);
-	uint64_t checkins = READ_ONCE(r->checkins);
-	bool ok = true;
-
-	if (x0 != run->ctx)
-		ok = tc_fail(t, "cpu%u entered with x0 0x%llx, expected context id 0x%llx",
-			     run->idx, (unsigned long long)x0, (unsigned long long)run->ctx);
-	if (CURRENTEL_EL(el) != 1)
-		ok = tc_fail(t, "cpu%u entered at EL%llu, expected EL1", run->idx,
-			     (unsigned long long)CURRENTEL_EL(el));
-	if (daif != DAIF_ALL_MASKED)
-		ok = tc_fail(t, "cpu%u entered with DAIF 0x%llx, expected 0x%lx (all masked)",
-			     run->idx, (unsigned long long)daif, DAIF_ALL_MASKED);
-	if (sctlr & SCTLR_EL1_M)
-		ok = tc_fail(t, "cpu%u entered with the MMU on (SCTLR_EL1 0x%llx)", run->idx,
-			     (unsigned long long)sctlr);
-	if ((mpidr & MPIDR_HWID_MASK) != machine.mpidr[run->idx])
-		ok =
-		    tc_fail(t, "cpu%u has MPIDR_EL1 0x%llx, the DT says 0x%llx", run->idx,
-			    (unsigned long long)mpidr, (unsigned long long)machine.mpidr[run->idx]);
-	if (checkins != run->seq)
-		ok = tc_fail(t, "cpu%u checked in %llu times for one CPU_ON", run->idx,
-			     (unsigned long long)(checkins - run->seq + 1));
-	return ok;
-}
-
-/* Let a checked-in secondary go on to CPU_OFF and wait until PSCI says OFF. */
-static bool stop_cpu(struct suite *s, struct tcase *t, const struct cpu_run *run, enum conduit c)
-{
-	const struct cpu_report *r = &cpu_reports[run->idx];
-	struct off_poll p;
-
-	cpu_release(run);
-	if (!cpu_wait_leaving(run)) {
-		s->lost[run->idx] = true;
-		return tc_fail(t, "cpu%u never got to CPU_OFF", run->idx);
-	}
-	if (cpu_wait_off(run, c, &p))
-		return true;
-	s->lost[run->idx] = true;
-	if (p.off_returned)
-		return tc_fail(t, "CPU_OFF on cpu%u returned %d (%s)", run->idx,
-			       (int32_t)READ_ONCE(r->off_result),
-			       psci_ret_name((int32_t)READ_ONCE(r->off_result)));
-	return tc_fail(t, "cpu%u called CPU_OFF but AFFINITY_INFO64 still says %s after %u calls",
-		       run->idx, psci_affinity_name(p.last), p.calls);
-}
 
 /* ---- cases ---- */
 
@@ -771,6 +522,8 @@ static void run_conduit(struct suite *s, enum conduit c)
 	t_on_off_cycles(s, c);
 	t_race(s, c);
 	t_smc32_upper_bits(s, c);
+	power_tests_run(s, c);
+	vendor_tests_run(s, c);
 }
 
 static const char *psci_mode_name(uint32_t mode)

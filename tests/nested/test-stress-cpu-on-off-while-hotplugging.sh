@@ -1,0 +1,28 @@
+# All vCPUs hammer CPU_ON at each other (CPU_OFF when started) for thousands
+# of calls while this script plugs and unplugs vCPUs 2 and 3 through the
+# socket. The run must end (no deadlock), every successful CPU_ON must match
+# exactly one start of its target (no lost or doubled vCPU), and the VMM's
+# books must agree: every vCPU off or absent except the boot vCPU.
+. tests/nested/lib.sh
+. tests/nested/linux-lib.sh
+sock=/tmp/stress.sock
+log=/tmp/stress.log
+./vmm boot guest.img -c 4 --control $sock -p "stress iters=2000" >$log 2>&1 &
+vmm_pid=$!
+flips=0
+while kill -0 $vmm_pid 2>/dev/null; do
+	for c in 2 3; do
+		./vmm ctl $sock unplug $c --when-off >/dev/null 2>&1
+		./vmm ctl $sock plug $c >/dev/null 2>&1 && flips=$((flips + 1))
+	done
+	./vmm ctl $sock cpus >/tmp/stress-cpus 2>/dev/null
+done
+wait $vmm_pid
+rc=$?
+tr -d '\r' <$log >$log.clean
+[ $rc = 0 ] || { tail -n 30 $log.clean; fail "stress run exited $rc"; }
+expect_line '^@@ stress done: [0-9]+ calls' $log.clean
+calls=$(sed -n 's/^@@ stress done: \([0-9]*\) calls.*/\1/p' $log.clean)
+[ "$calls" -ge 4000 ] || fail "only $calls CPU_ON calls"
+echo "stress: $(grep '^@@ stress done' $log.clean), $flips plugs from the host"
+[ $flips -gt 0 ] || fail "the host never managed to plug a vCPU during the run"
