@@ -268,14 +268,22 @@ static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
 /* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id. */
 static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
-	int ret = vm_vcpu_reset(v, false);
+	unsigned int syscalls = 2;
+	int ret = 0;
 
+	/* A vCPU that never ran since its creation-time KVM_ARM_VCPU_INIT is
+	 * already in the reset state: a second init would only cost time on
+	 * the CPU_ON path (the bring-up of every secondary). */
+	if (v->has_run) {
+		ret = vm_vcpu_reset(v, false);
+		syscalls++;
+	}
 	if (!ret)
 		ret = vm_set_reg(v, KVM_REG_PC, entry);
 	if (!ret)
 		ret = vm_set_reg(v, KVM_REG_X(0), x0);
-	/* The target's share of a CPU_ON: KVM_ARM_VCPU_INIT, PC and x0. */
-	atomic_fetch_add(&v->vm->shared->power_on_syscalls, 3);
+	/* The target's share of a CPU_ON: [KVM_ARM_VCPU_INIT,] PC and x0. */
+	atomic_fetch_add(&v->vm->shared->power_on_syscalls, syscalls);
 	return ret;
 }
 
@@ -309,6 +317,7 @@ static void *vcpu_thread(void *arg)
 			psci_cpu_running(&vm->psci, v->id);
 			parked = false;
 		}
+		v->has_run = true;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -39,7 +39,7 @@ struct vcpu {
 	uint64_t mpidr;
 	pthread_t thread;
 	bool thread_started;
-	atomic_bool in_guest; /* between psci wake-up and parking: kick it to stop */
+	bool has_run; /* entered KVM_RUN since its KVM_ARM_VCPU_INIT (own thread only) */
 };
 
 /*

@@ -8,3 +8,17 @@ expect_line 'the guest reported failure' /tmp/fail.log
 vmm_expect 1 /tmp/crash.log boot guest.img -p crash
 expect_line 'ESR' /tmp/crash.log
 vmm_expect 1 /tmp/unknown.log boot guest.img -p no-such-mode
+
+# SIGTERM and SIGINT stop the VM cleanly (every vCPU thread leaves KVM_RUN or
+# its OFF wait, the VMM says why and exits 130), even while vCPUs are parked.
+. tests/nested/linux-lib.sh
+for sig in TERM INT; do
+	./vmm boot guest.img -c 2 --max-cpus 4 -p hotplug >/tmp/sig.log 2>&1 &
+	vmm_pid=$!
+	wait_marker /tmp/sig.log "@@ plug me: 2"
+	kill -$sig $vmm_pid
+	wait $vmm_pid
+	rc=$?
+	[ $rc = 130 ] || fail "after SIG$sig: exit $rc, expected 130"
+	expect_line '^vmm: stopping the VM on (Terminated|Interrupt)' /tmp/sig.log
+done

@@ -14,3 +14,6 @@ grep '^skip ' /tmp/ksuite.log | grep -Ev '^skip (cpu_on_bad_entry|cpu_suspend_po
 # In kernel mode nothing is forwarded: the hypercall counter stays at zero.
 vmm_expect 0 /tmp/ktrace.log boot guest.img -c 2 --psci kernel --trace
 expect_no_line '^trace:' /tmp/ktrace.log
+# --psci-version picks KVM's in-kernel PSCI version (fw-pseudo-registers.rst).
+vmm_expect 0 /tmp/kv.log boot guest.img --psci kernel --psci-version 1.0
+expect_line 'PSCI 1\.0' /tmp/kv.log
