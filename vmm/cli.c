@@ -89,23 +89,9 @@ int cli_parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
-static int parse_uint(const char *s, unsigned int max, unsigned int *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = (unsigned int)v;
-	return 0;
-}
-
-/* A number as C writes it (0x hex, or decimal) that fits in bits. */
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+/* A whole number in the given base (10, or 0 for C's 0x/0 prefixes) of at
+ * most max; -1 for anything else (sign, junk, overflow). */
+static int parse_number(const char *s, int base, uint64_t max, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -113,11 +99,27 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	if (!s || !isdigit((unsigned char)s[0]))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base);
 	if (errno || *end || v > max)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	uint64_t v;
+
+	if (parse_number(s, 10, max, &v))
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* Function IDs and register values are written as C writes numbers. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	return parse_number(s, 0, max, out);
 }
 
 #define FAIL_REASON(...)                                                                           \

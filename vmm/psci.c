@@ -469,8 +469,9 @@ static uint64_t psci_stat(struct psci *p, uint64_t target, uint64_t power_state,
 }
 
 /* One row per PSCI function: how many argument registers it reads and what
- * PSCI_FEATURES answers. features < 0 means not implemented (NOT_SUPPORTED),
- * so FEATURES, argument fetching and dispatch cannot disagree. */
+ * PSCI_FEATURES answers. features < 0 marks a function we decline
+ * (NOT_SUPPORTED), so FEATURES, argument fetching and dispatch cannot
+ * disagree. */
 struct psci_function {
 	uint32_t fid;
 	uint8_t nr_args;
