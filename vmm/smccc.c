@@ -77,6 +77,26 @@ int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *er
 	return 0;
 }
 
+int smccc_table_refused(struct smccc_table *t, unsigned int i, int err, char *msg, size_t len)
+{
+	const struct smccc_range *r = &t->ranges[i];
+	bool essential = r->origin && !strcmp(r->origin, "psci");
+	char what[96];
+
+	describe(r, what, sizeof(what));
+	if (err != EEXIST || essential) {
+		snprintf(msg, len, "KVM_ARM_VM_SMCCC_FILTER %s: %s", what, strerror(err));
+		return -err;
+	}
+	snprintf(msg, len,
+		 "warning: KVM_ARM_VM_SMCCC_FILTER %s: %s; KVM reserves part of it (pKVM?): "
+		 "continuing without it",
+		 what, strerror(err));
+	memmove(&t->ranges[i], &t->ranges[i + 1], (t->nr - i - 1) * sizeof(t->ranges[0]));
+	t->nr--;
+	return 0;
+}
+
 const struct smccc_range *smccc_lookup(const struct smccc_table *t, uint32_t fid)
 {
 	/* A handful of rows: a linear scan beats anything clever. */

@@ -123,6 +123,16 @@ struct smccc_table {
  */
 int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *err, size_t errlen);
 
+/*
+ * KVM refused to install row i with error err (a positive errno). Decides
+ * what that means and says it in one line in msg: EEXIST on a row that is
+ * not "psci" (pKVM reserves vendor-hyp functions 2-63, for instance) drops
+ * the row from the table, so the service is absent for filter and dispatch
+ * alike, and returns 0 (a warning); anything else, or a PSCI row, returns
+ * -err (fatal: userspace PSCI cannot work without its ranges).
+ */
+int smccc_table_refused(struct smccc_table *t, unsigned int i, int err, char *msg, size_t len);
+
 /* The row covering fid, or NULL. */
 const struct smccc_range *smccc_lookup(const struct smccc_table *t, uint32_t fid);
 

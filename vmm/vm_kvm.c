@@ -234,8 +234,6 @@ static int vm_build_smccc_table(struct vm *vm)
  */
 static int vm_install_smccc_filter(struct vm *vm)
 {
-	unsigned int kept = 0;
-
 	if (vm->smccc.nr == 0)
 		return 0;
 	if (!vm_has_smccc_filter(vm)) {
@@ -253,7 +251,7 @@ static int vm_install_smccc_filter(struct vm *vm)
 		vm->smccc.nr = 0;
 		return 0;
 	}
-	for (unsigned int i = 0; i < vm->smccc.nr; i++) {
+	for (unsigned int i = 0; i < vm->smccc.nr;) {
 		const struct smccc_range *r = &vm->smccc.ranges[i];
 		struct kvm_smccc_filter f = {
 		    .base = r->base,
@@ -265,23 +263,19 @@ static int vm_install_smccc_filter(struct vm *vm)
 		    .attr = KVM_ARM_VM_SMCCC_FILTER,
 		    .addr = (uint64_t)(uintptr_t)&f,
 		};
+		char msg[256];
+		int ret;
 
-		if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-			bool essential = !strcmp(r->origin, "psci");
-
-			vm_err("%sKVM_ARM_VM_SMCCC_FILTER 0x%08x-0x%08x (%s, %s): %s%s\n",
-			       essential ? "" : "warning: ", r->base, r->base + (r->nr - 1),
-			       r->origin, smccc_action_name(r->action), strerror(errno),
-			       errno == EEXIST && !essential
-				   ? "; KVM reserves part of it (pKVM?): continuing without it"
-				   : "");
-			if (essential || errno != EEXIST)
-				return -errno;
+		if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) == 0) {
+			i++;
 			continue;
 		}
-		vm->smccc.ranges[kept++] = *r;
+		/* The row may be dropped: the loop then looks at its successor. */
+		ret = smccc_table_refused(&vm->smccc, i, errno, msg, sizeof(msg));
+		vm_err("%s\n", msg);
+		if (ret)
+			return ret;
 	}
-	vm->smccc.nr = kept;
 	return 0;
 }
 

@@ -567,6 +567,38 @@ TEST(conduit_and_action_names)
 	CHECK_EQ(SMCCC_FILTER_FWD_TO_USER, 2);
 }
 
+/* pKVM refuses vendor-hyp functions 2-63 with EEXIST: that service is left
+ * out (dropped from the table, so dispatch agrees with the filter) and the
+ * VM goes on; PSCI rows and other errors are fatal. */
+TEST(refused_rows_dropped_or_fatal)
+{
+	static const struct smccc_service svc = {.name = "x"};
+	struct smccc_table t = {0};
+	char err[256], msg[256];
+	const struct smccc_range rows[] = {
+	    {0x84000000, 0x20, SMCCC_FILTER_FWD_TO_USER, "psci", &svc},
+	    {0xC6000040, 2, SMCCC_FILTER_FWD_TO_USER, "kvm-discover-impl", &svc},
+	    {0xC6000100, 0x10, SMCCC_FILTER_FWD_TO_USER, "vmm-hyp", &svc},
+	};
+
+	for (size_t i = 0; i < 3; i++)
+		CHECK_EQ(smccc_table_add(&t, &rows[i], err, sizeof(err)), 0);
+	CHECK_EQ(smccc_table_refused(&t, 1, EEXIST, msg, sizeof(msg)), 0);
+	CHECK(strstr(msg, "warning: ") == msg);
+	CHECK(strstr(msg, "0xc6000040-0xc6000041 (kvm-discover-impl, forward)") != NULL);
+	CHECK(strstr(msg, "continuing without it") != NULL);
+	CHECK_EQ(t.nr, 2);
+	CHECK(smccc_lookup(&t, 0xC6000040) == NULL);
+	CHECK(smccc_lookup(&t, 0xC6000100) != NULL); /* its successor moved up intact */
+	CHECK_EQ(t.ranges[1].base, 0xC6000100);
+	CHECK_EQ(smccc_table_refused(&t, 1, EINVAL, msg, sizeof(msg)), -EINVAL);
+	CHECK_EQ(t.nr, 2);
+	CHECK(strstr(msg, "warning") == NULL);
+	CHECK_EQ(smccc_table_refused(&t, 0, EEXIST, msg, sizeof(msg)), -EEXIST);
+	CHECK(strstr(msg, "(psci, forward)") != NULL);
+	CHECK_EQ(t.nr, 2);
+}
+
 CHECK_MAIN_BEGIN
 RUN(add_accepts_disjoint_and_adjacent_ranges);
 RUN(add_refuses_overlaps_naming_both_ranges);
@@ -589,4 +621,5 @@ RUN(fid_name_known_ids);
 RUN(fid_name_unknown_ids_name_owner_and_number);
 RUN(fid_name_truncates_to_buffer);
 RUN(conduit_and_action_names);
+RUN(refused_rows_dropped_or_fatal);
 CHECK_MAIN_END
