@@ -39,13 +39,23 @@ const char cli_boot_usage[] =
     "                        arguments, result) on stderr\n"
     "      --dump-dtb FILE   write the generated device tree to FILE and continue\n"
     "      --max-resets N    end with an error after N guest SYSTEM_RESETs (default 100)\n"
+    "      --exit-stats      at exit, print the `stats` counters and the VMM's memory use\n"
+    "                        (peak RSS, guest RAM resident) on stderr\n"
+    "      --smccc-filter BASE[-END|+COUNT]:handle|deny|forward\n"
+    "                        add an SMCCC filter range (repeatable); forwarded calls with\n"
+    "                        no userspace service answer NOT_SUPPORTED and are traced\n"
+    "      --smccc-services LIST  in-kernel services the guest may discover: a comma list\n"
+    "                        of trng, pv-time, kvm-features, ptp; or none / all (default)\n"
+    "      --psci-version X.Y  KVM's in-kernel PSCI version (--psci kernel): 0.2, 1.0, 1.1\n"
+    "      --impl-cpus MIDR:REVIDR:AIDR[,...]  CPU implementations DISCOVER_IMPL_CPUS\n"
+    "                        reports (default: the host CPU's)\n"
     "  -h, --help            this text\n"
     "\n"
     "`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
     "--network mode=none, --loglevel LEVEL and --nodefaults.\n"
     "\n"
     "Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
-    "2 on a VMM error.\n";
+    "2 on a VMM error, 130 when stopped by SIGINT/SIGTERM or Ctrl-A x.\n";
 
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
@@ -509,6 +519,10 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 		cfg->max_cpus = cfg->nr_cpus;
 	if (cfg->max_cpus < cfg->nr_cpus)
 		FAIL("--max-cpus %u is less than --cpus %u", cfg->max_cpus, cfg->nr_cpus);
+	/* KVM's in-kernel PSCI knows nothing of absent vCPUs: it would start them. */
+	if (cfg->max_cpus != cfg->nr_cpus && cfg->psci_mode == PSCI_MODE_KERNEL)
+		FAIL("--max-cpus (vCPU hotplug) needs --psci user: KVM's in-kernel PSCI would "
+		     "start absent vCPUs");
 	if (!cfg->image)
 		FAIL(kvmtool_spelling ? "no kernel image given (-k IMAGE)"
 				      : "no image given (vmm boot IMAGE)");

@@ -13,7 +13,9 @@ void console_open(struct console *c, int fd)
 
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
-	if (isatty(fd) && tcgetattr(fd, &c->saved) == 0) {
+	/* Raw mode only for a terminal we own: in the background (`vmm ... &`)
+	 * tcsetattr would stop us with SIGTTOU. */
+	if (isatty(fd) && tcgetpgrp(fd) == getpgrp() && tcgetattr(fd, &c->saved) == 0) {
 		raw = c->saved;
 		cfmakeraw(&raw);
 		/* Keep output post-processing so the VMM's own messages stay tidy. */

@@ -166,6 +166,7 @@ static void execute(struct control_server *s, int fd, const struct control_req *
 	struct vm *vm = s->vm;
 	struct line l = {.buf = malloc(256), .cap = 256};
 	struct psci_cpu_info info;
+	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
 	int ret;
 
 	if (!l.buf)
@@ -178,13 +179,21 @@ static void execute(struct control_server *s, int fd, const struct control_req *
 		line_add(&l, "ok");
 		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 			psci_cpu_info(&vm->psci, i, &info);
+			/* In kernel mode KVM owns the power state; asking a running
+			 * vCPU for it would block on its mutex. */
 			line_add(&l, " %u:0x%" PRIx64 ":%s:%lu:%lu", i, info.mpidr,
-				 psci_cpu_state_name(&info), info.nr_on, info.nr_off);
+				 kernel_psci ? "kvm" : psci_cpu_state_name(&info), info.nr_on,
+				 info.nr_off);
 		}
 		line_add(&l, "\n");
 		break;
 	case CONTROL_PLUG:
 	case CONTROL_UNPLUG:
+		if (kernel_psci) {
+			line_add(&l, "error vCPU hotplug needs --psci user (KVM's PSCI would start "
+				     "any vCPU)\n");
+			break;
+		}
 		if (req->cpu >= vm->nr_cpus) {
 			line_add(&l, "error no vCPU %u (possible vCPUs: 0-%u)\n", req->cpu,
 				 vm->nr_cpus - 1);
@@ -303,8 +312,8 @@ void control_server_handle(struct control_server *s, const struct pollfd *fds, u
 int control_client_main(int argc, char **argv)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char req[CONTROL_MAX_LINE + 2], buf[4096];
-	size_t len = 0;
+	char req[CONTROL_MAX_LINE + 2], *reply_buf;
+	size_t len = 0, cap = 4096;
 	int fd, status = 2;
 
 	if (argc < 3) {
@@ -336,37 +345,46 @@ int control_client_main(int argc, char **argv)
 			close(fd);
 		return 2;
 	}
-	if (write(fd, req, len) != (ssize_t)len) {
+	if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		fprintf(stderr, "vmm ctl: sending to %s: %s\n", argv[1], strerror(errno));
 		close(fd);
 		return 2;
 	}
-	/* One reply line. */
+	/* One reply line, however long (`cpus` with 512 vCPUs is ~13 KB). */
 	len = 0;
-	while (len < sizeof(buf) - 1) {
+	reply_buf = malloc(cap);
+	while (reply_buf) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
+		if (len == cap) {
+			char *bigger = realloc(reply_buf, cap * 2);
+
+			if (!bigger)
+				break;
+			reply_buf = bigger;
+			cap *= 2;
+		}
 		if (poll(&p, 1, 10000) <= 0) {
 			fprintf(stderr, "vmm ctl: no reply from %s within 10 s\n", argv[1]);
 			break;
 		}
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		n = read(fd, reply_buf + len, cap - len);
 		if (n <= 0)
 			break;
 		len += (size_t)n;
-		if (memchr(buf, '\n', len))
+		if (memchr(reply_buf, '\n', len))
 			break;
 	}
-	buf[len] = '\0';
-	if (len) {
-		fputs(buf, stdout);
-		if (buf[len - 1] != '\n')
+	if (reply_buf && len) {
+		fwrite(reply_buf, 1, len, stdout);
+		if (reply_buf[len - 1] != '\n')
 			putchar('\n');
-		status = strncmp(buf, "ok", 2) == 0 ? 0 : 1;
-	} else if (status == 2) {
+		status = strncmp(reply_buf, "ok", 2) == 0 ? 0 : 1;
+	} else {
 		fprintf(stderr, "vmm ctl: the VMM closed the connection without a reply\n");
 	}
+	free(reply_buf);
 	close(fd);
 	return status;
 }

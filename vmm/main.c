@@ -51,6 +51,7 @@ static int read_file(const char *what, const char *path, uint64_t limit, uint8_t
 	*len = (size_t)st.st_size;
 	*buf = malloc(*len ? *len : 1);
 	if (!*buf) {
+		vm_err("%s '%s': out of memory for %zu bytes\n", what, path, *len);
 		close(fd);
 		return -1;
 	}
@@ -117,6 +118,8 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	char err[256];
 	enum vm_exit why;
 	unsigned long guest_kib = 0;
+	bool failed = false;
+	unsigned int result = 0;
 	sigset_t stop_signals;
 	int kvm_fd, signal_fd, status = EXIT_VMM_ERROR;
 
@@ -141,8 +144,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		goto out_images;
 
 	shared.present = calloc(cfg.max_cpus, sizeof(*shared.present));
-	if (!shared.present)
+	if (!shared.present) {
+		vm_err("out of memory\n");
 		goto out_images;
+	}
 	for (unsigned int i = 0; i < cfg.nr_cpus; i++)
 		shared.present[i] = true;
 	atomic_store(&shared.trace, cfg.trace);
@@ -168,7 +173,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
 	if (signal_fd < 0) {
 		vm_err("signalfd: %s\n", strerror(errno));
-		goto out_kvm;
+		goto out_ctl;
 	}
 
 	console_open(&con, STDIN_FILENO);
@@ -181,8 +186,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		why = vm.exit;
 		if (cfg.exit_stats && ram_resident_kib(&vm) > guest_kib)
 			guest_kib = ram_resident_kib(&vm);
-		bool failed = atomic_load(&vm.testdev.failed);
-		unsigned int result = atomic_load(&vm.testdev.result);
+		/* A failure reported before a reset still counts at the end. */
+		failed |= atomic_load(&vm.testdev.failed);
+		if (atomic_load(&vm.testdev.failed))
+			result = atomic_load(&vm.testdev.result);
 		/* Hotplug state survives a reset; a deferred unplug completes,
 		 * since every vCPU goes off. */
 		for (unsigned int i = 0; i < cfg.max_cpus; i++) {
@@ -219,6 +226,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	if (cfg.exit_stats)
 		print_exit_stats(&shared, guest_kib);
 	close(signal_fd);
+out_ctl:
 	if (cfg.control)
 		control_server_close(&ctl);
 out_kvm:
@@ -262,6 +270,9 @@ int main(int argc, char **argv)
 		fputs(cli_main_usage, stdout);
 		return 0;
 	}
+	/* A console or client that went away must not kill the VMM silently:
+	 * writes then fail with EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(cmd, "boot"))
 		return cmd_boot(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "run"))

@@ -80,7 +80,11 @@ int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *er
 int smccc_table_refused(struct smccc_table *t, unsigned int i, int err, char *msg, size_t len)
 {
 	const struct smccc_range *r = &t->ranges[i];
-	bool essential = r->origin && !strcmp(r->origin, "psci");
+	/* PSCI is what userspace PSCI cannot do without; a user's
+	 * --smccc-filter range is an explicit request: refusing either is an
+	 * error. Only our own optional services are left out. */
+	bool essential =
+	    r->origin && (!strcmp(r->origin, "psci") || !strcmp(r->origin, "--smccc-filter"));
 	char what[96];
 
 	describe(r, what, sizeof(what));
@@ -139,9 +143,14 @@ enum smccc_outcome smccc_dispatch(const struct smccc_table *t, struct smccc_call
 			call->args[i] = (uint32_t)call->args[i];
 	out = r->service->handle(r->service->ctx, call, res);
 done:
+	/* A 32-bit call returns W registers. x0 is a signed status: sign-extend
+	 * it, as KVM's in-kernel PSCI and TF-A do, so a guest comparing X0 with
+	 * -1 sees the same under --psci user and --psci kernel; x1..x3 carry
+	 * 32-bit data and are zero-extended. */
 	if (!smccc_is_64(call->fid))
 		for (unsigned int i = 0; i < res->nr; i++)
-			res->x[i] = (uint32_t)res->x[i];
+			res->x[i] =
+			    i == 0 ? (uint64_t)(int64_t)(int32_t)res->x[i] : (uint32_t)res->x[i];
 	return out;
 }
 

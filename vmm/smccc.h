@@ -125,11 +125,11 @@ int smccc_table_add(struct smccc_table *t, const struct smccc_range *r, char *er
 
 /*
  * KVM refused to install row i with error err (a positive errno). Decides
- * what that means and says it in one line in msg: EEXIST on a row that is
- * not "psci" (pKVM reserves vendor-hyp functions 2-63, for instance) drops
- * the row from the table, so the service is absent for filter and dispatch
- * alike, and returns 0 (a warning); anything else, or a PSCI row, returns
- * -err (fatal: userspace PSCI cannot work without its ranges).
+ * what that means and says it in one line in msg: EEXIST on one of our
+ * optional service rows (pKVM reserves vendor-hyp functions 2-63, for
+ * instance) drops the row from the table, so the service is absent for
+ * filter and dispatch alike, and returns 0 (a warning); anything else, a
+ * PSCI row or a user's --smccc-filter row returns -err (fatal).
  */
 int smccc_table_refused(struct smccc_table *t, unsigned int i, int err, char *msg, size_t len);
 
@@ -139,8 +139,9 @@ const struct smccc_range *smccc_lookup(const struct smccc_table *t, uint32_t fid
 /*
  * Handle one forwarded call (args already fetched per the service's nr_args):
  * SMC32/HVC32 arguments are truncated to 32 bits before the service sees them
- * and results after (DEN0028 §2.6: 32-bit calls use W registers), unknown or
- * service-less FIDs answer NOT_SUPPORTED.
+ * and results after (DEN0028 §2.6: 32-bit calls use W registers; x0, the
+ * signed status, is sign-extended like KVM's in-kernel PSCI does, x1..x3
+ * zero-extended), unknown or service-less FIDs answer NOT_SUPPORTED.
  */
 enum smccc_outcome smccc_dispatch(const struct smccc_table *t, struct smccc_call *call,
 				  struct smccc_result *res);

@@ -98,8 +98,12 @@ static uint8_t uart_read(struct uart *u, unsigned int reg)
 	return 0;
 }
 
-static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
+/* Returns the byte to transmit, or -1: the caller sends it after dropping
+ * the lock, so a slow stdout never holds up the UART's other users. */
+static int uart_write(struct uart *u, unsigned int reg, uint8_t v)
 {
+	int tx = -1;
+
 	switch (reg) {
 	case UART_RBR_THR:
 		if (u->lcr & UART_LCR_DLAB) {
@@ -108,8 +112,8 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 			/* In loopback, what is sent comes straight back. */
 			if (u->mcr & UART_MCR_LOOP)
 				uart_push_locked(u, v);
-			else if (u->tx)
-				u->tx(u->ctx, v);
+			else
+				tx = v;
 			u->thri_pending = true;
 		}
 		break;
@@ -140,16 +144,18 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 	default: /* LSR and MSR are read-only */
 		break;
 	}
+	return tx;
 }
 
 void uart_mmio(void *ctx, uint64_t offset, uint8_t *data, unsigned int len, bool is_write)
 {
 	struct uart *u = ctx;
+	int tx = -1;
 
 	pthread_mutex_lock(&u->lock);
 	if (is_write) {
 		if (offset < 8)
-			uart_write(u, (unsigned int)offset, data[0]);
+			tx = uart_write(u, (unsigned int)offset, data[0]);
 	} else {
 		memset(data, 0, len);
 		if (offset < 8)
@@ -157,6 +163,8 @@ void uart_mmio(void *ctx, uint64_t offset, uint8_t *data, unsigned int len, bool
 	}
 	uart_update_irq(u);
 	pthread_mutex_unlock(&u->lock);
+	if (tx >= 0 && u->tx)
+		u->tx(u->ctx, (uint8_t)tx);
 }
 
 size_t uart_receive(struct uart *u, const uint8_t *buf, size_t len)

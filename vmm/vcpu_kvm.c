@@ -76,13 +76,14 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 			      call->args[i]);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	if (out == SMCCC_RESUME && res->nr)
-		snprintf(line + n, sizeof(line) - (size_t)n, " -> %" PRId64 " (0x%" PRIx64 ")",
-			 smccc_is_64(call->fid) ? (int64_t)res->x[0] : (int64_t)(int32_t)res->x[0],
-			 res->x[0]);
+	if ((out == SMCCC_RESUME || out == SMCCC_CPU_SUSPEND) && res->nr)
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %" PRId64 " (0x%" PRIx64 ")%s",
+			 (int64_t)res->x[0], res->x[0],
+			 out == SMCCC_CPU_SUSPEND ? " on wake-up" : "");
 	else
 		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s",
 			 out == SMCCC_CPU_OFF	     ? "(cpu off)"
+			 : out == SMCCC_CPU_SUSPEND  ? "(power-down suspend)"
 			 : out == SMCCC_SYSTEM_OFF   ? "(system off)"
 			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
 						     : "(no result)");
@@ -215,6 +216,32 @@ static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)
 	return VCPU_CONTINUE;
 }
 
+/*
+ * KVM_EXIT_ARM_NISV: a data abort outside every memslot whose instruction
+ * KVM cannot decode (no valid ISV: a load/store pair, writeback, ...). A
+ * guest must not be able to kill the VMM that way: count it, warn once and
+ * give the guest what real hardware would, an external data abort
+ * (KVM_SET_VCPU_EVENTS, api.rst).
+ */
+static enum vcpu_outcome vcpu_handle_nisv(struct vcpu *v)
+{
+	struct kvm_vcpu_events ev;
+	uint64_t pc = 0;
+
+	atomic_fetch_add(&v->vm->shared->unclaimed_mmio, 1);
+	if (!atomic_exchange(&v->vm->nisv_warned, true)) {
+		vm_get_reg(v, KVM_REG_PC, &pc);
+		vm_err("vcpu %u: MMIO access at 0x%llx that KVM cannot decode (no valid syndrome; "
+		       "guest pc 0x%" PRIx64 "): injecting an external data abort\n",
+		       v->id, (unsigned long long)v->run->arm_nisv.fault_ipa, pc);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return vcpu_ioctl_fail(v, "KVM_SET_VCPU_EVENTS(external data abort)", errno);
+	return VCPU_CONTINUE;
+}
+
 /* In-kernel PSCI reports SYSTEM_OFF/RESET as system events. */
 static enum vcpu_outcome vcpu_handle_system_event(struct vcpu *v)
 {
@@ -249,6 +276,8 @@ static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
 		return vcpu_handle_mmio(v);
 	case KVM_EXIT_SYSTEM_EVENT:
 		return vcpu_handle_system_event(v);
+	case KVM_EXIT_ARM_NISV:
+		return vcpu_handle_nisv(v);
 	case KVM_EXIT_INTR:
 		return VCPU_CONTINUE;
 	case KVM_EXIT_FAIL_ENTRY:

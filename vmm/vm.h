@@ -93,7 +93,8 @@ struct vm {
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;
 	atomic_bool stopping;
-	int exit_efd; /* eventfd: written once when the run must end */
+	int exit_efd;		 /* eventfd: written once when the run must end */
+	atomic_bool nisv_warned; /* an undecodable MMIO access was reported */
 };
 
 struct control_server;

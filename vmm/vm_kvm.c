@@ -22,7 +22,15 @@
 #include "vmm/kvm_compat.h"
 #include "vmm/vm.h"
 
-#define KVM_FAIL(what) (vm_err("%s: %s\n", what, strerror(errno)), -errno)
+/* Report a failed call and return -errno, errno saved before printing. */
+static int kvm_fail(const char *what)
+{
+	int err = errno ? errno : EIO;
+
+	vm_err("%s: %s\n", what, strerror(err));
+	return -err;
+}
+#define KVM_FAIL(what) kvm_fail(what)
 
 int kvm_open(char *err, size_t errlen)
 {
@@ -75,20 +83,30 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off)
 	return 0;
 }
 
-/* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */
-static void vm_console_write(void *ctx, const uint8_t *buf, size_t len)
+/*
+ * Unbuffered: the guest's console must never lag behind a crash. A stdout
+ * that blocks (a full pipe) holds up only this vCPU, and gives way when the
+ * VM stops (the stop signal interrupts the write); a stdout that is gone
+ * (EPIPE, SIGPIPE is ignored) just drops the output.
+ */
+static void vm_write_console(struct vm *vm, const uint8_t *buf, size_t len)
 {
-	(void)ctx;
 	while (len) {
 		ssize_t n = write(STDOUT_FILENO, buf, len);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !atomic_load(&vm->stopping))
 			continue;
 		if (n <= 0)
 			return;
 		buf += n;
 		len -= (size_t)n;
 	}
+}
+
+/* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */
+static void vm_hyp_console_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	vm_write_console(ctx, buf, len);
 }
 
 static int vm_create_vcpus(struct vm *vm)
@@ -105,8 +123,12 @@ static int vm_create_vcpus(struct vm *vm)
 
 	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
 	vm->mpidrs = calloc(vm->nr_cpus, sizeof(*vm->mpidrs));
-	if (!vm->vcpus || !vm->mpidrs)
+	if (!vm->vcpus || !vm->mpidrs) {
+		vm_err("out of memory for %u vCPUs\n", vm->nr_cpus);
 		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		vm->vcpus[i].fd = -1;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		int ret;
@@ -361,7 +383,8 @@ static void vm_setup_vendor(struct vm *vm)
 	v->ram = vm->ram;
 	v->ram_base = GUEST_RAM_BASE;
 	v->ram_size = vm->ram_size;
-	v->console_write = vm_console_write;
+	v->console_write = vm_hyp_console_write;
+	v->console_ctx = vm;
 	v->psci = &vm->psci;
 	if (vm->cfg->nr_impl_cpus) {
 		for (unsigned int i = 0; i < vm->cfg->nr_impl_cpus; i++) {
@@ -380,10 +403,7 @@ static void vm_setup_vendor(struct vm *vm)
 
 static void vm_uart_tx(void *ctx, uint8_t byte)
 {
-	(void)ctx;
-	/* Unbuffered: the guest's console must never lag behind a crash. */
-	while (write(STDOUT_FILENO, &byte, 1) < 0 && errno == EINTR)
-		;
+	vm_write_console(ctx, &byte, 1);
 }
 
 static void vm_uart_irq(void *ctx, bool level)
@@ -471,8 +491,10 @@ static int vm_load(struct vm *vm)
 	};
 	fdt_size = fdt_build_size_hint(&d);
 	fdt = malloc(fdt_size);
-	if (!fdt)
+	if (!fdt) {
+		vm_err("out of memory for the device tree\n");
 		return -ENOMEM;
+	}
 	ret = fdt_build(&d, fdt, fdt_size);
 	if (ret || fdt_totalsize(fdt) > FDT_MAX_SIZE) {
 		vm_err("building the device tree: %s\n",
@@ -516,7 +538,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 
 	max_vcpus = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (max_vcpus > 0 && vm->nr_cpus > (unsigned int)max_vcpus) {
-		vm_err("--cpus %u: this host's KVM allows at most %d vCPUs\n", vm->nr_cpus,
+		vm_err("%s %u: this host's KVM allows at most %d vCPUs\n",
+		       cfg->max_cpus > cfg->nr_cpus ? "--max-cpus" : "--cpus", vm->nr_cpus,
 		       max_vcpus);
 		return -EINVAL;
 	}
@@ -526,6 +549,15 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return KVM_FAIL("KVM_CREATE_VM");
+
+	/* Undecodable MMIO accesses come to us (and become an external abort
+	 * for the guest) instead of failing KVM_RUN with ENOSYS. */
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_NISV_TO_USER) > 0) {
+		struct kvm_enable_cap cap = {.cap = KVM_CAP_ARM_NISV_TO_USER};
+
+		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
+			return KVM_FAIL("KVM_ENABLE_CAP(ARM_NISV_TO_USER)");
+	}
 
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -549,8 +581,10 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	if (ret)
 		return ret;
 	ret = psci_init(&vm->psci, vm->nr_cpus, vm->mpidrs, GUEST_RAM_BASE, vm->ram_size);
-	if (ret)
+	if (ret) {
+		vm_err("setting up PSCI state: %s\n", strerror(-ret));
 		return ret;
+	}
 	vm->psci_ready = true;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++)
 		psci_set_present(&vm->psci, i, shared->present[i]);
@@ -573,7 +607,7 @@ void vm_destroy(struct vm *vm)
 		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 			if (vm->vcpus[i].run)
 				munmap(vm->vcpus[i].run, vm->run_size);
-			if (vm->vcpus[i].fd > 0)
+			if (vm->vcpus[i].fd >= 0)
 				close(vm->vcpus[i].fd);
 		}
 	}
@@ -593,6 +627,7 @@ void vm_destroy(struct vm *vm)
 		close(vm->exit_efd);
 	pthread_mutex_destroy(&vm->exit_lock);
 	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
 }
 
 /* `vmm info`: what this host's KVM offers, as "key: value" lines. */

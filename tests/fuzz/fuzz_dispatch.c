@@ -56,10 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (res.nr > 4)
 			abort();
+		/* 32-bit calls return W registers: x0 sign-extended, the rest zero. */
 		if (!smccc_is_64(call.fid))
 			for (unsigned int i = 0; i < res.nr; i++)
-				if (res.x[i] >> 32)
-					abort(); /* 32-bit calls return W registers */
+				if (i == 0 ? res.x[0] != (uint64_t)(int64_t)(int32_t)res.x[0]
+					   : res.x[i] >> 32 != 0)
+					abort();
 		/* A vCPU that left (off or suspended) comes back as the run loop would. */
 		if (out == SMCCC_CPU_OFF) {
 			if (res.nr != 0)

@@ -22,3 +22,11 @@ for sig in TERM INT; do
 	[ $rc = 130 ] || fail "after SIG$sig: exit $rc, expected 130"
 	expect_line '^vmm: stopping the VM on (Terminated|Interrupt)' /tmp/sig.log
 done
+
+# An MMIO store pair (no valid syndrome, KVM cannot emulate it) is the
+# guest's fault, not the VMM's: the VMM warns once and injects an external
+# data abort, which the guest's vector reports; exit 1, never 2.
+vmm_expect 1 /tmp/nisv.log boot guest.img -p nisv
+expect_line "^vmm: vcpu 0: MMIO access at 0x1001000 that KVM cannot decode" /tmp/nisv.log
+expect_line 'ESR' /tmp/nisv.log
+expect_no_line 'did not fault' /tmp/nisv.log

@@ -113,6 +113,19 @@ TEST(boot_short_options)
 	CHECK_EQ(cfg.ram_size, 512ULL << 20);
 }
 
+/* KVM's in-kernel PSCI would start an "absent" vCPU: hotplug needs user mode. */
+TEST(kernel_psci_refuses_hotplug)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("-c", "2", "--max-cpus", "4", "--psci", "kernel", "Image"), CLI_ERROR);
+	CHECK(strstr(err, "--max-cpus (vCPU hotplug) needs --psci user") != NULL);
+	CHECK_EQ(BOOT("-c", "2", "--max-cpus", "4", "Image"), CLI_OK);
+	CHECK_EQ(cfg.max_cpus, 4);
+}
+
 TEST(boot_long_options)
 {
 	struct args a;
@@ -121,12 +134,12 @@ TEST(boot_long_options)
 
 	CHECK_EQ(BOOT("--cpus", "8", "--mem", "512M", "--params", "quiet", "--initrd", "rd",
 		      "--psci", "kernel", "--conduit", "smc", "--trace", "--dump-dtb", "out.dtb",
-		      "--max-resets", "7", "--max-cpus", "16", "--control", "/tmp/vmm.sock",
+		      "--max-resets", "7", "--max-cpus", "8", "--control", "/tmp/vmm.sock",
 		      "Image"),
 		 CLI_OK);
 	CHECK_STR(cfg.image, "Image");
 	CHECK_EQ(cfg.nr_cpus, 8);
-	CHECK_EQ(cfg.max_cpus, 16);
+	CHECK_EQ(cfg.max_cpus, 8);
 	CHECK_EQ(cfg.ram_size, 512ULL << 20);
 	CHECK_STR(cfg.cmdline, "quiet");
 	CHECK_STR(cfg.initrd, "rd");
@@ -716,6 +729,7 @@ CHECK_MAIN_BEGIN
 RUN(boot_defaults);
 RUN(boot_short_options);
 RUN(boot_long_options);
+RUN(kernel_psci_refuses_hotplug);
 RUN(boot_image_anywhere_among_options);
 RUN(boot_cpu_and_mem_limits_accepted);
 RUN(parsing_twice_starts_afresh);

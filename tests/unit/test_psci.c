@@ -1013,7 +1013,7 @@ TEST(smc32_cpu_on_ignores_upper_argument_bits)
 		psci_destroy(&p);
 }
 
-TEST(smc32_results_are_zero_extended_32bit_values)
+TEST(smc32_status_is_a_sign_extended_w0)
 {
 	struct psci p;
 	struct smccc_table t;
@@ -1027,18 +1027,18 @@ TEST(smc32_results_are_zero_extended_32bit_values)
 	}
 	dispatch(&t, 0, FN_PSCI_FEATURES, FN_MIGRATE, 0, 0, &res);
 	CHECK_EQ(res.nr, 1);
-	CHECK_EQ(res.x[0], 0xffffffffULL); /* NOT_SUPPORTED as a W register */
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* NOT_SUPPORTED in W0, sign-extended */
 	dispatch(&t, 0, FN_MIGRATE, 0, 0, 0, &res);
 	CHECK_EQ(res.nr, 1);
-	CHECK_EQ(res.x[0], 0xffffffffULL);
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	dispatch(&t, 0, FN_CPU_SUSPEND, 0x1234, ENTRY, 0, &res);
-	CHECK_EQ(res.x[0], 0xfffffffeULL);
+	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
 	dispatch(&t, 0, FN_CPU_ON, 0x2, ENTRY, 0, &res);
-	CHECK_EQ(res.x[0], 0xfffffffeULL); /* INVALID_PARAMETERS */
+	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL); /* INVALID_PARAMETERS */
 	dispatch(&t, 0, FN_CPU_ON, 0x1, RAM_BASE - 4, 0, &res);
-	CHECK_EQ(res.x[0], 0xfffffff7ULL); /* INVALID_ADDRESS */
+	CHECK_EQ(res.x[0], 0xfffffffffffffff7ULL); /* INVALID_ADDRESS */
 	dispatch(&t, 0, FN_AFFINITY_INFO, 0x2, 0, 0, &res);
-	CHECK_EQ(res.x[0], 0xfffffffeULL);
+	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
 	dispatch(&t, 0, FN_VERSION, 0, 0, 0, &res);
 	CHECK_EQ(res.x[0], 0x00010003);
 	dispatch(&t, 0, FN_MIGRATE_INFO_TYPE, 0, 0, 0, &res);
@@ -1046,7 +1046,7 @@ TEST(smc32_results_are_zero_extended_32bit_values)
 	/* a PSCI-range ID the service does not know */
 	dispatch(&t, 0, 0x8400001FU, 0, 0, 0, &res);
 	CHECK_EQ(res.nr, 1);
-	CHECK_EQ(res.x[0], 0xffffffffULL);
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	psci_destroy(&p);
 }
 
@@ -1396,7 +1396,7 @@ RUN(system_off_ends_the_vm);
 RUN(system_reset_restarts_the_vm);
 RUN(stop_wakes_a_blocked_waiter_which_returns_false);
 RUN(smc32_cpu_on_ignores_upper_argument_bits);
-RUN(smc32_results_are_zero_extended_32bit_values);
+RUN(smc32_status_is_a_sign_extended_w0);
 RUN(smc64_calls_keep_64bit_arguments_and_sign_extended_results);
 RUN(cpu_on_of_an_absent_cpu_is_denied);
 RUN(unplug_of_an_on_cpu_is_refused_or_deferred_to_its_cpu_off);

@@ -315,7 +315,7 @@ TEST(dispatch_without_row_answers_not_supported)
 	res.nr = 3;
 	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
 	CHECK_EQ(res.nr, 1);
-	CHECK_EQ(res.x[0], 0xffffffffULL); /* -1 in a W register */
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* -1 in W0, sign-extended as KVM does */
 	call_init(&c, &t, 0xC6000001U);
 	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
 	CHECK_EQ(res.nr, 1);
@@ -336,7 +336,7 @@ TEST(dispatch_row_without_service_answers_not_supported)
 	CHECK_EQ(c.nr_args, 0);
 	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
 	CHECK_EQ(res.nr, 1);
-	CHECK_EQ(res.x[0], 0xffffffffULL);
+	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	call_init(&c, &t, 0xC6000001U);
 	CHECK_EQ(smccc_dispatch(&t, &c, &res), SMCCC_RESUME);
 	CHECK_EQ(res.nr, 1);
@@ -390,8 +390,8 @@ TEST(dispatch_smc32_truncates_arguments_and_results)
 	for (unsigned int i = 0; i < 4; i++)
 		CHECK_EQ(f.seen.args[i], i + 1);
 	CHECK_EQ(res.nr, 4);
-	CHECK_EQ(res.x[0], 0xfffffffeULL);
-	CHECK_EQ(res.x[1], 0x9abcdef0ULL);
+	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL); /* W0, sign-extended */
+	CHECK_EQ(res.x[1], 0x9abcdef0ULL);	   /* data: zero-extended */
 	CHECK_EQ(res.x[2], 0x00000001ULL);
 	CHECK_EQ(res.x[3], 0);
 }
@@ -597,6 +597,12 @@ TEST(refused_rows_dropped_or_fatal)
 	CHECK_EQ(smccc_table_refused(&t, 0, EEXIST, msg, sizeof(msg)), -EEXIST);
 	CHECK(strstr(msg, "(psci, forward)") != NULL);
 	CHECK_EQ(t.nr, 2);
+	/* A range the user asked for is never silently dropped. */
+	const struct smccc_range user = {0x82000000, 0x10, SMCCC_FILTER_FWD_TO_USER,
+					 "--smccc-filter", NULL};
+	CHECK_EQ(smccc_table_add(&t, &user, err, sizeof(err)), 0);
+	CHECK_EQ(smccc_table_refused(&t, 2, EEXIST, msg, sizeof(msg)), -EEXIST);
+	CHECK_EQ(t.nr, 3);
 }
 
 CHECK_MAIN_BEGIN
