@@ -9,3 +9,13 @@ for cpu in 1 2 3; do
 done
 expect_count 3 'AFFINITY_INFO: OFF' /tmp/demo.log
 expect_line '^demo done$' /tmp/demo.log
+
+# kvmtool's spellings (`vmm run`), as an `lkvm run` script would pass them.
+vmm_expect 0 /tmp/run.log run -k guest.img -c 2 -m 64 --params test --console serial \
+	--irqchip gicv3 --nodefaults --network mode=none --loglevel info
+expect_line '^[0-9]+ passed, 0 failed' /tmp/run.log
+
+# --dump-dtb writes the blob the guest booted with (FDT magic d00dfeed).
+vmm_expect 0 /tmp/dtb.log boot guest.img -c 2 -p null --dump-dtb /tmp/vmm.dtb
+[ "$(od -An -tx1 -N4 /tmp/vmm.dtb | tr -d ' \n')" = d00dfeed ] || fail "--dump-dtb: no FDT magic"
+grep -q 'arm,psci-1.0' /tmp/vmm.dtb || fail "--dump-dtb: no psci node"
