@@ -54,6 +54,15 @@
 #define GUEST_VMM_HYP_MAGIC	    0x564d4d2d50534349ULL /* "VMM-PSCI" */
 #define GUEST_VMM_CONSOLE_MAX	    4096U
 
+/*
+ * Stolen-time records for PV time (the kernel's pvtime.rst): one 64-byte
+ * record per vCPU in a region of its own, outside RAM, so the guest cannot
+ * mistake it for memory. The guest finds its record with PV_TIME_ST.
+ */
+#define GUEST_PVTIME_BASE   0x02000000UL
+#define GUEST_PVTIME_SIZE   0x10000UL /* 1024 records: more than VMM_MAX_CPUS */
+#define GUEST_PVTIME_RECORD 64UL
+
 /* GICv3: distributor just below 1 GiB, redistributors (one 128 KiB frame
  * pair per vCPU) packed below it. */
 #define GUEST_GICD_BASE		 0x3fff0000UL

@@ -72,6 +72,7 @@ struct vm {
 	int kvm_fd, vm_fd, gic_fd;
 	uint8_t *ram;
 	uint64_t ram_size;
+	void *pvtime; /* GUEST_PVTIME_SIZE bytes, or NULL without PV time */
 	uint64_t entry, dtb_addr;
 
 	unsigned int nr_cpus;

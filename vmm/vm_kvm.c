@@ -373,6 +373,47 @@ static int vm_elect_services(struct vm *vm)
 	return 0;
 }
 
+/*
+ * PV time (stolen time, pvtime.rst): when the guest may discover it
+ * (--smccc-services) and the host offers it, give every vCPU a 64-byte
+ * record in a memslot of its own. Without this, KVM's PV_TIME_FEATURES
+ * answers NOT_SUPPORTED even with the service's bitmap bit set.
+ */
+static int vm_setup_pvtime(struct vm *vm)
+{
+	struct kvm_userspace_memory_region mem;
+
+	if (!(vm->cfg->services & CLI_SVC_PV_TIME) ||
+	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_STEAL_TIME) <= 0)
+		return 0;
+	vm->pvtime = mmap(NULL, GUEST_PVTIME_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->pvtime == MAP_FAILED) {
+		vm->pvtime = NULL;
+		return KVM_FAIL("mmap(PV time region)");
+	}
+	mem = (struct kvm_userspace_memory_region){
+	    .slot = 1,
+	    .guest_phys_addr = GUEST_PVTIME_BASE,
+	    .memory_size = GUEST_PVTIME_SIZE,
+	    .userspace_addr = (uint64_t)(uintptr_t)vm->pvtime,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
+		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION(PV time)");
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		uint64_t ipa = GUEST_PVTIME_BASE + i * GUEST_PVTIME_RECORD;
+		struct kvm_device_attr attr = {
+		    .group = KVM_ARM_VCPU_PVTIME_CTRL,
+		    .attr = KVM_ARM_VCPU_PVTIME_IPA,
+		    .addr = (uint64_t)(uintptr_t)&ipa,
+		};
+
+		if (ioctl(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
+			return KVM_FAIL("KVM_SET_DEVICE_ATTR(PVTIME_IPA)");
+	}
+	return 0;
+}
+
 /* DISCOVER_IMPL_CPUS reports --impl-cpus, or else the host CPU: MIDR_EL1,
  * REVIDR_EL1 and AIDR_EL1 as KVM shows them to vCPU 0. */
 static void vm_setup_vendor(struct vm *vm)
@@ -595,6 +636,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	if (!ret)
 		ret = vm_elect_services(vm);
 	if (!ret)
+		ret = vm_setup_pvtime(vm);
+	if (!ret)
 		ret = vm_create_devices(vm);
 	if (!ret)
 		ret = vm_load(vm);
@@ -621,6 +664,8 @@ void vm_destroy(struct vm *vm)
 		close(vm->gic_fd);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
+	if (vm->pvtime)
+		munmap(vm->pvtime, GUEST_PVTIME_SIZE);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->exit_efd >= 0)

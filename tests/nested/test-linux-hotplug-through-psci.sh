@@ -28,6 +28,8 @@ tr -d '\r' <$log >$log.clean
 expect_line '^@@ linux up: online=0-1 possible=0-3 mode=hotplug' $log.clean
 expect_line '^@@ dmesg: .*psci: PSCIv1.3 detected' $log.clean
 expect_line '^@@ cpu1 cycles done: 50$' $log.clean
+# PV time: the VMM gave every vCPU a stolen-time record, and Linux uses it.
+expect_line 'arm-pv: using stolen time PV' $log.clean
 expect_line '^@@ cpu2 online=1 failed' $log.clean
 expect_line '^@@ cpu3 online=1 failed' $log.clean
 expect_count 2 '^@@ cpu2 online=1 ok after' $log.clean
