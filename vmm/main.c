@@ -258,6 +258,34 @@ static int cmd_info(int argc, char **argv)
 	return ret ? EXIT_VMM_ERROR : 0;
 }
 
+/*
+ * A VMM bug must not die silently (a background VMM's death would otherwise
+ * leave nothing in its log): say which signal, then die of it as before.
+ * Only async-signal-safe calls here.
+ */
+static void fatal_signal(int sig)
+{
+	static const char prefix[] = "vmm: fatal signal ";
+	char num[4] = {(char)('0' + sig / 10 % 10), (char)('0' + sig % 10), '\n', 0};
+
+	ssize_t ignored; /* nothing to do on failure: we are dying anyway */
+
+	ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
+	ignored = write(STDERR_FILENO, num, 3);
+	(void)ignored;
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	struct sigaction sa = {.sa_handler = fatal_signal, .sa_flags = (int)SA_RESETHAND};
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -273,6 +301,7 @@ int main(int argc, char **argv)
 	/* A console or client that went away must not kill the VMM silently:
 	 * writes then fail with EPIPE instead. */
 	signal(SIGPIPE, SIG_IGN);
+	catch_fatal_signals();
 	if (!strcmp(cmd, "boot"))
 		return cmd_boot(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "run"))

@@ -10,8 +10,12 @@ wait_marker() {
 		n=$(tr -d '\r' <"$1" | grep -cF -- "$2")
 		[ "$n" -ge "$want" ] && return 0
 		if [ -n "${vmm_pid:-}" ] && ! kill -0 "$vmm_pid" 2>/dev/null; then
+			wait "$vmm_pid"
+			st=$?
 			tr -d '\r' <"$1" | tail -n 40
-			fail "the VMM exited before '$2' (x$want)"
+			echo "the VMM's own lines:"
+			tr -d '\r' <"$1" | grep '^vmm' | tail -n 10
+			fail "the VMM exited (status $st) before '$2' (x$want)"
 		fi
 		i=$((i + 1))
 		sleep 0.1
