@@ -113,9 +113,8 @@ const struct smccc_range *smccc_lookup(const struct smccc_table *t, uint32_t fid
 	return NULL;
 }
 
-unsigned int smccc_nr_args(const struct smccc_table *t, uint32_t fid)
+unsigned int smccc_row_nr_args(const struct smccc_range *r, uint32_t fid)
 {
-	const struct smccc_range *r = smccc_lookup(t, fid);
 	unsigned int n;
 
 	if (!r || !r->service || !r->service->nr_args)
@@ -124,10 +123,20 @@ unsigned int smccc_nr_args(const struct smccc_table *t, uint32_t fid)
 	return n > SMCCC_MAX_ARGS ? SMCCC_MAX_ARGS : n;
 }
 
+unsigned int smccc_nr_args(const struct smccc_table *t, uint32_t fid)
+{
+	return smccc_row_nr_args(smccc_lookup(t, fid), fid);
+}
+
 enum smccc_outcome smccc_dispatch(const struct smccc_table *t, struct smccc_call *call,
 				  struct smccc_result *res)
 {
-	const struct smccc_range *r = smccc_lookup(t, call->fid);
+	return smccc_dispatch_row(smccc_lookup(t, call->fid), call, res);
+}
+
+enum smccc_outcome smccc_dispatch_row(const struct smccc_range *r, struct smccc_call *call,
+				      struct smccc_result *res)
+{
 	enum smccc_outcome out = SMCCC_RESUME;
 
 	res->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;

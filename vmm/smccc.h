@@ -149,6 +149,12 @@ enum smccc_outcome smccc_dispatch(const struct smccc_table *t, struct smccc_call
 /* How many argument registers the call to fid reads (0 for unknown FIDs). */
 unsigned int smccc_nr_args(const struct smccc_table *t, uint32_t fid);
 
+/* The same two steps for a row already looked up (NULL: no row), so the
+ * hypercall exit scans the table once per call. */
+unsigned int smccc_row_nr_args(const struct smccc_range *r, uint32_t fid);
+enum smccc_outcome smccc_dispatch_row(const struct smccc_range *r, struct smccc_call *call,
+				      struct smccc_result *res);
+
 static inline bool smccc_is_64(uint32_t fid)
 {
 	return (fid & SMCCC_SMC64) != 0;

@@ -147,21 +147,22 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 									     : SMCCC_CONDUIT_HVC,
 	    .vcpu = v->id,
 	};
+	const struct smccc_range *row = smccc_lookup(&vm->smccc, call.fid);
 	struct smccc_result res;
 	enum smccc_outcome out;
 	int ret, slot;
 
 	atomic_fetch_add(&vm->shared->hypercalls, 1);
 	slot = smccc_count(&vm->shared->calls, call.fid);
-	call.nr_args = smccc_nr_args(&vm->smccc, call.fid);
+	call.nr_args = smccc_row_nr_args(row, call.fid);
 	for (unsigned int i = 0; i < call.nr_args; i++) {
 		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
 		if (ret)
 			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
 	}
-	if (!smccc_lookup(&vm->smccc, call.fid) || !smccc_lookup(&vm->smccc, call.fid)->service)
+	if (!row || !row->service)
 		atomic_fetch_add(&vm->shared->unknown_fids, 1);
-	out = smccc_dispatch(&vm->smccc, &call, &res);
+	out = smccc_dispatch_row(row, &call, &res);
 	if (atomic_load_explicit(&vm->shared->trace, memory_order_relaxed))
 		vcpu_trace(v, &call, &res, out);
 	for (unsigned int i = 0; i < res.nr; i++) {
