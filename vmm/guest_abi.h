@@ -70,6 +70,37 @@
 #define GUEST_GICR_STRIDE	 0x20000UL
 #define GUEST_GICR_BASE(nr_cpus) (GUEST_GICD_BASE - (unsigned long)(nr_cpus)*GUEST_GICR_STRIDE)
 
+/*
+ * ACPI boot (`--acpi`, Linux guests only): the EFI hand-off data (system
+ * table, configuration table, memory map) and the ACPI tables live in a
+ * memslot of their own, outside RAM, which the EFI memory map describes as
+ * EfiACPIReclaimMemory. RAM stays whole for the kernel, initrd and DTB.
+ */
+#define GUEST_ACPI_BASE 0x03000000UL
+#define GUEST_ACPI_SIZE 0x100000UL
+
+/*
+ * CPU hotplug registers (ACPI mode): what the DSDT's processor devices and
+ * the Generic Event Device (ACPI0013, interrupt SPI GUEST_GED_SPI, edge,
+ * active high) use to talk to the VMM. One 32-bit register per possible
+ * vCPU n at GUEST_CPUHP_CPU(n):
+ *   read:  bit 0 ENABLED (the vCPU is plugged: _STA 0xF, else 0xD)
+ *          bit 1 INSERT   (a plug the OS has not been told about yet)
+ *          bit 2 EJECT    (an unplug request the OS has not been told about)
+ *   write: bit 1 / bit 2 acknowledge that event (the GED's _EVT notified it)
+ *          bit 3 EJECTED  (_EJ0: the OS gave the vCPU up)
+ * GUEST_CPUHP_COUNT reads the number of possible vCPUs.
+ */
+#define GUEST_CPUHP_BASE    0x01002000UL
+#define GUEST_CPUHP_SIZE    0x1000UL
+#define GUEST_CPUHP_COUNT   0x000
+#define GUEST_CPUHP_CPU(n)  (0x100UL + 4UL * (n))
+#define GUEST_CPUHP_ENABLED (1U << 0)
+#define GUEST_CPUHP_INSERT  (1U << 1)
+#define GUEST_CPUHP_EJECT   (1U << 2)
+#define GUEST_CPUHP_EJECTED (1U << 3)
+#define GUEST_GED_SPI	    1U
+
 /* Guest RAM. */
 #define GUEST_RAM_BASE 0x80000000UL
 
