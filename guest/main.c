@@ -31,6 +31,8 @@ void guest_finish(bool failed)
 {
 	int32_t ret;
 
+	/* The VM may stop at SYSTEM_OFF: nothing may stay buffered. */
+	console_flush();
 	testdev_write(GUEST_TESTDEV_RESULT, failed ? 1 : 0);
 	dsb();
 	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
@@ -55,6 +57,8 @@ void exception_report(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far,
 	uint32_t nesting = READ_ONCE(exc_nesting[cpu]) + 1;
 
 	WRITE_ONCE(exc_nesting[cpu], nesting);
+	/* It may have faulted while printing: let go of the console lock. */
+	console_crash_reset();
 	/* A fault while reporting must not loop: report once, then only try
 	 * to fail and power off, then give up quietly. */
 	if (nesting == 1)
@@ -183,7 +187,7 @@ static const struct {
     {"demo", demo_run},	     {"test", psci_tests_run},	    {"hotplug", mode_hotplug},
     {"stress", mode_stress}, {"vendor", mode_vendor},	    {"services", mode_services},
     {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
-    {"off2", mode_off2},     {"bench", mode_bench},
+    {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},	    {"flood", mode_flood},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */
@@ -276,7 +280,7 @@ void primary_main(uint64_t dtb)
 		guest_finish(true);
 	}
 	printk("guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, nisv, reset, "
-	       "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip or bench)\n",
+	       "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench or chatter)\n",
 	       mode);
 	guest_finish(true);
 }

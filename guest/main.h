@@ -44,6 +44,8 @@ bool mode_sysuspend(void);
 bool mode_reset2(void);
 bool mode_off2(void);
 bool mode_bench(void);
+bool mode_chatter(void);
+bool mode_flood(void);
 
 /* Every wait in those modes gives up after this long (virtual counter). */
 #define MODE_TIMEOUT_MS 60000

@@ -18,7 +18,11 @@
 #include "vmm/cli.h"
 #include "vmm/console.h"
 #include "vmm/control_server.h"
+#include "vmm/outbuf.h"
 #include "vmm/vm.h"
+
+/* How long the guest's last output may take to drain at exit. */
+#define OUTBUF_EXIT_FLUSH_MS 3000
 
 enum {
 	EXIT_GUEST_OK = 0,
@@ -73,6 +77,18 @@ static int read_file(const char *what, const char *path, uint64_t limit, uint8_t
 	return 0;
 }
 
+/*
+ * stdout and stderr are one file (2>&1, a terminal): then guest output and
+ * trace lines share one buffer, so they come out in the order they happened.
+ */
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* How much of guest RAM is resident (KiB): what the guest touched. */
 static unsigned long ram_resident_kib(const struct vm *vm)
 {
@@ -114,6 +130,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	struct vmm_shared shared = {0};
 	struct control_server ctl;
 	struct console con;
+	struct outbuf *out = NULL, *errout = NULL;
 	struct vm vm;
 	char err[256];
 	enum vm_exit why;
@@ -176,6 +193,14 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		goto out_ctl;
 	}
 
+	out = outbuf_new(STDOUT_FILENO);
+	errout = same_file(STDOUT_FILENO, STDERR_FILENO) ? out : outbuf_new(STDERR_FILENO);
+	if (!out || !errout) {
+		vm_err("starting the console output thread: out of resources\n");
+		goto out_signal;
+	}
+	shared.out = out;
+	shared.err = errout;
 	console_open(&con, STDIN_FILENO);
 	for (;;) {
 		if (vm_create(&vm, kvm_fd, &cfg, &images, &shared)) {
@@ -222,9 +247,17 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		}
 		break;
 	}
+	/* What the guest printed comes out before our last words; a reader
+	 * that never reads gets a few seconds, not forever. */
+	outbuf_flush(out, OUTBUF_EXIT_FLUSH_MS);
+	outbuf_flush(errout, OUTBUF_EXIT_FLUSH_MS);
 	console_close(&con);
 	if (cfg.exit_stats)
 		print_exit_stats(&shared, guest_kib);
+out_signal:
+	if (errout != out)
+		outbuf_destroy(errout);
+	outbuf_destroy(out);
 	close(signal_fd);
 out_ctl:
 	if (cfg.control)

@@ -5,24 +5,20 @@
  * CPU_ON only records the entry point and wakes the target; the target's own
  * thread resets its vCPU (KVM_ARM_VCPU_INIT), sets PC and x0 and enters
  * KVM_RUN, because a vCPU ioctl from another thread would block on the vCPU
- * mutex while that vCPU sits in KVM_RUN (DESIGN §2).
+ * mutex while that vCPU sits in KVM_RUN (DESIGN.md, "vCPU threads").
+ * The VM-wide loop that starts and stops these threads is run_loop.c.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "vmm/console.h"
-#include "vmm/control_server.h"
 #include "vmm/kvm_compat.h"
+#include "vmm/outbuf.h"
 #include "vmm/vm.h"
-
-#define VCPU_KICK_SIGNAL SIGUSR1
 
 /* What the run loop does after handling one exit. */
 enum vcpu_outcome {
@@ -30,19 +26,6 @@ enum vcpu_outcome {
 	VCPU_PARK,     /* the vCPU is OFF: wait for a CPU_ON */
 	VCPU_STOP,     /* the VM run is ending */
 };
-
-void vm_request_exit(struct vm *vm, enum vm_exit why)
-{
-	uint64_t one = 1;
-
-	pthread_mutex_lock(&vm->exit_lock);
-	if (vm->exit == VM_EXIT_NONE) {
-		vm->exit = why;
-		if (write(vm->exit_efd, &one, sizeof(one)) < 0)
-			vm_err("eventfd write: %s\n", strerror(errno));
-	}
-	pthread_mutex_unlock(&vm->exit_lock);
-}
 
 static enum vcpu_outcome vcpu_fail(struct vcpu *v, const char *what)
 {
@@ -87,7 +70,10 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 			 : out == SMCCC_SYSTEM_OFF   ? "(system off)"
 			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
 						     : "(no result)");
-	fprintf(stderr, "%s\n", line);
+	/* Through the stderr buffer: a stalled stderr must not stall the vCPU. */
+	n = (int)strnlen(line, sizeof(line) - 2);
+	line[n++] = '\n';
+	outbuf_write(v->vm->shared->err, line, (size_t)n);
 }
 
 static int vcpu_set_mp_state(struct vcpu *v, uint32_t state)
@@ -317,7 +303,7 @@ static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
 	return ret;
 }
 
-static void *vcpu_thread(void *arg)
+void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
@@ -365,111 +351,4 @@ static void *vcpu_thread(void *arg)
 		}
 	}
 	return NULL;
-}
-
-static void vcpu_kick_handler(int sig)
-{
-	(void)sig; /* only here to make KVM_RUN return EINTR */
-}
-
-/* Make every vCPU thread leave KVM_RUN or its OFF wait, then join them. */
-static void vm_stop_vcpus(struct vm *vm)
-{
-	atomic_store(&vm->stopping, true);
-	if (vm->psci_ready)
-		psci_stop(&vm->psci);
-	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		if (!v->thread_started)
-			continue;
-		/* immediate_exit covers a thread that is just about to enter KVM_RUN. */
-		v->run->immediate_exit = 1;
-		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
-	}
-	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-		if (vm->vcpus[i].thread_started) {
-			pthread_join(vm->vcpus[i].thread, NULL);
-			vm->vcpus[i].thread_started = false;
-		}
-	}
-}
-
-/*
- * Run the VM until something ends it: the guest (SYSTEM_OFF/RESET), an error,
- * or SIGINT/SIGTERM arriving on signal_fd. Returns 0; vm->exit says why.
- */
-int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con)
-{
-	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
-	struct vcpu *boot = &vm->vcpus[0];
-	int ret;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
-
-	/* The boot vCPU starts at the image entry with x0 = DTB (booting.rst). */
-	ret = vm_set_reg(boot, KVM_REG_PC, vm->entry);
-	if (!ret)
-		ret = vm_set_reg(boot, KVM_REG_X(0), vm->dtb_addr);
-	if (ret) {
-		vm_err("setting the boot vCPU's registers: %s\n", strerror(-ret));
-		vm->exit = VM_EXIT_ERROR;
-		return 0;
-	}
-	psci_boot_cpu(&vm->psci, 0);
-
-	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-		ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
-		if (ret) {
-			vm_err("creating vCPU thread %u: %s\n", i, strerror(ret));
-			vm_request_exit(vm, VM_EXIT_ERROR);
-			break;
-		}
-		vm->vcpus[i].thread_started = true;
-	}
-
-	if (ctl)
-		ctl->vm = vm;
-	for (;;) {
-		struct pollfd fds[3 + 1 + CONTROL_MAX_CLIENTS] = {
-		    {.fd = vm->exit_efd, .events = POLLIN},
-		    {.fd = signal_fd, .events = POLLIN},
-		    {.fd = -1},
-		};
-		unsigned int n = 3;
-		bool stdin_ready;
-
-		if (con)
-			console_pollfd(con, &fds[2]);
-		if (ctl)
-			n += control_server_pollfds(ctl, fds + 3);
-		if (poll(fds, n, con ? console_poll_timeout(con) : -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			vm_err("poll: %s\n", strerror(errno));
-			vm_request_exit(vm, VM_EXIT_ERROR);
-			break;
-		}
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents) {
-			struct signalfd_siginfo si;
-
-			if (read(signal_fd, &si, sizeof(si)) == sizeof(si))
-				vm_err("stopping the VM on %s\n", strsignal((int)si.ssi_signo));
-			vm_request_exit(vm, VM_EXIT_SIGNAL);
-			break;
-		}
-		stdin_ready = fds[2].fd >= 0 && fds[2].revents;
-		if (con && console_service(con, &vm->uart, stdin_ready) == CONSOLE_QUIT) {
-			vm_err("Ctrl-A x: stopping the VM\n");
-			vm_request_exit(vm, VM_EXIT_SIGNAL);
-			break;
-		}
-		if (ctl)
-			control_server_handle(ctl, fds + 3, n - 3);
-	}
-	vm_stop_vcpus(vm);
-	return 0;
 }

@@ -7,6 +7,7 @@
 #define VMM_VM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "vmm/vendor.h"
 
 struct kvm_run;
+struct outbuf;
 
 /* Why a VM run ended. */
 enum vm_exit {
@@ -56,6 +58,7 @@ struct vmm_shared {
 	atomic_bool trace;		/* --trace / `trace on|off` */
 	unsigned int resets;		/* SYSTEM_RESETs served */
 	bool *present;			/* per possible vCPU: hotplug state */
+	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */
 };
 
 /* The guest's files, read once and reused across resets. */
@@ -111,7 +114,13 @@ int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vm_vcpu_reset(struct vcpu *v, bool power_off);
 int vm_info(int kvm_fd);
 
-/* vcpu_kvm.c: ctl may be NULL (no --control), con NULL (no console input). */
+/* The signal that kicks a vCPU thread out of KVM_RUN (its handler does nothing). */
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+/* vcpu_kvm.c: the body of one vCPU's thread (arg: its struct vcpu). */
+void *vcpu_thread(void *arg);
+
+/* run_loop.c: ctl may be NULL (no --control), con NULL (no console input). */
 int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con);
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);

@@ -20,6 +20,7 @@
 #include "vmm/guest_abi.h"
 #include "vmm/image.h"
 #include "vmm/kvm_compat.h"
+#include "vmm/outbuf.h"
 #include "vmm/vm.h"
 
 /* Report a failed call and return -errno, errno saved before printing. */
@@ -84,23 +85,12 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off)
 }
 
 /*
- * Unbuffered: the guest's console must never lag behind a crash. A stdout
- * that blocks (a full pipe) holds up only this vCPU, and gives way when the
- * VM stops (the stop signal interrupts the write); a stdout that is gone
- * (EPIPE, SIGPIPE is ignored) just drops the output.
+ * Guest console output goes through the stdout buffer (outbuf.h): a stdout
+ * that blocks (a full pipe) holds up neither the vCPU nor a stop.
  */
 static void vm_write_console(struct vm *vm, const uint8_t *buf, size_t len)
 {
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR && !atomic_load(&vm->stopping))
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
+	outbuf_write(vm->shared->out, buf, len);
 }
 
 /* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */

@@ -1,0 +1,194 @@
+/*
+ * Unit tests of the output buffer (vmm/outbuf.c) with pipes: bytes come out
+ * whole and in order, a reader that never reads blocks a producer only until
+ * outbuf_cancel(), flush and destroy give up at their deadline instead of
+ * hanging, and a reader that went away (EPIPE) turns output into a count.
+ */
+#define CHECK_FILE "outbuf"
+#include "tests/unit/check.h"
+
+#include <fcntl.h>
+#include <sanitizer/lsan_interface.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm/outbuf.h"
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+struct reader {
+	int fd;
+	uint8_t *buf;
+	size_t cap, len;
+};
+
+static void *read_all(void *arg)
+{
+	struct reader *r = arg;
+
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
+
+		if (n <= 0)
+			break;
+		r->len += (size_t)n;
+	}
+	return NULL;
+}
+
+TEST(bytes_arrive_whole_and_in_order_through_a_small_pipe)
+{
+	enum { TOTAL = 5 * OUTBUF_SIZE };
+	struct outbuf *ob;
+	struct reader r = {.cap = TOTAL + 16};
+	pthread_t t;
+	int fds[2];
+	uint8_t chunk[997]; /* odd size: writes straddle the ring's end */
+	size_t sent = 0;
+
+	CHECK_EQ(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	r.fd = fds[0];
+	r.buf = malloc(r.cap);
+	CHECK(r.buf != NULL);
+	pthread_create(&t, NULL, read_all, &r);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	while (sent < TOTAL) {
+		size_t n = TOTAL - sent < sizeof(chunk) ? TOTAL - sent : sizeof(chunk);
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = (uint8_t)((sent + i) * 7 + 3);
+		outbuf_write(ob, chunk, n);
+		sent += n;
+	}
+	CHECK(outbuf_flush(ob, 10000));
+	outbuf_destroy(ob);
+	close(fds[1]);
+	pthread_join(t, NULL);
+	CHECK_EQ(r.len, TOTAL);
+	for (size_t i = 0; i < r.len && i < TOTAL; i++)
+		if (r.buf[i] != (uint8_t)(i * 7 + 3)) {
+			CHECK_EQ(i, -1); /* first corrupted byte */
+			break;
+		}
+	free(r.buf);
+	close(fds[0]);
+}
+
+struct producer {
+	struct outbuf *ob;
+	size_t len;
+	atomic_bool done;
+};
+
+static void *produce(void *arg)
+{
+	struct producer *p = arg;
+	uint8_t *junk = calloc(1, p->len);
+
+	outbuf_write(p->ob, junk, p->len);
+	free(junk);
+	atomic_store(&p->done, true);
+	return NULL;
+}
+
+/* The nested case this models: the guest prints into a pipe nobody reads and
+ * `vmm ctl quit` must still end the VMM. */
+TEST(a_reader_that_never_reads_blocks_the_producer_only_until_cancel)
+{
+	struct outbuf *ob;
+	struct producer p = {.len = 4 * OUTBUF_SIZE};
+	pthread_t t;
+	int fds[2];
+	double start;
+
+	CHECK_EQ(pipe(fds), 0);
+	/* This writer is left stuck in write() on purpose (the process-exit
+	 * case): its buffer is never freed. */
+	__lsan_disable();
+	ob = outbuf_new(fds[1]);
+	__lsan_enable();
+	CHECK(ob != NULL);
+	p.ob = ob;
+	pthread_create(&t, NULL, produce, &p);
+	usleep(200 * 1000);
+	CHECK(!atomic_load(&p.done)); /* back-pressure: the ring and the pipe are full */
+	start = now_s();
+	outbuf_cancel(ob);
+	pthread_join(t, NULL);
+	CHECK(now_s() - start < 5.0);
+	CHECK(ob->dropped > 0);
+	/* Flush gives up at its deadline; destroy leaves the stuck writer. */
+	start = now_s();
+	CHECK(!outbuf_flush(ob, 300));
+	CHECK(now_s() - start < 5.0);
+	outbuf_destroy(ob);
+	CHECK(now_s() - start < 5.0);
+	/* The detached writer still holds fds[1]: leave both ends open. */
+}
+
+TEST(a_reader_that_went_away_turns_output_into_a_count)
+{
+	struct outbuf *ob;
+	uint8_t line[100] = {0};
+
+	int fds[2];
+
+	CHECK_EQ(pipe(fds), 0);
+	signal(SIGPIPE, SIG_IGN);
+	close(fds[0]);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	for (int i = 0; i < 2000; i++) /* far more than the ring holds: must not block */
+		outbuf_write(ob, line, sizeof(line));
+	CHECK(outbuf_flush(ob, 5000));
+	CHECK(ob->broken);
+	CHECK(ob->dropped > 0);
+	outbuf_destroy(ob);
+	close(fds[1]);
+}
+
+TEST(resume_restores_back_pressure_after_a_cancel)
+{
+	struct outbuf *ob;
+	struct reader r = {.cap = 3 * OUTBUF_SIZE};
+	pthread_t t;
+	int fds[2];
+	uint8_t *big = calloc(1, 2 * OUTBUF_SIZE);
+
+	CHECK_EQ(pipe(fds), 0);
+	r.fd = fds[0];
+	r.buf = malloc(r.cap);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	outbuf_cancel(ob);
+	outbuf_resume(ob);
+	pthread_create(&t, NULL, read_all, &r);
+	outbuf_write(ob, big, 2 * OUTBUF_SIZE); /* waits for the reader, drops nothing */
+	CHECK(outbuf_flush(ob, 10000));
+	CHECK_EQ(ob->dropped, 0);
+	outbuf_destroy(ob);
+	close(fds[1]);
+	pthread_join(t, NULL);
+	CHECK_EQ(r.len, 2 * OUTBUF_SIZE);
+	free(r.buf);
+	free(big);
+	close(fds[0]);
+}
+
+CHECK_MAIN_BEGIN
+RUN(bytes_arrive_whole_and_in_order_through_a_small_pipe);
+RUN(a_reader_that_never_reads_blocks_the_producer_only_until_cancel);
+RUN(a_reader_that_went_away_turns_output_into_a_count);
+RUN(resume_restores_back_pressure_after_a_cancel);
+CHECK_MAIN_END
