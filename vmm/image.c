@@ -69,7 +69,15 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 	}
 	out->kernel_end = out->kernel_load + footprint;
 	if (initrd_size) {
-		uint64_t room = out->dtb_addr - out->kernel_end;
+		/*
+		 * booting.rst: the initrd must lie within a 1 GiB-aligned window
+		 * of at most 32 GiB that also covers the kernel Image. Place it
+		 * as high as that window (and the DTB above it) allows.
+		 */
+		uint64_t window_end = (out->kernel_load & ~(ARM64_INITRD_WINDOW_ALIGN - 1)) +
+				      ARM64_INITRD_WINDOW_SIZE;
+		uint64_t top = out->dtb_addr < window_end ? out->dtb_addr : window_end;
+		uint64_t room = top > out->kernel_end ? top - out->kernel_end : 0;
 		uint64_t start;
 
 		if (initrd_size > room) {
@@ -80,7 +88,7 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 				 initrd_size, room);
 			return -1;
 		}
-		start = (out->dtb_addr - initrd_size) & ~0xfffULL;
+		start = (top - initrd_size) & ~0xfffULL;
 		if (start < out->kernel_end) {
 			snprintf(err, errlen,
 				 "the initrd (%" PRIu64

@@ -14,6 +14,10 @@
 #define ARM64_IMAGE_MAGIC	0x644d5241U /* "ARM\x64" at offset 56 */
 #define ARM64_IMAGE_HEADER_SIZE 64
 #define FDT_MAX_SIZE		0x200000ULL /* booting.rst: the DTB must not exceed 2 MiB */
+/* booting.rst: the initrd lies in a 1 GiB-aligned window of up to 32 GiB
+ * that covers the kernel Image too. */
+#define ARM64_INITRD_WINDOW_ALIGN (1ULL << 30)
+#define ARM64_INITRD_WINDOW_SIZE  (32ULL << 30)
 
 struct image_layout {
 	bool is_arm64_image;

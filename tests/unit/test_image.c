@@ -198,6 +198,35 @@ TEST(initrd_below_dtb_page_aligned_clear_of_kernel)
 	}
 }
 
+/* booting.rst: with 64 GiB of RAM the top of RAM is 2 + 64 GiB, far outside
+ * the 1 GiB-aligned 32 GiB window around the kernel; the initrd must end
+ * inside that window while the DTB may stay at the top. */
+TEST(initrd_within_the_32gib_window_covering_the_kernel)
+{
+	uint8_t hdr[64];
+	struct image_layout l;
+	char err[256];
+	const uint64_t ram = 64ULL << 30;
+	const uint64_t window_end = (RAM_BASE & ~((1ULL << 30) - 1)) + (32ULL << 30);
+
+	make_header(hdr, 0x200000, 40 * MiB);
+	CHECK_EQ(plan(hdr, sizeof(hdr), 40 * MiB, 30 * MiB, ram, &l, err, sizeof(err)), 0);
+	CHECK(l.initrd_end <= window_end);
+	CHECK(l.initrd_start >= l.kernel_end);
+	CHECK_EQ(l.initrd_start & 0xfff, 0);
+	CHECK_EQ(l.initrd_end - l.initrd_start, 30 * MiB);
+	CHECK_EQ(l.dtb_addr, RAM_BASE + ram - 2 * MiB);
+	/* Just fits below the window's end; a kernel window can't hold more. */
+	CHECK_EQ(plan(hdr, sizeof(hdr), 40 * MiB, window_end - RAM_BASE - 0x200000 - 40 * MiB, ram,
+		      &l, err, sizeof(err)),
+		 0);
+	CHECK_EQ(l.initrd_end, window_end);
+	expect_refusal(plan(hdr, sizeof(hdr), 40 * MiB,
+			    window_end - RAM_BASE - 0x200000 - 40 * MiB + 4096, ram, &l, err,
+			    sizeof(err)),
+		       err);
+}
+
 TEST(initrd_exactly_filling_the_gap_fits)
 {
 	uint8_t hdr[64];
@@ -275,6 +304,7 @@ RUN(empty_kernel_refused);
 RUN(kernel_too_large_refused);
 RUN(text_offset_unaligned_or_outside_ram_refused);
 RUN(initrd_below_dtb_page_aligned_clear_of_kernel);
+RUN(initrd_within_the_32gib_window_covering_the_kernel);
 RUN(initrd_exactly_filling_the_gap_fits);
 RUN(initrd_too_large_refused);
 RUN(dtb_at_ram_end_minus_2mib);
