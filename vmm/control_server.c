@@ -141,6 +141,9 @@ char *control_stats_line(struct vmm_shared *sh)
 		 atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
 		 atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
 		 atomic_load(&sh->power_on_syscalls));
+	/* Per function from fid_slots= to other_fid_calls= (the calls whose FID
+	 * found the table full): together they add up to hypercalls. */
+	line_add(&l, " fid_slots=%u/%u", smccc_counters_used(&sh->calls), SMCCC_COUNTER_SLOTS);
 	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
 		unsigned int key = atomic_load(&sh->calls.key[i]);
 
@@ -148,6 +151,7 @@ char *control_stats_line(struct vmm_shared *sh)
 			line_add(&l, " %s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
 				 atomic_load(&sh->calls.count[i]));
 	}
+	line_add(&l, " other_fid_calls=%lu", atomic_load(&sh->calls.other));
 	/* The VMM's own syscalls per function, for `make bench`. */
 	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
 		unsigned int key = atomic_load(&sh->calls.key[i]);

@@ -186,6 +186,24 @@ int smccc_count(struct smccc_counters *c, uint32_t fid)
 	return -1;
 }
 
+unsigned int smccc_counters_used(const struct smccc_counters *c)
+{
+	unsigned int used = 0;
+
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		used += atomic_load(&c->key[i]) != 0;
+	return used;
+}
+
+unsigned long smccc_counters_total(const struct smccc_counters *c)
+{
+	unsigned long total = atomic_load(&c->other);
+
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		total += atomic_load(&c->count[i]);
+	return total;
+}
+
 struct fid_name {
 	uint32_t fid;
 	const char *name;

@@ -162,8 +162,12 @@ static inline bool smccc_is_64(uint32_t fid)
 
 /*
  * Per-function call counters, lock-free so that vCPU threads never contend
- * on a lock to count: a fixed open-addressing table keyed by FID. FIDs that
- * find the table full are added to `other`.
+ * on a lock to count: a fixed open-addressing table keyed by FID. Every call
+ * is counted exactly once: in its FID's slot, or in `other` when its FID
+ * finds no slot (all SMCCC_COUNTER_SLOTS hold other FIDs; a forwarded range
+ * can hold 2^32 IDs) or cannot be keyed (0xffffffff). So, once the vCPUs are
+ * quiet, the slot counts plus `other` add up to the calls counted, and a
+ * report must show `other` for its per-function figures to add up.
  */
 #define SMCCC_COUNTER_SLOTS 128
 
@@ -171,12 +175,19 @@ struct smccc_counters {
 	atomic_uint key[SMCCC_COUNTER_SLOTS]; /* fid + 1; 0 = free */
 	atomic_ulong count[SMCCC_COUNTER_SLOTS];
 	atomic_ulong syscalls[SMCCC_COUNTER_SLOTS]; /* the VMM's syscalls serving them */
-	atomic_ulong other;
+	atomic_ulong other;			    /* calls whose FID found no slot */
 };
 
 /* Count one call to fid; returns its slot (for syscalls[]), or -1 when it
  * went to `other`. */
 int smccc_count(struct smccc_counters *c, uint32_t fid);
+
+/* Slots that hold an FID (SMCCC_COUNTER_SLOTS: the table is full, and
+ * further FIDs are counted in `other`). */
+unsigned int smccc_counters_used(const struct smccc_counters *c);
+
+/* All calls counted: the slot counts plus `other`. */
+unsigned long smccc_counters_total(const struct smccc_counters *c);
 
 /* A readable name for a function ID: "PSCI_CPU_ON64", "SMCCC_VERSION", or
  * for an unnamed one its owner and function number ("SiP 0x0010",

@@ -8,6 +8,7 @@
 #include "tests/unit/check.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -472,6 +473,9 @@ TEST(count_tallies_per_function_id)
 	CHECK_EQ(atomic_load(&c.other), 0);
 	smccc_count(&c, 0xffffffffU); /* cannot be keyed */
 	CHECK_EQ(atomic_load(&c.other), 1);
+	/* ... yet it is counted: the figures still add up */
+	CHECK_EQ(smccc_counters_used(&c), 3);
+	CHECK_EQ(smccc_counters_total(&c), 6);
 }
 
 TEST(count_overflows_into_other_when_full)
@@ -489,6 +493,70 @@ TEST(count_overflows_into_other_when_full)
 	smccc_count(&c, 0x86000005U);
 	CHECK_EQ(counted(&c, 0x86000005U), 2);
 	CHECK_EQ(atomic_load(&c.other), 1);
+	CHECK_EQ(smccc_counters_used(&c), SMCCC_COUNTER_SLOTS);
+	CHECK_EQ(smccc_counters_total(&c), SMCCC_COUNTER_SLOTS + 2);
+}
+
+/*
+ * A forwarded range sprayed with distinct IDs from several vCPU threads at
+ * once (what a hostile guest does with --smccc-filter BASE+COUNT:forward):
+ * far more IDs than slots. Every call is counted exactly once, in its FID's
+ * slot or in `other`, so the per-function figures plus `other` add up to the
+ * calls made, and each slot holds exactly the calls its FID got.
+ */
+#define SPRAY_THREADS 4
+#define SPRAY_FIDS    1000
+#define SPRAY_BASE    0x82000000U
+
+/* FID i is called 1 + i % 5 times by each thread. */
+static unsigned long spray_calls_per_thread(uint32_t i)
+{
+	return 1 + i % 5;
+}
+
+static void *spray(void *arg)
+{
+	struct smccc_counters *c = arg;
+
+	for (uint32_t round = 0; round < 5; round++)
+		for (uint32_t i = 0; i < SPRAY_FIDS; i++)
+			if (round < spray_calls_per_thread(i))
+				smccc_count(c, SPRAY_BASE + i);
+	return NULL;
+}
+
+TEST(count_accounts_for_every_call_of_a_spray)
+{
+	static struct smccc_counters c;
+	pthread_t threads[SPRAY_THREADS];
+	unsigned long calls = 0, in_slots = 0;
+	unsigned int keyed = 0;
+
+	for (int t = 0; t < SPRAY_THREADS; t++)
+		CHECK_EQ(pthread_create(&threads[t], NULL, spray, &c), 0);
+	for (int t = 0; t < SPRAY_THREADS; t++)
+		pthread_join(threads[t], NULL);
+	for (uint32_t i = 0; i < SPRAY_FIDS; i++)
+		calls += SPRAY_THREADS * spray_calls_per_thread(i);
+
+	CHECK_EQ(smccc_counters_used(&c), SMCCC_COUNTER_SLOTS);
+	CHECK_EQ(smccc_counters_total(&c), calls);
+	for (unsigned int s = 0; s < SMCCC_COUNTER_SLOTS; s++) {
+		unsigned int key = atomic_load(&c.key[s]);
+		uint32_t i = key - 1 - SPRAY_BASE;
+
+		CHECK(key != 0);
+		CHECK(i < SPRAY_FIDS);
+		if (key == 0 || i >= SPRAY_FIDS)
+			continue;
+		keyed++;
+		in_slots += atomic_load(&c.count[s]);
+		/* no slot lost or doubled a call of its FID */
+		CHECK_EQ(atomic_load(&c.count[s]), SPRAY_THREADS * spray_calls_per_thread(i));
+	}
+	CHECK_EQ(keyed, SMCCC_COUNTER_SLOTS);
+	CHECK(atomic_load(&c.other) > 0);
+	CHECK_EQ(in_slots + atomic_load(&c.other), calls);
 }
 
 /* ---- names ---- */
@@ -623,6 +691,7 @@ RUN(dispatch_smc64_keeps_arguments_and_results);
 RUN(dispatch_passes_outcome_and_nr_through);
 RUN(count_tallies_per_function_id);
 RUN(count_overflows_into_other_when_full);
+RUN(count_accounts_for_every_call_of_a_spray);
 RUN(fid_name_known_ids);
 RUN(fid_name_unknown_ids_name_owner_and_number);
 RUN(fid_name_truncates_to_buffer);
