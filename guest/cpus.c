@@ -44,27 +44,6 @@ struct stray_entry stray_entry;
 uint64_t race_go;
 struct machine machine;
 
-void spin(unsigned long n)
-{
-	for (unsigned long i = 0; i < n; i++)
-		cpu_relax();
-}
-
-bool wait_word_at_least(const uint64_t *word, uint64_t want, uint64_t timeout)
-{
-	struct deadline d = deadline_in(timeout);
-
-	for (;;) {
-		if (READ_ONCE(*word) >= want) {
-			dmb();
-			return true;
-		}
-		if (deadline_passed(&d))
-			return false;
-		cpu_relax();
-	}
-}
-
 int cpu_index_of(uint64_t mpidr)
 {
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
@@ -76,18 +55,40 @@ int cpu_index_of(uint64_t mpidr)
 
 /* ---- the secondary's side ---- */
 
-static void wait_go(const struct cpu_cmd *cmd, uint64_t seq)
+/*
+ * Wait for the boot CPU to set *word to want. It normally does so in
+ * milliseconds; if it has not within CPU_BOOT_WAIT_MS, it is stuck itself
+ * or has given up on us: say so and go on (to CPU_OFF, mostly).
+ */
+static bool wait_boot_cpu(unsigned int idx, const uint64_t *word, uint64_t want, const char *what)
 {
-	/* Unbounded: the boot CPU either releases us or powers the VM off. */
-	while (READ_ONCE(cmd->go) != seq)
+	struct deadline d = deadline_after_ms(CPU_BOOT_WAIT_MS);
+
+	while (READ_ONCE(*word) != want) {
+		if (deadline_passed(&d)) {
+			printk("guest: cpu%u: the boot CPU did not set %s to %llu within %u ms (it "
+			       "is %llu); going on without it\n",
+			       idx, what, (unsigned long long)want, CPU_BOOT_WAIT_MS,
+			       (unsigned long long)READ_ONCE(*word));
+			return false;
+		}
 		cpu_relax();
+	}
 	dmb();
+	return true;
+}
+
+static bool wait_go(unsigned int idx, const struct cpu_cmd *cmd, uint64_t seq)
+{
+	return wait_boot_cpu(idx, &cmd->go, seq, "its go");
 }
 
 static void __noreturn cpu_off_self(struct cpu_report *me, uint64_t seq, enum conduit c)
 {
 	int32_t ret;
 
+	/* Nothing of ours may stay in the console's buffer or lock. */
+	console_flush();
 	WRITE_ONCE(me->leaving, seq);
 	dsb();
 	ret = psci_call(c, PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
@@ -174,6 +175,8 @@ void secondary_main(unsigned int idx)
 			wfi();
 	}
 
+	/* A new life: what an earlier one held of the console is gone. */
+	console_cpu_reset(idx);
 	dmb();
 	job = (enum cpu_job)READ_ONCE(cmd->job);
 	c = (enum conduit)READ_ONCE(cmd->conduit);
@@ -185,25 +188,28 @@ void secondary_main(unsigned int idx)
 
 	switch (job) {
 	case JOB_HOLD:
-		wait_go(cmd, seq);
+		wait_go(idx, cmd, seq);
 		break;
 	case JOB_HELLO:
-		wait_go(cmd, seq);
-		say_hello(idx, me);
+		if (wait_go(idx, cmd, seq))
+			say_hello(idx, me);
 		break;
 	case JOB_RACE: {
 		uint64_t gen = READ_ONCE(cmd->race_gen);
 		int32_t ret;
 
-		while (READ_ONCE(race_go) != gen)
-			cpu_relax();
-		ret = psci_call(c, (uint32_t)READ_ONCE(cmd->race_fid), READ_ONCE(cmd->race_target),
-				(uintptr_t)secondary_entry, READ_ONCE(cmd->race_ctx));
-		WRITE_ONCE(me->race_result, (uint64_t)(int64_t)ret);
-		dmb();
-		WRITE_ONCE(me->race_done, seq);
-		dsb();
-		wait_go(cmd, seq);
+		/* Without the start signal there is no race to join: report
+		 * nothing (the boot CPU says the racer never reported). */
+		if (wait_boot_cpu(idx, &race_go, gen, "race_go")) {
+			ret = psci_call(c, (uint32_t)READ_ONCE(cmd->race_fid),
+					READ_ONCE(cmd->race_target), (uintptr_t)secondary_entry,
+					READ_ONCE(cmd->race_ctx));
+			WRITE_ONCE(me->race_result, (uint64_t)(int64_t)ret);
+			dmb();
+			WRITE_ONCE(me->race_done, seq);
+			dsb();
+		}
+		wait_go(idx, cmd, seq);
 		break;
 	}
 	case JOB_SUSPEND:
@@ -211,6 +217,10 @@ void secondary_main(unsigned int idx)
 		break;
 	case JOB_STRESS:
 		stress_job(idx, c);
+		break;
+	case JOB_CHATTER:
+		if (wait_go(idx, cmd, seq))
+			chatter_job(idx);
 		break;
 	case JOB_OFF:
 		break;
@@ -239,21 +249,9 @@ int32_t cpu_on(const struct cpu_run *run, enum conduit c, uint32_t fid, uint64_t
 	return psci_call(c, fid, target, (uintptr_t)secondary_entry, run->ctx);
 }
 
-static bool poll_at_least(const uint64_t *word, uint64_t want)
-{
-	for (unsigned long i = 0; i < POLL_LIMIT; i++) {
-		if (READ_ONCE(*word) >= want) {
-			dmb();
-			return true;
-		}
-		cpu_relax();
-	}
-	return false;
-}
-
 bool cpu_wait_checkin(const struct cpu_run *run)
 {
-	return poll_at_least(&cpu_reports[run->idx].checkins, run->seq);
+	return cpu_wait_checkin_for(run, ticks_from_ms(CPU_CHECKIN_MS));
 }
 
 void cpu_set_race(const struct cpu_run *run, uint32_t fid, uint64_t target, uint64_t ctx,
@@ -287,7 +285,8 @@ void cpu_race_go(uint64_t gen)
 
 bool cpu_wait_race_done(const struct cpu_run *run)
 {
-	return poll_at_least(&cpu_reports[run->idx].race_done, run->seq);
+	return wait_word_at_least(&cpu_reports[run->idx].race_done, run->seq,
+				  ticks_from_ms(CPU_STEP_MS));
 }
 
 void cpu_release(const struct cpu_run *run)
@@ -299,14 +298,16 @@ void cpu_release(const struct cpu_run *run)
 
 bool cpu_wait_leaving(const struct cpu_run *run)
 {
-	return poll_at_least(&cpu_reports[run->idx].leaving, run->seq);
+	return wait_word_at_least(&cpu_reports[run->idx].leaving, run->seq,
+				  ticks_from_ms(CPU_STEP_MS));
 }
 
 bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
 {
 	const struct cpu_report *r = &cpu_reports[run->idx];
 	uint64_t target = machine.mpidr[run->idx];
-	unsigned long delay = 1000, waited = 0;
+	struct deadline d = deadline_after_ms(CPU_STEP_MS);
+	uint64_t pause_us = OFF_POLL_US;
 
 	p->calls = 0;
 	p->first = p->last = PSCI_RET_NOT_SUPPORTED;
@@ -314,6 +315,7 @@ bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
 	for (;;) {
 		int32_t st = psci_call(c, PSCI_0_2_FN64_AFFINITY_INFO, target, 0, 0);
 
+		p->waited_ms = deadline_elapsed_ms(&d);
 		if (p->calls++ == 0)
 			p->first = st;
 		p->last = st;
@@ -325,13 +327,12 @@ bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
 			p->off_returned = true;
 			return false;
 		}
-		if (waited >= POLL_LIMIT)
+		if (deadline_passed(&d))
 			return false;
-		/* Back off: about 60 calls at most before giving up. */
-		spin(delay);
-		waited += delay;
-		if (delay < (1UL << 20))
-			delay *= 2;
+		/* Back off: a slow VMM costs few calls, a fast one little time. */
+		delay_ticks(ticks_from_us(pause_us));
+		if (pause_us < OFF_POLL_MAX_US)
+			pause_us *= 2;
 	}
 }
 

@@ -5,9 +5,10 @@
  * Cross-CPU communication without exclusives (the MMU is off): every shared
  * word has exactly one writer. A secondary writes only its cpu_reports slot;
  * the boot CPU writes only cpu_cmds and race_go. Writers order their stores
- * with dmb() (dsb() before a hypercall), readers poll with READ_ONCE and a
- * bounded number of iterations, so a CPU that never answers fails a case
- * instead of hanging the guest.
+ * with dmb() (dsb() before a hypercall), readers poll with READ_ONCE until
+ * a deadline on the virtual counter, so a CPU that never answers fails a
+ * case, with a message naming the CPU and what it did not do, instead of
+ * hanging the guest.
  *
  * A secondary's life for one CPU_ON (its check-in number seq = 1, 2, ...):
  *   head.S records the entry state, secondary_main() bumps checkins to seq,
@@ -26,11 +27,20 @@
 #include "guest/smccc.h"
 
 /*
- * Bounded busy-waits count iterations, not time: on a slow nested host the
- * guest's own progress is the yardstick (a wall-clock bound would fail when
- * the host is merely slow). About a second of spinning on real hardware.
+ * How long one CPU waits for another (timer.h: real time on the virtual
+ * counter, never a count of loop iterations). Generous on purpose: the tests
+ * run nested under emulation on a loaded host, where a vCPU may not run at
+ * all for seconds. Only a broken VMM waits this long.
+ *
+ *   CPU_CHECKIN_MS    from a successful CPU_ON to the target's check-in
+ *   CPU_STEP_MS       a checked-in CPU to its next report (race_done,
+ *                     leaving), and AFFINITY_INFO to say OFF after leaving
+ *   CPU_BOOT_WAIT_MS  a secondary waiting for the boot CPU (go, race_go),
+ *                     which may itself be waiting for other CPUs meanwhile
  */
-#define POLL_LIMIT 50000000UL
+#define CPU_CHECKIN_MS	 30000
+#define CPU_STEP_MS	 30000
+#define CPU_BOOT_WAIT_MS 120000
 
 /* Written only by the CPU it describes (see guest.h for the asm offsets). */
 struct cpu_report {
@@ -80,6 +90,7 @@ enum cpu_job {
 	JOB_SUSPEND, /* check in, set up the virtual timer as a wake-up event, make
 		      * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
 	JOB_STRESS,  /* check in, CPU_ON other CPUs a number of times (stress.c), CPU_OFF */
+	JOB_CHATTER, /* check in, wait for cpu_release(), print lines (chatter.c), CPU_OFF */
 };
 
 /* Written only by the boot CPU, before the CPU_ON that starts the job. */
@@ -143,7 +154,7 @@ void cpu_prepare(struct cpu_run *run, unsigned int idx, enum cpu_job job, enum c
  * at secondary_entry with run->ctx. Returns the PSCI result as int32. */
 int32_t cpu_on(const struct cpu_run *run, enum conduit c, uint32_t fid, uint64_t target);
 
-/* Bounded wait for the secondary to check in for this run. */
+/* Wait up to CPU_CHECKIN_MS for the secondary to check in for this run. */
 bool cpu_wait_checkin(const struct cpu_run *run);
 
 /* JOB_RACE: the CPU_ON the secondary issues once race_go == gen. Call after
@@ -154,13 +165,13 @@ void cpu_set_race(const struct cpu_run *run, uint32_t fid, uint64_t target, uint
 /* Start every JOB_RACE secondary whose race_gen is gen. */
 void cpu_race_go(uint64_t gen);
 
-/* Bounded wait for a JOB_RACE secondary to publish race_result. */
+/* Wait up to CPU_STEP_MS for a JOB_RACE secondary to publish race_result. */
 bool cpu_wait_race_done(const struct cpu_run *run);
 
 /* Let a JOB_HOLD/JOB_HELLO/JOB_RACE secondary go on. */
 void cpu_release(const struct cpu_run *run);
 
-/* Bounded wait for the secondary to announce CPU_OFF for this run. */
+/* Wait up to CPU_STEP_MS for the secondary to announce CPU_OFF for this run. */
 bool cpu_wait_leaving(const struct cpu_run *run);
 
 /* Result of polling AFFINITY_INFO until a CPU is OFF. */
@@ -169,13 +180,15 @@ struct off_poll {
 	int32_t first;	    /* the first result */
 	int32_t last;	    /* the last result */
 	bool off_returned;  /* the secondary's CPU_OFF returned (off_result) */
+	uint64_t waited_ms; /* from the first call to the last */
 };
 
 /*
- * Poll AFFINITY_INFO64(target, level 0) over c, backing off between calls so
- * a slow VMM costs few hypercalls, until it says OFF. Gives up after about
- * POLL_LIMIT iterations, on a result that is neither ON nor ON_PENDING, or
- * when the run's CPU_OFF returned. Returns true when OFF was seen.
+ * Poll AFFINITY_INFO64(target, level 0) over c, backing off between calls
+ * (OFF_POLL_US doubling up to OFF_POLL_MAX_US) so a slow VMM costs few
+ * hypercalls, until it says OFF. Gives up after CPU_STEP_MS, on a result
+ * that is neither ON nor ON_PENDING, or when the run's CPU_OFF returned.
+ * Returns true when OFF was seen.
  */
 bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p);
 
@@ -183,21 +196,22 @@ bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
  * ticks ahead. Call after cpu_prepare() and before cpu_on(). */
 void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks);
 
-/* Spin for n iterations. */
-void spin(unsigned long n);
-
 /*
- * Bounded by the virtual counter rather than by iterations (the scripted
- * modes): wait up to ticks for run's check-in; poll AFFINITY_INFO64 of
- * logical CPU idx every OFF_POLL_US until it says OFF (true), an answer that
- * is neither ON nor ON_PENDING or the time is up (false; *last = the answer).
+ * The same with the caller's time limit (the scripted modes): wait up to
+ * ticks for run's check-in; poll AFFINITY_INFO64 of logical CPU idx every
+ * OFF_POLL_US until it says OFF (true), an answer that is neither ON nor
+ * ON_PENDING or the time is up (false; *last = the answer).
  */
-#define OFF_POLL_US 1000
+#define OFF_POLL_US	1000
+#define OFF_POLL_MAX_US 20000
 bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks);
 bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last);
 
 /* JOB_STRESS body (stress.c), on secondary idx after its check-in. */
 void stress_job(unsigned int idx, enum conduit c);
+
+/* JOB_CHATTER body (chatter.c), on secondary idx after its release. */
+void chatter_job(unsigned int idx);
 
 /* Logical index of the CPU with DT reg mpidr, or -1. */
 int cpu_index_of(uint64_t mpidr);

@@ -110,13 +110,14 @@ static bool demo_secondary(unsigned int idx, enum conduit c)
 		   : "");
 
 	if (!cpu_wait_checkin(&run)) {
-		printk("  cpu%u never started running (waited %lu polls)\n", idx, POLL_LIMIT);
+		printk("  cpu%u never started running (waited %u ms for its check-in)\n", idx,
+		       CPU_CHECKIN_MS);
 		return false;
 	}
 	/* Our turn to be quiet: the secondary prints, then calls CPU_OFF. */
 	cpu_release(&run);
 	if (!cpu_wait_leaving(&run)) {
-		printk("  cpu%u did not get as far as CPU_OFF\n", idx);
+		printk("  cpu%u did not get as far as CPU_OFF within %u ms\n", idx, CPU_STEP_MS);
 		return false;
 	}
 	if (!cpu_wait_off(&run, c, &p)) {
@@ -126,8 +127,9 @@ static bool demo_secondary(unsigned int idx, enum conduit c)
 			       psci_ret_name((int32_t)READ_ONCE(cpu_reports[idx].off_result)));
 		else
 			printk("  cpu%u did not power off: AFFINITY_INFO still says %s after %u "
-			       "calls\n",
-			       idx, psci_affinity_name(p.last), p.calls);
+			       "calls in %llu ms\n",
+			       idx, psci_affinity_name(p.last), p.calls,
+			       (unsigned long long)p.waited_ms);
 		return false;
 	}
 	if (p.first == PSCI_0_2_AFFINITY_LEVEL_OFF)

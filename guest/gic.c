@@ -38,8 +38,9 @@
 /* ICC_SRE_EL1.SRE: use the system register interface. */
 #define ICC_SRE_EL1_SRE 1UL
 
-/* Register polls (RWP, ChildrenAsleep): one second is plenty. */
-#define GIC_POLL_MS 1000
+/* Register polls (RWP, ChildrenAsleep): in-kernel emulation answers at
+ * once; a loaded host under emulation still gets ten seconds. */
+#define GIC_POLL_MS 10000
 
 static bool poll_clear(uintptr_t reg, uint32_t bit)
 {
@@ -82,7 +83,7 @@ bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_
 		mmio_write32(GUEST_GICD_BASE + GICD_CTLR,
 			     v | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS);
 		if (!poll_clear(GUEST_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP)) {
-			snprintk(why, why_size, "GICD_CTLR.RWP stuck at 1");
+			snprintk(why, why_size, "GICD_CTLR.RWP still 1 after %u ms", GIC_POLL_MS);
 			return false;
 		}
 	}
@@ -92,7 +93,8 @@ bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_
 	if (v & GICR_WAKER_PROCESSOR_SLEEP)
 		mmio_write32(rd + GICR_WAKER, v & ~GICR_WAKER_PROCESSOR_SLEEP);
 	if (!poll_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP)) {
-		snprintk(why, why_size, "GICR_WAKER.ChildrenAsleep of cpu%u stuck at 1", cpu);
+		snprintk(why, why_size, "GICR_WAKER.ChildrenAsleep of cpu%u still 1 after %u ms",
+			 cpu, GIC_POLL_MS);
 		return false;
 	}
 

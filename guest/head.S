@@ -76,13 +76,20 @@ primary_entry:
 wrong_load_address:
 	adr	x1, wrong_load_msg
 	mov	x2, #GUEST_UART_BASE
+	mrs	x6, cntfrq_el0		// x6 = ticks in 10 ms: the wait for THRE
+	mov	x7, #100		// per byte, in real time as in uart.c
+	udiv	x6, x6, x7
 4:	ldrb	w3, [x1], #1
 	cbz	w3, 6f
-	mov	x5, #0x10000		// bounded wait for THRE, as in uart.c
+	isb
+	mrs	x5, cntvct_el0
+	add	x5, x5, x6		// x5 = this byte's deadline
 5:	ldrb	w4, [x2, #5]		// LSR
 	tbnz	w4, #5, 7f		// THRE
-	subs	x5, x5, #1
-	b.ne	5b
+	isb
+	mrs	x8, cntvct_el0
+	cmp	x8, x5
+	b.lo	5b
 7:	strb	w3, [x2]		// THR
 	b	4b
 6:	ldr	x2, =(GUEST_TESTDEV_BASE + GUEST_TESTDEV_RESULT)

@@ -187,7 +187,8 @@ static const struct {
     {"demo", demo_run},	     {"test", psci_tests_run},	    {"hotplug", mode_hotplug},
     {"stress", mode_stress}, {"vendor", mode_vendor},	    {"services", mode_services},
     {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
-    {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},	    {"flood", mode_flood},
+    {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},
+    {"flood", mode_flood},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */
@@ -279,8 +280,9 @@ void primary_main(uint64_t dtb)
 		printk("guest: the store pair did not fault\n");
 		guest_finish(true);
 	}
-	printk("guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, nisv, reset, "
-	       "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench or chatter)\n",
-	       mode);
+	printk(
+	    "guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, nisv, reset, "
+	    "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench or chatter)\n",
+	    mode);
 	guest_finish(true);
 }

@@ -1,8 +1,9 @@
 /*
  * A small printf-like formatter for the test guest. Output goes either to the
- * UART or into a caller's buffer; see print.h for what it understands.
+ * console (console.c) or into a caller's buffer; see print.h for what it
+ * understands.
  *
- * Pure code apart from uart_putc(): it can be compiled natively and checked
+ * Pure code apart from console_putc(): it can be compiled natively and checked
  * against the C library's printf.
  */
 #include <stdbool.h>
@@ -10,7 +11,7 @@
 
 #include "guest/print.h"
 
-/* Where formatted characters go: buf == NULL means the UART. */
+/* Where formatted characters go: buf == NULL means the console. */
 struct sink {
 	char *buf;
 	size_t size;
@@ -20,7 +21,7 @@ struct sink {
 static void sink_put(struct sink *s, char c)
 {
 	if (!s->buf)
-		uart_putc(c);
+		console_putc(c);
 	else if (s->len + 1 < s->size)
 		s->buf[s->len] = c;
 	s->len++;

@@ -279,7 +279,43 @@ static void t_cpu_on_errors(struct suite *s, enum conduit c)
 	tc_end(s, &t);
 }
 
-/* CPU_ON each secondary, check its entry state and ALREADY_ON, CPU_OFF it. */
+/*
+ * A possible but absent CPU (PSCI 1.2): CPU_ON is DENIED whatever the
+ * width, AFFINITY_INFO says OFF, and the CPU does not start.
+ */
+static void t_cpu_on_absent(struct suite *s, enum conduit c, unsigned int idx)
+{
+	const struct cpu_report *r = &cpu_reports[idx];
+	uint64_t checkins = READ_ONCE(r->checkins);
+	uint64_t strays = READ_ONCE(stray_entry.count);
+	uint64_t mpidr = machine.mpidr[idx];
+	struct cpu_run run;
+	struct tcase t;
+	char name[32];
+
+	snprintk(name, sizeof(name), "cpu_on_absent_cpu%u", idx);
+	tc_begin(&t, name, c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_on_fids); i++) {
+		char what[48];
+
+		cpu_prepare(&run, idx, JOB_OFF, c);
+		snprintk(what, sizeof(what), "%s(0x%llx) of absent cpu%u", fid_name(cpu_on_fids[i]),
+			 (unsigned long long)mpidr, idx);
+		expect(&t, what, cpu_on(&run, c, cpu_on_fids[i], mpidr), PSCI_RET_DENIED, false);
+	}
+	expect_affinity(&t, c, PSCI_0_2_FN64_AFFINITY_INFO, mpidr, 0, PSCI_0_2_AFFINITY_LEVEL_OFF);
+	/* A CPU_ON that was wrongly honoured may have started it by now. */
+	dmb();
+	if (READ_ONCE(r->checkins) != checkins || READ_ONCE(stray_entry.count) != strays) {
+		tc_fail(&t, "absent cpu%u entered the guest (check-ins %llu -> %llu)", idx,
+			(unsigned long long)checkins, (unsigned long long)READ_ONCE(r->checkins));
+		s->lost[idx] = true;
+	}
+	tc_end(s, &t);
+}
+
+/* CPU_ON each present secondary, check its entry state and ALREADY_ON,
+ * CPU_OFF it; CPU_ON of each absent one must be DENIED. */
 static void t_cpu_on_secondaries(struct suite *s, enum conduit c)
 {
 	struct tcase t;
@@ -296,6 +332,10 @@ static void t_cpu_on_secondaries(struct suite *s, enum conduit c)
 
 		if (i == machine.boot_cpu)
 			continue;
+		if (!cpu_present(s, i)) {
+			t_cpu_on_absent(s, c, i);
+			continue;
+		}
 		snprintk(name, sizeof(name), "cpu_on_cpu%u", i);
 		tc_begin(&t, name, c);
 		if (start_cpu(s, &t, &run, i, JOB_HOLD, c, PSCI_0_2_FN64_CPU_ON, mpidr)) {
@@ -319,12 +359,13 @@ static void t_on_off_cycles(struct suite *s, enum conduit c)
 	struct tcase t;
 
 	tc_begin(&t, "cpu_on_off_x20", c);
-	if (machine.nr_cpus == 1) {
-		tc_skip(s, &t, "needs a second CPU");
+	if (s->nr_present == 1) {
+		tc_skip(s, &t,
+			machine.nr_cpus == 1 ? "needs a second CPU" : "needs a second present CPU");
 		return;
 	}
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (i == machine.boot_cpu)
+		if (i == machine.boot_cpu || !cpu_present(s, i))
 			continue;
 		if (s->lost[i]) {
 			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
@@ -350,9 +391,9 @@ static void t_on_off_cycles(struct suite *s, enum conduit c)
 }
 
 /*
- * All CPUs but one CPU_ON the last one at once: exactly one SUCCESS, every
- * other answer ALREADY_ON (DEN0022 allows ON_PENDING; KVM and this VMM say
- * ALREADY_ON, see DESIGN), and the target enters once.
+ * All present CPUs but one CPU_ON the last one at once: exactly one SUCCESS,
+ * every other answer ALREADY_ON (DEN0022 allows ON_PENDING; KVM and this VMM
+ * say ALREADY_ON, see DESIGN), and the target enters once.
  */
 static void t_race(struct suite *s, enum conduit c)
 {
@@ -365,15 +406,20 @@ static void t_race(struct suite *s, enum conduit c)
 	int32_t mine;
 
 	tc_begin(&t, "cpu_on_race", c);
-	if (machine.nr_cpus < 3) {
-		char why[48];
+	if (s->nr_present < 3) {
+		char why[64];
 
-		snprintk(why, sizeof(why), "needs at least 3 CPUs, have %u", machine.nr_cpus);
+		if (s->nr_present == machine.nr_cpus)
+			snprintk(why, sizeof(why), "needs at least 3 CPUs, have %u",
+				 machine.nr_cpus);
+		else
+			snprintk(why, sizeof(why), "needs at least 3 present CPUs, have %u of %u",
+				 s->nr_present, machine.nr_cpus);
 		tc_skip(s, &t, why);
 		return;
 	}
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (i == machine.boot_cpu)
+		if (i == machine.boot_cpu || !cpu_present(s, i))
 			continue;
 		if (s->lost[i]) {
 			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
@@ -388,7 +434,7 @@ static void t_race(struct suite *s, enum conduit c)
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
 		struct cpu_run *run = &runs[nr_racers];
 
-		if (i == machine.boot_cpu || i == target)
+		if (i == machine.boot_cpu || i == target || !cpu_present(s, i))
 			continue;
 		cpu_prepare(run, i, JOB_RACE, c);
 		cpu_set_race(run, PSCI_0_2_FN64_CPU_ON, machine.mpidr[target], GUEST_CTX(target),
@@ -538,6 +584,43 @@ static const char *psci_mode_name(uint32_t mode)
 	}
 }
 
+/*
+ * Which vCPUs are present: VMM_HYP_INFO x3 = possible << 32 | present, the
+ * present ones being vCPUs 0..present-1 (vmm/guest_abi.h). The VMM answers
+ * it in both PSCI modes. An answer that makes no sense leaves every DT CPU
+ * present (the vmm_hyp_info case then fails and says why).
+ */
+static void learn_present(struct suite *s)
+{
+	struct smccc_res r = smccc_call(machine.conduit, GUEST_VMM_HYP_INFO, 0, 0, 0);
+	uint64_t possible = r.a3 >> 32, present = r.a3 & 0xffffffffULL;
+
+	s->nr_present = machine.nr_cpus;
+	s->info_present = machine.nr_cpus_dt;
+	if (r.a0 != 0 || r.a1 != GUEST_VMM_HYP_MAGIC) {
+		printk("# VMM_HYP_INFO: x0 = %lld, x1 = 0x%llx: taking all %u CPUs as present\n",
+		       (long long)r.a0, (unsigned long long)r.a1, machine.nr_cpus);
+		return;
+	}
+	if (possible != machine.nr_cpus_dt || present == 0 || present > possible ||
+	    machine.boot_cpu >= present) {
+		printk("# VMM_HYP_INFO: %llu possible, %llu present, but the DT lists %u CPUs and "
+		       "boots cpu%u: taking all as present\n",
+		       (unsigned long long)possible, (unsigned long long)present,
+		       machine.nr_cpus_dt, machine.boot_cpu);
+		return;
+	}
+	s->info_present = present;
+	if (present < machine.nr_cpus)
+		s->nr_present = (unsigned int)present;
+	printk("# %llu possible CPUs, %llu present (VMM_HYP_INFO)", (unsigned long long)possible,
+	       (unsigned long long)present);
+	if (s->nr_present < machine.nr_cpus)
+		printk(": CPU_ON of cpu%u..cpu%u must be DENIED", s->nr_present,
+		       machine.nr_cpus - 1);
+	printk("\n");
+}
+
 static bool summary(const struct suite *s)
 {
 	if (s->skipped)
@@ -568,6 +651,7 @@ bool psci_tests_run(void)
 		return summary(s);
 	}
 	s->kernel_psci = mode == GUEST_PSCI_MODE_KERNEL;
+	learn_present(s);
 
 	t_smc_imm1(s);
 	run_conduit(s, CONDUIT_HVC);

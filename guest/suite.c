@@ -141,11 +141,16 @@ bool expect_affinity(struct tcase *t, enum conduit c, uint32_t fid, uint64_t tar
 
 /* ---- secondaries ---- */
 
-/* The first secondary still usable, or -1. */
+bool cpu_present(const struct suite *s, unsigned int idx)
+{
+	return idx < s->nr_present;
+}
+
+/* The first present secondary still usable, or -1. */
 int first_secondary(const struct suite *s)
 {
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (i != machine.boot_cpu && !s->lost[i])
+		if (i != machine.boot_cpu && cpu_present(s, i) && !s->lost[i])
 			return (int)i;
 	}
 	return -1;
@@ -154,9 +159,15 @@ int first_secondary(const struct suite *s)
 bool fail_no_checkin(struct suite *s, struct tcase *t, const struct cpu_run *run)
 {
 	uint64_t strays = READ_ONCE(stray_entry.count);
+	enum conduit c = (enum conduit)READ_ONCE(cpu_cmds[run->idx].conduit);
+	int32_t st = psci_call(c, PSCI_0_2_FN64_AFFINITY_INFO, machine.mpidr[run->idx], 0, 0);
 
 	s->lost[run->idx] = true;
-	tc_fail(t, "cpu%u did not check in within %lu polls", run->idx, POLL_LIMIT);
+	tc_fail(
+	    t,
+	    "cpu%u did not check in (check-in %llu) within %u ms of its CPU_ON; AFFINITY_INFO64 "
+	    "says %s",
+	    run->idx, (unsigned long long)run->seq, CPU_CHECKIN_MS, psci_affinity_name(st));
 	if (strays != s->strays_reported) {
 		dmb();
 		tc_fail(t,
@@ -176,8 +187,9 @@ bool fail_no_checkin(struct suite *s, struct tcase *t, const struct cpu_run *run
  */
 void no_secondary(struct suite *s, struct tcase *t)
 {
-	if (machine.nr_cpus == 1) {
-		tc_skip(s, t, "needs a second CPU");
+	if (s->nr_present == 1) {
+		tc_skip(s, t,
+			machine.nr_cpus == 1 ? "needs a second CPU" : "needs a second present CPU");
 		return;
 	}
 	tc_fail(t, "every secondary CPU is unusable after earlier failures");
@@ -258,7 +270,8 @@ bool wait_cpu_off(struct suite *s, struct tcase *t, const struct cpu_run *run, e
 
 	if (!cpu_wait_leaving(run)) {
 		s->lost[run->idx] = true;
-		return tc_fail(t, "cpu%u never got to CPU_OFF", run->idx);
+		return tc_fail(t, "cpu%u did not get to CPU_OFF (leaving = %llu) within %u ms",
+			       run->idx, (unsigned long long)run->seq, CPU_STEP_MS);
 	}
 	if (cpu_wait_off(run, c, &p))
 		return true;
@@ -267,6 +280,9 @@ bool wait_cpu_off(struct suite *s, struct tcase *t, const struct cpu_run *run, e
 		return tc_fail(t, "CPU_OFF on cpu%u returned %d (%s)", run->idx,
 			       (int32_t)READ_ONCE(r->off_result),
 			       psci_ret_name((int32_t)READ_ONCE(r->off_result)));
-	return tc_fail(t, "cpu%u called CPU_OFF but AFFINITY_INFO64 still says %s after %u calls",
-		       run->idx, psci_affinity_name(p.last), p.calls);
+	return tc_fail(t,
+		       "cpu%u called CPU_OFF but AFFINITY_INFO64 still says %s after %u calls in "
+		       "%llu ms, expected OFF",
+		       run->idx, psci_affinity_name(p.last), p.calls,
+		       (unsigned long long)p.waited_ms);
 }

@@ -28,7 +28,15 @@
 
 struct suite {
 	unsigned int passed, failed, skipped;
-	bool kernel_psci;	   /* the test device's PSCI mode */
+	bool kernel_psci; /* the test device's PSCI mode */
+	/*
+	 * Present vCPUs, as VMM_HYP_INFO said at the start: the first
+	 * nr_present logical CPUs (the VMM plugs vCPUs 0..present-1 at boot;
+	 * the DT lists every possible one). CPU_ON of the others must be
+	 * DENIED (PSCI 1.2). info_present is the raw count, for vmm_hyp_info.
+	 */
+	unsigned int nr_present;
+	uint64_t info_present;
 	bool lost[GUEST_MAX_CPUS]; /* did not power off in an earlier case */
 	uint64_t race_gen;
 	uint64_t strays_reported; /* stray_entry.count already reported */
@@ -58,7 +66,10 @@ bool expect(struct tcase *t, const char *what, int32_t got, int32_t want, bool a
 bool expect_affinity(struct tcase *t, enum conduit c, uint32_t fid, uint64_t target, uint64_t level,
 		     int32_t want);
 
-/* The first secondary still usable, or -1. */
+/* Is logical CPU idx present (CPU_ON may succeed)? */
+bool cpu_present(const struct suite *s, unsigned int idx);
+
+/* The first present secondary still usable, or -1. */
 int first_secondary(const struct suite *s);
 
 /* A CPU_ON'd secondary did not check in: fail t, mark it lost, name any
@@ -66,8 +77,9 @@ int first_secondary(const struct suite *s);
 bool fail_no_checkin(struct suite *s, struct tcase *t, const struct cpu_run *run);
 
 /*
- * For a case that needs a secondary and has none: skip it on a one-CPU
- * machine, fail it when earlier failures used them all up (ends the case).
+ * For a case that needs a secondary and has none: skip it on a machine with
+ * one present CPU, fail it when earlier failures used them all up (ends the
+ * case).
  */
 void no_secondary(struct suite *s, struct tcase *t);
 

@@ -73,7 +73,12 @@ static inline void delay_ticks(uint64_t ticks)
 		cpu_relax();
 }
 
-/* A bounded wait: deadline_passed() once timeout ticks have gone by. */
+/*
+ * A bounded wait: deadline_passed() once its time has gone by. Every wait of
+ * the guest is one of these, in real time (the virtual counter keeps running
+ * while the vCPU is descheduled), never a count of loop iterations: on a
+ * loaded host under emulation an iteration can take any time at all.
+ */
 struct deadline {
 	uint64_t start;
 	uint64_t ticks;
@@ -84,14 +89,25 @@ static inline struct deadline deadline_in(uint64_t ticks)
 	return (struct deadline){counter_now(), ticks};
 }
 
+static inline struct deadline deadline_after_ms(uint64_t ms)
+{
+	return deadline_in(ticks_from_ms(ms));
+}
+
 static inline bool deadline_passed(const struct deadline *d)
 {
 	return counter_now() - d->start >= d->ticks;
 }
 
+/* Milliseconds since the deadline was set (for messages). */
+static inline uint64_t deadline_elapsed_ms(const struct deadline *d)
+{
+	return us_from_ticks(counter_now() - d->start) / 1000;
+}
+
 /*
  * Wait until *word >= want (a single-writer counter of another CPU), at
- * most timeout ticks. Returns true when it got there.
+ * most timeout ticks. Returns true when it got there (timer.c).
  */
 bool wait_word_at_least(const uint64_t *word, uint64_t want, uint64_t timeout);
 
