@@ -10,7 +10,19 @@ log=/tmp/stress.log
 ./vmm boot guest.img -c 4 --control $sock -p "stress iters=2000" >$log 2>&1 &
 vmm_pid=$!
 flips=0
+# The guest gives up on its own waits after 60 s each; the whole run gets
+# STRESS_WAIT_S of real time before this script calls it hung.
+STRESS_WAIT_S=${STRESS_WAIT_S:-240}
+end=$(($(date +%s) + STRESS_WAIT_S))
 while kill -0 $vmm_pid 2>/dev/null; do
+	if [ "$(date +%s)" -ge $end ]; then
+		kill -TERM $vmm_pid
+		wait $vmm_pid
+		tr -d '\r' <$log | tail -n 30
+		echo "the host's last 'vmm ctl cpus':"
+		cat /tmp/stress-cpus
+		fail "the stress run had not finished after ${STRESS_WAIT_S}s ($flips plugs from the host)"
+	fi
 	for c in 2 3; do
 		./vmm ctl $sock unplug $c --when-off >/dev/null 2>&1
 		./vmm ctl $sock plug $c >/dev/null 2>&1 && flips=$((flips + 1))
