@@ -45,6 +45,9 @@ struct kvm_smccc_filter {
 
 /* MPIDR_EL1 as a KVM_{GET,SET}_ONE_REG id: op0 3, op1 0, CRn 0, CRm 0, op2 5. */
 #define KVM_REG_MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
+#define KVM_REG_SCTLR_EL1 ARM64_SYS_REG(3, 0, 1, 0, 0)
+/* SCTLR_EL1.EE: EL1 data accesses (and translation walks) are big-endian. */
+#define SCTLR_EL1_EE (1ULL << 25)
 
 /* Core register ids (offsets into struct kvm_regs in 32-bit words). */
 #define KVM_REG_CORE(field)                                                                        \

@@ -244,6 +244,7 @@ struct psci_cpu {
 	enum psci_suspend suspend; /* while ON: the suspend state it sits in */
 	uint64_t entry;		   /* CPU_ON / power-down resume entry point */
 	uint64_t context_id;
+	bool entry_be; /* start big-endian: the caller's SCTLR_EL1.EE (§6.4.3) */
 	uint64_t suspend_start_us;
 	unsigned long nr_on;  /* successful CPU_ONs of this vCPU */
 	unsigned long nr_off; /* CPU_OFFs by this vCPU */
@@ -281,6 +282,16 @@ void psci_boot_cpu(struct psci *p, unsigned int cpu);
  */
 bool psci_wait_for_on(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_t *context_id);
 
+/*
+ * DEN0022 §6.4.3: a CPU started by CPU_ON, or resuming from a power-down
+ * suspend, runs at its entry point with the endianness of the caller (the
+ * CPU_ON caller, or itself when it suspended): SCTLR_EL1.EE, which the glue
+ * reads into smccc_call.caller_be for the calls psci_call_enters_at() names
+ * and restores after the reset when psci_entry_big_endian() says so.
+ */
+bool psci_call_enters_at(uint32_t fid);
+bool psci_entry_big_endian(struct psci *p, unsigned int cpu);
+
 /* The vCPU was reset to its entry point and is about to run: ON_PENDING → ON. */
 void psci_cpu_running(struct psci *p, unsigned int cpu);
 
@@ -302,7 +313,7 @@ int psci_find_cpu(const struct psci *p, uint64_t mpidr);
  * psci_plug: -ENOENT no such vCPU, -EALREADY already present.
  * psci_unplug: an OFF vCPU becomes absent (0); an ON one is refused (-EBUSY)
  * unless when_off, then it becomes absent at its CPU_OFF (returns 1);
- * -EALREADY if absent. */
+ * -EALREADY if absent; -EPERM for vCPU 0, the boot CPU. */
 void psci_set_present(struct psci *p, unsigned int cpu, bool present);
 int psci_plug(struct psci *p, unsigned int cpu);
 int psci_unplug(struct psci *p, unsigned int cpu, bool when_off);

@@ -65,6 +65,7 @@ struct smccc_call {
 	unsigned int vcpu;
 	unsigned int nr_args;
 	uint64_t args[SMCCC_MAX_ARGS];
+	bool caller_be; /* SCTLR_EL1.EE, read only for psci_call_enters_at() calls */
 };
 
 /* Results x0..x(nr-1) are written back to the guest; nr == 0 writes nothing

@@ -98,7 +98,7 @@ static enum vcpu_outcome vcpu_suspend(struct vcpu *v)
 	return VCPU_CONTINUE;
 }
 
-static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0);
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be);
 
 /* The wake-up event arrived: standby returns (x0 = SUCCESS is already in
  * place), power-down restarts at the entry point like CPU_ON (DEN0022 §6.4). */
@@ -110,7 +110,8 @@ static enum vcpu_outcome vcpu_wakeup(struct vcpu *v)
 	if (ret)
 		return vcpu_ioctl_fail(v, "KVM_SET_MP_STATE(RUNNABLE)", -ret);
 	if (psci_suspend_end(&v->vm->psci, v->id, &entry, &context_id)) {
-		ret = vcpu_power_on(v, entry, context_id);
+		ret =
+		    vcpu_power_on(v, entry, context_id, psci_entry_big_endian(&v->vm->psci, v->id));
 		if (ret)
 			return vcpu_ioctl_fail(v, "resetting after a power-down suspend", -ret);
 	}
@@ -136,6 +137,7 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	const struct smccc_range *row = smccc_lookup(&vm->smccc, call.fid);
 	struct smccc_result res;
 	enum smccc_outcome out;
+	unsigned int extra_syscalls = 0;
 	int ret, slot;
 
 	atomic_fetch_add(&vm->shared->hypercalls, 1);
@@ -145,6 +147,17 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
 		if (ret)
 			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
+	}
+	/* CPU_ON and the power-down suspends start a CPU in the caller's
+	 * endianness (DEN0022 §6.4.3): one more register read, for them only. */
+	if (row && row->service == &vm->psci.service && psci_call_enters_at(call.fid)) {
+		uint64_t sctlr;
+
+		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(SCTLR_EL1)", -ret);
+		call.caller_be = (sctlr & SCTLR_EL1_EE) != 0;
+		extra_syscalls++;
 	}
 	if (!row || !row->service)
 		atomic_fetch_add(&vm->shared->unknown_fids, 1);
@@ -158,7 +171,8 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	}
 	/* The KVM_RUN that returned this exit, plus one ioctl per register. */
 	if (slot >= 0)
-		atomic_fetch_add(&vm->shared->calls.syscalls[slot], 1 + call.nr_args + res.nr);
+		atomic_fetch_add(&vm->shared->calls.syscalls[slot],
+				 1 + call.nr_args + res.nr + extra_syscalls);
 	switch (out) {
 	case SMCCC_RESUME:
 		return VCPU_CONTINUE;
@@ -281,8 +295,10 @@ static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
 	}
 }
 
-/* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id. */
-static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
+/* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id, and
+ * big-endian data accesses at EL1 if the caller had them (KVM's reset sets
+ * SCTLR_EL1.EE the same way for its in-kernel CPU_ON). */
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be)
 {
 	unsigned int syscalls = 2;
 	int ret = 0;
@@ -298,6 +314,14 @@ static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0)
 		ret = vm_set_reg(v, KVM_REG_PC, entry);
 	if (!ret)
 		ret = vm_set_reg(v, KVM_REG_X(0), x0);
+	if (!ret && be) {
+		uint64_t sctlr;
+
+		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
+		if (!ret)
+			ret = vm_set_reg(v, KVM_REG_SCTLR_EL1, sctlr | SCTLR_EL1_EE);
+		syscalls += 2;
+	}
 	/* The target's share of a CPU_ON: [KVM_ARM_VCPU_INIT,] PC and x0. */
 	atomic_fetch_add(&v->vm->shared->power_on_syscalls, syscalls);
 	return ret;
@@ -325,7 +349,8 @@ void *vcpu_thread(void *arg)
 
 			if (!psci_wait_for_on(&vm->psci, v->id, &entry, &context_id))
 				break;
-			ret = vcpu_power_on(v, entry, context_id);
+			ret = vcpu_power_on(v, entry, context_id,
+					    psci_entry_big_endian(&vm->psci, v->id));
 			if (ret) {
 				vcpu_ioctl_fail(v, "resetting for CPU_ON", -ret);
 				break;

@@ -124,7 +124,8 @@ static enum smccc_outcome call(struct psci *p, unsigned int vcpu, uint32_t fid, 
 	return s->handle(s->ctx, &c, res);
 }
 
-/* x0 of a call that must resume the guest with exactly one result. */
+/* x0 of a call that must resume the guest with one result and x1..x3
+ * zeroed, as KVM's in-kernel PSCI leaves them. */
 static int64_t call_x0(struct psci *p, unsigned int vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
 		       uint64_t a3)
 {
@@ -132,7 +133,8 @@ static int64_t call_x0(struct psci *p, unsigned int vcpu, uint32_t fid, uint64_t
 	enum smccc_outcome out = call(p, vcpu, fid, a1, a2, a3, &res);
 
 	CHECK_EQ(out, SMCCC_RESUME);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.x[1] | res.x[2] | res.x[3], 0);
 	return (int64_t)res.x[0];
 }
 
@@ -403,7 +405,7 @@ TEST(features_agree_with_what_is_served)
 
 		/* harmless arguments: not a CPU, not a valid state or type */
 		out = call(&p, 0, fid, FN_VERSION, FN_VERSION, 0, &res);
-		served = !(out == SMCCC_RESUME && res.nr == 1 && (int64_t)res.x[0] == -1);
+		served = !(out == SMCCC_RESUME && res.nr == 4 && (int64_t)res.x[0] == -1);
 		if ((f != RET_NOT_SUPPORTED) != served && bad++ < 5)
 			printf("  0x%08x: PSCI_FEATURES %lld, but the call is %s\n", fid,
 			       (long long)f, served ? "served" : "NOT_SUPPORTED");
@@ -989,7 +991,7 @@ TEST(smc32_cpu_on_ignores_upper_argument_bits)
 	CHECK_EQ(dispatch(&t, 0, FN_CPU_ON, 0xdeadbeef00000001ULL, 0xffffffff00000000ULL | ENTRY,
 			  0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
 	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON_PENDING);
 	if (!waiter_start(&w, &p, 1)) {
@@ -1026,10 +1028,10 @@ TEST(smc32_status_is_a_sign_extended_w0)
 		return;
 	}
 	dispatch(&t, 0, FN_PSCI_FEATURES, FN_MIGRATE, 0, 0, &res);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* NOT_SUPPORTED in W0, sign-extended */
 	dispatch(&t, 0, FN_MIGRATE, 0, 0, 0, &res);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	dispatch(&t, 0, FN_CPU_SUSPEND, 0x1234, ENTRY, 0, &res);
 	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
@@ -1045,7 +1047,7 @@ TEST(smc32_status_is_a_sign_extended_w0)
 	CHECK_EQ(res.x[0], 2);
 	/* a PSCI-range ID the service does not know */
 	dispatch(&t, 0, 0x8400001FU, 0, 0, 0, &res);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	psci_destroy(&p);
 }
@@ -1067,7 +1069,7 @@ TEST(smc64_calls_keep_64bit_arguments_and_sign_extended_results)
 	psci_boot_cpu(&p, 0); /* so a target truncated to 0 would answer ALREADY_ON */
 	CHECK_EQ(dispatch(&t, 0, FN64_CPU_ON, 0x100000000ULL, ENTRY, 0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
 	CHECK_EQ(psci_cpu_state(&p, 4), PSCI_CPU_ON_PENDING);
 	if (!waiter_start(&w, &p, 4)) {
@@ -1145,6 +1147,31 @@ TEST(unplug_of_an_on_cpu_is_refused_or_deferred_to_its_cpu_off)
 	psci_destroy(&p);
 }
 
+/* vCPU 0 is where every boot (and every SYSTEM_RESET) starts: unplugging it
+ * would be undone by the next reset, so it is refused outright. */
+TEST(the_boot_cpu_cannot_be_unplugged)
+{
+	struct psci p;
+	struct psci_cpu_info info;
+	struct smccc_result res;
+
+	if (!setup(&p))
+		return;
+	psci_boot_cpu(&p, 0);
+	CHECK_EQ(psci_unplug(&p, 0, false), -EPERM);
+	CHECK_EQ(psci_unplug(&p, 0, true), -EPERM);
+	/* not even once the guest has turned it off */
+	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
+	psci_cpu_running(&p, 1);
+	CHECK_EQ(call(&p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(psci_unplug(&p, 0, false), -EPERM);
+	psci_cpu_info(&p, 0, &info);
+	CHECK(info.present);
+	CHECK(!info.unplug_when_off);
+	CHECK_EQ(cpu_on(&p, 0x0, ENTRY, 0), RET_SUCCESS);
+	psci_destroy(&p);
+}
+
 /* ---- suspend states ---- */
 
 static uint64_t fake_now;
@@ -1164,7 +1191,7 @@ TEST(cpu_suspend_standby_returns_success_when_woken)
 		return;
 	psci_boot_cpu(&p, 1);
 	CHECK_EQ(call(&p, 1, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
-	CHECK_EQ(res.nr, 1);
+	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
 	/* suspended is still ON for AFFINITY_INFO, STANDBY for NODE_HW_STATE */
 	CHECK_EQ(affinity(&p, 0x1, 0), AFF_ON);
@@ -1342,8 +1369,52 @@ TEST(system_reset2_warm_reset_restarts_other_types_refused)
 	/* reserved architectural types */
 	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 1, 0, 0), RET_INVALID_PARAMS);
 	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 0x7fffffff, 0, 0), RET_INVALID_PARAMS);
-	/* no vendor types are defined here */
+	/* no vendor types are defined here; for SMC64 the whole of x1 is the
+	 * type (KVM's reading), so bits above 31 do not make a warm reset */
 	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 0x80000000U, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(&p, 0, FN64_SYSTEM_RESET2, 1ULL << 32, 0, 0), RET_INVALID_PARAMS);
+	psci_destroy(&p);
+}
+
+/* DEN0022 §6.4.3: the target starts with the caller's endianness; a CPU
+ * resuming from power-down keeps its own. Only the calls that start a CPU
+ * need the caller's SCTLR_EL1 read (psci_call_enters_at). */
+TEST(cpu_on_and_power_down_carry_the_callers_endianness)
+{
+	struct psci p;
+	struct smccc_result res;
+	const struct smccc_service *svc;
+	struct smccc_call c;
+
+	if (!setup(&p))
+		return;
+	psci_boot_cpu(&p, 0);
+	svc = &p.service;
+	memset(&c, 0, sizeof(c));
+	c.fid = FN64_CPU_ON;
+	c.vcpu = 0;
+	c.nr_args = 3;
+	c.args[0] = mpidrs[1] & MPIDR_HWID_MASK; /* as a guest passes it */
+	c.args[1] = ENTRY;
+	c.caller_be = true;
+	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_RESUME);
+	CHECK_EQ((int64_t)res.x[0], 0);
+	CHECK(psci_entry_big_endian(&p, 1));
+	c.args[0] = mpidrs[2];
+	c.caller_be = false;
+	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_RESUME);
+	CHECK(!psci_entry_big_endian(&p, 2));
+	/* a big-endian CPU 0 suspends to power-down: it resumes big-endian */
+	c.fid = 0xC4000001U; /* CPU_SUSPEND64 */
+	c.args[0] = PSCI_POWER_STATE_POWERDOWN;
+	c.args[1] = ENTRY;
+	c.caller_be = true;
+	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_CPU_SUSPEND);
+	CHECK(psci_entry_big_endian(&p, 0));
+	CHECK(psci_call_enters_at(FN64_CPU_ON));
+	CHECK(psci_call_enters_at(0x8400000EU));  /* SYSTEM_SUSPEND */
+	CHECK(!psci_call_enters_at(0x84000000U)); /* PSCI_VERSION */
+	CHECK(!psci_call_enters_at(0x84000004U)); /* AFFINITY_INFO */
 	psci_destroy(&p);
 }
 
@@ -1400,6 +1471,7 @@ RUN(smc32_status_is_a_sign_extended_w0);
 RUN(smc64_calls_keep_64bit_arguments_and_sign_extended_results);
 RUN(cpu_on_of_an_absent_cpu_is_denied);
 RUN(unplug_of_an_on_cpu_is_refused_or_deferred_to_its_cpu_off);
+RUN(the_boot_cpu_cannot_be_unplugged);
 RUN(cpu_suspend_standby_returns_success_when_woken);
 RUN(cpu_suspend_powerdown_resumes_at_entry_with_context);
 RUN(cpu_suspend_refuses_unknown_state_or_bad_entry);
@@ -1408,5 +1480,6 @@ RUN(stat_residency_counts_time_suspended);
 RUN(node_hw_state_levels_and_errors);
 RUN(system_suspend_only_when_all_other_cpus_are_off);
 RUN(system_reset2_warm_reset_restarts_other_types_refused);
+RUN(cpu_on_and_power_down_carry_the_callers_endianness);
 RUN(system_off2_hibernate_off_ends_the_vm);
 CHECK_MAIN_END
