@@ -101,3 +101,29 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 	}
 	return 0;
 }
+
+unsigned int image_ipa_bits(uint64_t top)
+{
+	unsigned int bits = 32;
+
+	while (bits < 64 && top > (1ULL << bits))
+		bits++;
+	return bits;
+}
+
+int image_check_ram_size(uint64_t ram_size, uint64_t host_page_size, char *err, size_t errlen)
+{
+	if (host_page_size == 0 || (host_page_size & (host_page_size - 1))) {
+		snprintf(err, errlen, "the host page size %" PRIu64 " is not a power of two",
+			 host_page_size);
+		return -1;
+	}
+	if (ram_size & (host_page_size - 1)) {
+		snprintf(err, errlen,
+			 "--mem: %" PRIu64
+			 " bytes is not a multiple of this host's page size (%" PRIu64 "K)",
+			 ram_size, host_page_size >> 10);
+		return -1;
+	}
+	return 0;
+}

@@ -37,4 +37,16 @@ int image_plan(const uint8_t *hdr, size_t hdr_len, uint64_t file_size, uint64_t 
 	       uint64_t ram_base, uint64_t ram_size, struct image_layout *out, char *err,
 	       size_t errlen);
 
+/*
+ * The guest-physical address bits the VM needs so that [0, top) is
+ * addressable: at least 32 (KVM's minimum IPA size), at most 64.
+ */
+unsigned int image_ipa_bits(uint64_t top);
+
+/*
+ * Guest RAM must be a whole number of host pages (a memslot is): 4K, 16K
+ * or 64K hosts. Returns 0, or -1 with a one-line reason in err.
+ */
+int image_check_ram_size(uint64_t ram_size, uint64_t host_page_size, char *err, size_t errlen);
+
 #endif

@@ -35,7 +35,9 @@ static int read_file(const char *what, const char *path, uint64_t limit, uint8_t
 {
 	struct stat st;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer for ever; it is refused below like any non-regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		vm_err("%s '%s': %s\n", what, path, strerror(errno));
@@ -46,6 +48,7 @@ static int read_file(const char *what, const char *path, uint64_t limit, uint8_t
 		close(fd);
 		return -1;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((uint64_t)st.st_size > limit) {
 		vm_err("%s '%s' (%lld bytes) is larger than guest RAM (%llu bytes)\n", what, path,
 		       (long long)st.st_size, (unsigned long long)limit);

@@ -230,7 +230,7 @@ static enum vcpu_outcome vcpu_handle_nisv(struct vcpu *v)
 	uint64_t pc = 0;
 
 	atomic_fetch_add(&v->vm->shared->unclaimed_mmio, 1);
-	if (!atomic_exchange(&v->vm->nisv_warned, true)) {
+	if (!atomic_exchange(&v->vm->shared->nisv_warned, true)) {
 		vm_get_reg(v, KVM_REG_PC, &pc);
 		vm_err("vcpu %u: MMIO access at 0x%llx that KVM cannot decode (no valid syndrome; "
 		       "guest pc 0x%" PRIx64 "): injecting an external data abort\n",

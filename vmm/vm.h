@@ -56,6 +56,7 @@ struct vmm_shared {
 	atomic_ulong power_on_syscalls; /* a started vCPU's own reset ioctls */
 	struct smccc_counters calls;	/* forwarded calls by function ID */
 	atomic_bool trace;		/* --trace / `trace on|off` */
+	atomic_bool nisv_warned;	/* an undecodable MMIO access was reported */
 	unsigned int resets;		/* SYSTEM_RESETs served */
 	bool *present;			/* per possible vCPU: hotplug state */
 	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */
@@ -97,8 +98,7 @@ struct vm {
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;
 	atomic_bool stopping;
-	int exit_efd;		 /* eventfd: written once when the run must end */
-	atomic_bool nisv_warned; /* an undecodable MMIO access was reported */
+	int exit_efd; /* eventfd: written once when the run must end */
 };
 
 struct control_server;

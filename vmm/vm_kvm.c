@@ -112,13 +112,14 @@ static int vm_create_vcpus(struct vm *vm)
 	vm->vcpu_init_target = (int)preferred.target;
 
 	vm->vcpus = calloc(vm->nr_cpus, sizeof(*vm->vcpus));
+	/* Before anything can fail: vm_destroy closes every fd that is not -1. */
+	for (unsigned int i = 0; vm->vcpus && i < vm->nr_cpus; i++)
+		vm->vcpus[i].fd = -1;
 	vm->mpidrs = calloc(vm->nr_cpus, sizeof(*vm->mpidrs));
 	if (!vm->vcpus || !vm->mpidrs) {
 		vm_err("out of memory for %u vCPUs\n", vm->nr_cpus);
 		return -ENOMEM;
 	}
-	for (unsigned int i = 0; i < vm->nr_cpus; i++)
-		vm->vcpus[i].fd = -1;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		int ret;
@@ -548,10 +549,44 @@ static int vm_load(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The VM type asks for the guest-physical address size the memory map needs
+ * (RAM ends at GUEST_RAM_BASE + --mem). KVM's default is 40 bits, which a
+ * host with a smaller IPA limit refuses outright, and which 1 TiB-plus
+ * guests outgrow: ask for exactly enough (api.rst, KVM_CAP_ARM_VM_IPA_SIZE).
+ */
+static int vm_ipa_type(int kvm_fd, const struct vmm_config *cfg, unsigned long *type)
+{
+	unsigned int need = image_ipa_bits(GUEST_RAM_BASE + cfg->ram_size);
+	int limit = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+
+	if (limit <= 0) {
+		/* No capability: the VM gets the default 40 bits. */
+		if (need > 40) {
+			vm_err("--mem %lluM needs %u guest-physical address bits; this host's KVM "
+			       "offers 40\n",
+			       (unsigned long long)(cfg->ram_size >> 20), need);
+			return -EINVAL;
+		}
+		*type = 0;
+		return 0;
+	}
+	if (need > (unsigned int)limit) {
+		vm_err("--mem %lluM needs %u guest-physical address bits; this host's KVM offers "
+		       "%d\n",
+		       (unsigned long long)(cfg->ram_size >> 20), need, limit);
+		return -EINVAL;
+	}
+	*type = KVM_VM_TYPE_ARM_IPA_SIZE(need);
+	return 0;
+}
+
 int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	      const struct vm_images *images, struct vmm_shared *shared)
 {
 	struct kvm_userspace_memory_region mem;
+	unsigned long vm_type;
+	char err[256];
 	int ret, max_vcpus;
 
 	memset(vm, 0, sizeof(*vm));
@@ -574,10 +609,17 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 		       max_vcpus);
 		return -EINVAL;
 	}
+	if (image_check_ram_size(vm->ram_size, (uint64_t)sysconf(_SC_PAGESIZE), err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return -EINVAL;
+	}
 	vm->exit_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->exit_efd < 0)
 		return KVM_FAIL("eventfd");
-	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	ret = vm_ipa_type(kvm_fd, cfg, &vm_type);
+	if (ret)
+		return ret;
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, vm_type);
 	if (vm->vm_fd < 0)
 		return KVM_FAIL("KVM_CREATE_VM");
 

@@ -27,3 +27,11 @@ vmm_expect 2 /tmp/e11 boot /tmp
 expect_one_line_error /tmp/e11 "not a regular file"
 vmm_expect 2 /tmp/e12 frobnicate
 expect_one_line_error /tmp/e12 "unknown command 'frobnicate'"
+# A FIFO as image or initrd: refused at once, not a wait for a writer that
+# never comes (the case's own timeout would catch a hang).
+rm -f /tmp/img.fifo
+mkfifo /tmp/img.fifo
+vmm_expect 2 /tmp/e13 boot /tmp/img.fifo
+expect_one_line_error /tmp/e13 "img.fifo': not a regular file"
+vmm_expect 2 /tmp/e14 boot guest.img -i /tmp/img.fifo
+expect_one_line_error /tmp/e14 "initrd '/tmp/img.fifo': not a regular file"

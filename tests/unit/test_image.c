@@ -227,6 +227,34 @@ TEST(initrd_within_the_32gib_window_covering_the_kernel)
 		       err);
 }
 
+TEST(ipa_bits_cover_the_top_of_guest_ram)
+{
+	CHECK_EQ(image_ipa_bits(0), 32);
+	CHECK_EQ(image_ipa_bits(1ULL << 32), 32);
+	CHECK_EQ(image_ipa_bits((1ULL << 32) + 1), 33);
+	/* 2 GiB base + 256 MiB; 2 GiB base + 64 GiB; 2 GiB + 256 GiB */
+	CHECK_EQ(image_ipa_bits(RAM_BASE + (256ULL << 20)), 32);
+	CHECK_EQ(image_ipa_bits(RAM_BASE + (64ULL << 30)), 37);
+	CHECK_EQ(image_ipa_bits(RAM_BASE + (256ULL << 30)), 39);
+	CHECK_EQ(image_ipa_bits(UINT64_MAX), 64);
+}
+
+/* A 16K or 64K host cannot map RAM that is only a multiple of 4K. */
+TEST(ram_size_must_be_a_multiple_of_the_host_page_size)
+{
+	char err[256];
+
+	err[0] = '\0';
+	CHECK_EQ(image_check_ram_size(256 * MiB, 4096, err, sizeof(err)), 0);
+	CHECK_EQ(image_check_ram_size(256 * MiB, 65536, err, sizeof(err)), 0);
+	CHECK_EQ(image_check_ram_size(256 * MiB + 4096, 4096, err, sizeof(err)), 0);
+	expect_refusal(image_check_ram_size(256 * MiB + 4096, 16384, err, sizeof(err)), err);
+	CHECK(strstr(err, "16K") != NULL);
+	err[0] = '\0';
+	expect_refusal(image_check_ram_size(256 * MiB + 16384, 65536, err, sizeof(err)), err);
+	CHECK(strstr(err, "64K") != NULL);
+}
+
 TEST(initrd_exactly_filling_the_gap_fits)
 {
 	uint8_t hdr[64];
@@ -305,6 +333,8 @@ RUN(kernel_too_large_refused);
 RUN(text_offset_unaligned_or_outside_ram_refused);
 RUN(initrd_below_dtb_page_aligned_clear_of_kernel);
 RUN(initrd_within_the_32gib_window_covering_the_kernel);
+RUN(ipa_bits_cover_the_top_of_guest_ram);
+RUN(ram_size_must_be_a_multiple_of_the_host_page_size);
 RUN(initrd_exactly_filling_the_gap_fits);
 RUN(initrd_too_large_refused);
 RUN(dtb_at_ram_end_minus_2mib);
