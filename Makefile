@@ -37,9 +37,9 @@ endif
 DEPS := $(B)/.deps-stamp
 
 # Pure modules (no ioctl; unit-tested on the build host) vs KVM glue (*_kvm.c)
-# and wiring (main.c). See DESIGN: three layers.
+# and wiring (main.c). See DESIGN.md §2: three layers.
 VMM_ALL_SRCS := $(wildcard vmm/*.c) $(wildcard fdt/*.c)
-VMM_GLUE_SRCS := $(wildcard vmm/*_kvm.c) vmm/main.c vmm/control_server.c vmm/run_loop.c
+VMM_GLUE_SRCS := $(wildcard vmm/*_kvm.c) vmm/main.c vmm/control_vm.c vmm/run_loop.c
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
 HEADERS := $(wildcard vmm/*.h fdt/*.h)
 

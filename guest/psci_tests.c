@@ -393,7 +393,7 @@ static void t_on_off_cycles(struct suite *s, enum conduit c)
 /*
  * All present CPUs but one CPU_ON the last one at once: exactly one SUCCESS,
  * every other answer ALREADY_ON (DEN0022 allows ON_PENDING; KVM and this VMM
- * say ALREADY_ON, see DESIGN), and the target enters once.
+ * say ALREADY_ON, see DESIGN.md §4), and the target enters once.
  */
 static void t_race(struct suite *s, enum conduit c)
 {
@@ -467,7 +467,10 @@ static void t_race(struct suite *s, enum conduit c)
 		int32_t r;
 
 		if (!cpu_wait_race_done(&runs[k])) {
-			tc_fail(&t, "racer cpu%u never reported its CPU_ON", racers[k]);
+			tc_fail(
+			    &t,
+			    "racer cpu%u did not report its CPU_ON (race_done = %llu) within %u ms",
+			    racers[k], (unsigned long long)runs[k].seq, CPU_STEP_MS);
 			continue;
 		}
 		r = (int32_t)READ_ONCE(cpu_reports[racers[k]].race_result);

@@ -4,7 +4,7 @@
  * Pure logic, no ioctls: a vCPU thread talks to it through psci_wait_for_on()
  * / psci_cpu_running() / the SMCCC service, and the unit tests drive it with
  * plain threads. All state is guarded by one mutex; each vCPU has a condition
- * variable its thread sleeps on while the vCPU is OFF (DESIGN §2).
+ * variable its thread sleeps on while the vCPU is OFF (DESIGN.md §4).
  */
 #ifndef VMM_PSCI_H
 #define VMM_PSCI_H

@@ -1,6 +1,6 @@
 /*
  * Unit tests of the guest memory layout planner (vmm/image.c) against the
- * arm64 boot protocol (Documentation/arch/arm64/booting.rst, DESIGN §5):
+ * arm64 boot protocol (Documentation/arch/arm64/booting.rst, DESIGN.md §6):
  * Image header placement, the flat-binary convention, initrd and DTB
  * placement and every refusal.
  */

@@ -2,7 +2,7 @@
  * Unit tests of the MMIO bus (vmm/mmio.c): registration with its
  * refusals, routing with region-relative offsets, accesses that straddle a
  * region's edge, and unclaimed accesses (read as zero, counted, warned once;
- * DESIGN §3).
+ * DESIGN.md §7).
  */
 #define CHECK_FILE "mmio"
 #include "tests/unit/check.h"

@@ -4,7 +4,7 @@
  * smccc_dispatch with a table holding the PSCI ranges, so that the SMC32
  * argument/result truncation of DEN0028 §2.6 is exercised too.
  *
- * Expected values are the spec's (DEN0022 issue E, DESIGN §4), written as
+ * Expected values are the spec's (DEN0022 issue E), written as
  * literals on purpose: a wrong constant in vmm/psci.h must not make a wrong
  * answer look right.
  */
@@ -360,7 +360,7 @@ TEST(features_system_off2_reports_hibernate_off)
 
 TEST(features_unimplemented_psci_functions_answer_not_supported)
 {
-	/* The PSCI IDs of DESIGN §4 this implementation does not serve. */
+	/* The PSCI IDs of DEN0022 §5.1 this implementation does not serve. */
 	static const uint32_t unsupported[] = {
 	    FN_MIGRATE,	 FN64_MIGRATE, FN_MIGRATE_INFO_UP_CPU, FN64_MIGRATE_INFO_UP_CPU,
 	    0x8400000BU, /* CPU_FREEZE */
@@ -663,7 +663,7 @@ TEST(cpu_on_of_an_on_pending_cpu_is_already_on_and_keeps_first_entry)
 	if (!setup(&p))
 		return;
 	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 111), RET_SUCCESS);
-	/* DESIGN §4: like KVM, ALREADY_ON (not ON_PENDING) once a CPU_ON succeeded */
+	/* DESIGN.md §4: like KVM, ALREADY_ON (not ON_PENDING) once a CPU_ON succeeded */
 	CHECK_EQ(cpu_on(&p, 0x1, ENTRY + 0x1000, 222), RET_ALREADY_ON);
 	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON_PENDING);
 	CHECK_EQ(p.cpus[1].nr_on, 1);
@@ -1097,7 +1097,7 @@ TEST(smc64_calls_keep_64bit_arguments_and_sign_extended_results)
 		psci_destroy(&p);
 }
 
-/* ---- vCPU hotplug (DESIGN §2) ---- */
+/* ---- vCPU hotplug (DESIGN.md §5) ---- */
 
 TEST(cpu_on_of_an_absent_cpu_is_denied)
 {

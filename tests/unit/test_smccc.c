@@ -1,6 +1,6 @@
 /*
  * Unit tests of the SMCCC service table (vmm/smccc.c): range bookkeeping
- * with the refusals KVM's filter would give (DESIGN §3), lookup edges,
+ * with the refusals KVM's filter would give (DESIGN.md §7), lookup edges,
  * argument counts, dispatch with SMC32 truncation (DEN0028 §2.6), the
  * per-FID counters and the names used by --trace.
  */
