@@ -18,6 +18,7 @@
 #include "guest/main.h"
 #include "guest/print.h"
 #include "guest/smccc.h"
+#include "guest/storm.h"
 #include "guest/testdev.h"
 
 /* guest.ld */
@@ -188,7 +189,7 @@ static const struct {
     {"stress", mode_stress}, {"vendor", mode_vendor},	    {"services", mode_services},
     {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
     {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},
-    {"flood", mode_flood},
+    {"flood", mode_flood},   {"storm", mode_storm},	    {"ramread", mode_ramread},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */

@@ -92,37 +92,85 @@ static bool same_file(int a, int b)
 	       sa.st_ino == sb.st_ino;
 }
 
-/* How much of guest RAM is resident (KiB): what the guest touched. */
-static unsigned long ram_resident_kib(const struct vm *vm)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	size_t pages = vm->ram_size / (size_t)page;
-	unsigned char *vec = malloc(pages ? pages : 1);
-	unsigned long resident = 0;
+/*
+ * Memory as RSS counts it, from /proc/self/smaps: the Rss of the mappings
+ * that make up guest RAM, and of the whole process, read in one pass. Not
+ * mincore(): a page that the guest (or the VMM, serving a console write)
+ * only read maps the shared zero page, which mincore() calls resident and
+ * RSS does not count, so untouched RAM that was read showed up as "resident"
+ * beyond the process's peak RSS. Each sample has ram_kib <= total_kib.
+ */
+struct mem_usage {
+	bool ok;		 /* at least one sample was read */
+	unsigned long ram_kib;	 /* the largest guest RAM Rss sampled */
+	unsigned long total_kib; /* the largest process Rss sampled */
+};
 
-	if (!vec)
-		return 0;
-	if (mincore(vm->ram, vm->ram_size, vec) == 0)
-		for (size_t i = 0; i < pages; i++)
-			resident += vec[i] & 1;
-	free(vec);
-	return resident * (unsigned long)page / 1024;
+static void mem_usage_sample(const struct vm *vm, struct mem_usage *u)
+{
+	uintptr_t ram = (uintptr_t)vm->ram, ram_end = ram + vm->ram_size;
+	unsigned long ram_kib = 0, total_kib = 0, kib;
+	bool in_ram = false, line_start = true;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		unsigned long start, end;
+		/* A mapping's header line ("start-end perms ..."), then its fields. */
+		bool header = line_start && sscanf(line, "%lx-%lx ", &start, &end) == 2;
+
+		line_start = line[n - 1] == '\n';
+		if (header)
+			in_ram = start >= ram && end <= ram_end;
+		else if (sscanf(line, "Rss: %lu kB", &kib) == 1) {
+			total_kib += kib;
+			if (in_ram)
+				ram_kib += kib;
+		}
+	}
+	free(line);
+	if (ferror(f)) {
+		fclose(f);
+		return;
+	}
+	fclose(f);
+	u->ok = true;
+	if (ram_kib > u->ram_kib)
+		u->ram_kib = ram_kib;
+	if (total_kib > u->total_kib)
+		u->total_kib = total_kib;
 }
 
 /* --exit-stats: the counters, then memory: peak RSS of the whole process and
- * the guest RAM it holds, whose difference is the VMM's own footprint. */
-static void print_exit_stats(struct vmm_shared *shared, unsigned long guest_kib)
+ * the guest RAM it holds, whose difference is the VMM's own footprint. The
+ * peak is at least every sample of the process's Rss, and each sample holds
+ * its guest RAM's, so the difference cannot go negative. */
+static void print_exit_stats(struct vmm_shared *shared, const struct mem_usage *mem)
 {
 	struct rusage ru;
 	char *line = control_stats_line(shared);
+	unsigned long peak;
 
 	getrusage(RUSAGE_SELF, &ru);
+	peak = (unsigned long)ru.ru_maxrss;
+	if (mem->total_kib > peak)
+		peak = mem->total_kib;
 	if (line)
 		fprintf(stderr, "vmm: exit-stats: %s", line + 3); /* drop "ok " */
-	fprintf(stderr,
-		"vmm: exit-stats: rss_peak_kib=%ld guest_ram_resident_kib=%lu "
-		"vmm_overhead_kib=%ld\n",
-		ru.ru_maxrss, guest_kib, ru.ru_maxrss - (long)guest_kib);
+	if (mem->ok)
+		fprintf(stderr,
+			"vmm: exit-stats: rss_peak_kib=%lu guest_ram_resident_kib=%lu "
+			"vmm_overhead_kib=%lu\n",
+			peak, mem->ram_kib, peak - mem->ram_kib);
+	else
+		fprintf(stderr,
+			"vmm: exit-stats: rss_peak_kib=%lu (/proc/self/smaps unreadable: "
+			"no guest RAM figure)\n",
+			peak);
 	free(line);
 }
 
@@ -137,7 +185,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	struct vm vm;
 	char err[256];
 	enum vm_exit why;
-	unsigned long guest_kib = 0;
+	struct mem_usage mem = {0};
 	bool failed = false;
 	unsigned int result = 0;
 	sigset_t stop_signals;
@@ -212,8 +260,8 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		}
 		vm_run(&vm, signal_fd, cfg.control ? &ctl : NULL, &con);
 		why = vm.exit;
-		if (cfg.exit_stats && ram_resident_kib(&vm) > guest_kib)
-			guest_kib = ram_resident_kib(&vm);
+		if (cfg.exit_stats)
+			mem_usage_sample(&vm, &mem);
 		/* A failure reported before a reset still counts at the end. */
 		failed |= atomic_load(&vm.testdev.failed);
 		if (atomic_load(&vm.testdev.failed))
@@ -256,7 +304,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	outbuf_flush(errout, OUTBUF_EXIT_FLUSH_MS);
 	console_close(&con);
 	if (cfg.exit_stats)
-		print_exit_stats(&shared, guest_kib);
+		print_exit_stats(&shared, &mem);
 out_signal:
 	if (errout != out)
 		outbuf_destroy(errout);
