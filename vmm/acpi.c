@@ -27,8 +27,10 @@
  * to get right than emitting it. iasl still checks the result: the unit
  * tests disassemble the tables and compare with goldens.
  *
- * DSDT, for vCPU n (three hex digits; the register is GUEST_CPUHP_CPU(n)):
+ * DSDT, in this order; vCPU n's device is named with three hex digits and
+ * its register is GUEST_CPUHP_CPU(n):
  *
+ *   Device (\_SB.COM0) { PNP0501, _CRS memory + level SPI }
  *   Device (\_SB.Cnnn) {                      processor, ACPI 6.5 §8.4
  *     _HID "ACPI0007", _UID n                 (= the MADT GICC's UID)
  *     OperationRegion (REGS, SystemMemory, reg, 4), Field { STAT, 32 }
@@ -38,7 +40,6 @@
  *           EJECT?  ack, Notify (3, eject request)
  *   }
  *   Device (\_SB.GED0) { _HID "ACPI0013", _CRS edge SPI, _EVT: every CEVT }
- *   Device (\_SB.COM0) { PNP0501, _CRS memory + level SPI }
  *
  * The acknowledge is written before the Notify, so an event the VMM posts
  * while the OS handles the previous one raises the line again instead of
