@@ -49,6 +49,10 @@ const char cli_boot_usage[] =
     "      --psci-version X.Y  KVM's in-kernel PSCI version (--psci kernel): 0.2, 1.0, 1.1\n"
     "      --impl-cpus MIDR:REVIDR:AIDR[,...]  CPU implementations DISCOVER_IMPL_CPUS\n"
     "                        reports (default: the host CPU's)\n"
+    "      --acpi            describe the machine to a Linux guest with ACPI tables (handed\n"
+    "                        over through a minimal EFI system table, no firmware) instead\n"
+    "                        of a device tree; with --max-cpus, vCPUs are hot-added and\n"
+    "                        ejected through ACPI (vmm ctl PATH plug/unplug N)\n"
     "  -h, --help            this text\n"
     "\n"
     "`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
@@ -296,6 +300,7 @@ enum {
 	OPT_PSCI_VERSION,
 	OPT_IMPL_CPUS,
 	OPT_EXIT_STATS,
+	OPT_ACPI,
 	OPT_CONSOLE,
 	OPT_IRQCHIP,
 	OPT_NETWORK,
@@ -321,6 +326,7 @@ static const struct option boot_options[] = {
     {"psci-version", required_argument, NULL, OPT_PSCI_VERSION},
     {"impl-cpus", required_argument, NULL, OPT_IMPL_CPUS},
     {"exit-stats", no_argument, NULL, OPT_EXIT_STATS},
+    {"acpi", no_argument, NULL, OPT_ACPI},
     {"help", no_argument, NULL, 'h'},
     /* kvmtool spellings, accepted by `vmm run` only */
     {"kernel", required_argument, NULL, 'k'},
@@ -332,6 +338,7 @@ static const struct option boot_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The options from OPT_CONSOLE on are kvmtool's spellings. */
 static bool kvmtool_only(int opt)
 {
 	return opt == 'k' || opt >= OPT_CONSOLE;
@@ -466,6 +473,9 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 			if (cli_parse_impl_cpus(arg, cfg->impl_cpus, CLI_MAX_IMPL_CPUS,
 						&cfg->nr_impl_cpus, err, errlen))
 				return CLI_ERROR;
+			break;
+		case OPT_ACPI:
+			cfg->acpi = true;
 			break;
 		case OPT_EXIT_STATS:
 			cfg->exit_stats = true;

@@ -56,6 +56,7 @@ struct vmm_config {
 	enum smccc_conduit conduit;
 	bool trace;
 	bool exit_stats; /* --exit-stats: print counters and memory use at exit */
+	bool acpi;	 /* --acpi: ACPI tables + EFI hand-off instead of a device tree */
 	const char *dump_dtb;
 	unsigned int max_resets;
 

@@ -272,7 +272,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 			struct psci_cpu_info info;
 
 			psci_cpu_info(&vm.psci, i, &info);
-			shared.present[i] = info.present && !info.unplug_when_off;
+			/* An ACPI eject the guest never answered completes too:
+			 * the machine comes back without that vCPU. */
+			shared.present[i] = info.present && !info.unplug_when_off &&
+					    !(vm.cpuhp_ready && cpuhp_eject_pending(&vm.cpuhp, i));
 		}
 		vm_destroy(&vm);
 

@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm/acpi.h"
 #include "vmm/cli.h"
+#include "vmm/cpuhp.h"
 #include "vmm/mmio.h"
 #include "vmm/psci.h"
 #include "vmm/smccc.h"
@@ -94,6 +96,12 @@ struct vm {
 	bool uart_ready;
 	struct testdev testdev;
 	struct vmm_shared *shared;
+
+	/* --acpi: the EFI hand-off and table region, and the hotplug registers. */
+	void *acpi_region;
+	struct acpi_layout acpi_layout;
+	struct cpuhp cpuhp;
+	bool cpuhp_ready;
 
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;

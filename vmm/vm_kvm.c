@@ -17,6 +17,9 @@
 #include <libfdt.h>
 
 #include "fdt/fdt_build.h"
+#include "fdt/fdt_stub.h"
+#include "vmm/acpi.h"
+#include "vmm/cpuhp.h"
 #include "vmm/guest_abi.h"
 #include "vmm/image.h"
 #include "vmm/kvm_compat.h"
@@ -481,14 +484,115 @@ static int write_file(const char *path, const void *buf, size_t len)
 	return ok ? 0 : -EIO;
 }
 
+/* The device tree: the whole machine, or in ACPI mode only /chosen
+ * pointing at the EFI hand-off data. malloc'd into *out. */
+static int vm_build_dtb(struct vm *vm, const struct image_layout *l, void **out)
+{
+	size_t size;
+	void *fdt;
+	int ret;
+
+	if (vm->cfg->acpi) {
+		struct fdt_stub_desc d = {
+		    .bootargs = vm->cfg->cmdline,
+		    .initrd_start = l->initrd_start,
+		    .initrd_end = l->initrd_end,
+		    .efi_system_table = vm->acpi_layout.efi_system_table,
+		    .mmap_start = vm->acpi_layout.mmap_start,
+		    .mmap_size = vm->acpi_layout.mmap_size,
+		    .mmap_desc_size = vm->acpi_layout.mmap_desc_size,
+		    .mmap_desc_ver = vm->acpi_layout.mmap_desc_ver,
+		};
+
+		size = fdt_stub_size_hint(&d);
+		fdt = malloc(size);
+		ret = fdt ? fdt_build_acpi_stub(&d, fdt, size) : -FDT_ERR_NOSPACE;
+	} else {
+		struct fdt_desc d = {
+		    .ram_base = GUEST_RAM_BASE,
+		    .ram_size = vm->ram_size,
+		    .nr_cpus = vm->nr_cpus,
+		    .mpidrs = vm->mpidrs,
+		    .psci_method =
+			vm->cfg->conduit == SMCCC_CONDUIT_SMC ? FDT_PSCI_SMC : FDT_PSCI_HVC,
+		    .gicd_base = GUEST_GICD_BASE,
+		    .gicd_size = GUEST_GICD_SIZE,
+		    .gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
+		    .gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
+		    .uart_base = GUEST_UART_BASE,
+		    .uart_size = GUEST_UART_SIZE,
+		    .uart_clock_hz = GUEST_UART_CLOCK_HZ,
+		    .uart_spi = GUEST_UART_SPI,
+		    .testdev_base = GUEST_TESTDEV_BASE,
+		    .testdev_size = GUEST_TESTDEV_SIZE,
+		    .bootargs = vm->cfg->cmdline,
+		    .initrd_start = l->initrd_start,
+		    .initrd_end = l->initrd_end,
+		};
+
+		size = fdt_build_size_hint(&d);
+		fdt = malloc(size);
+		ret = fdt ? fdt_build(&d, fdt, size) : -FDT_ERR_NOSPACE;
+	}
+	if (!fdt) {
+		vm_err("out of memory for the device tree\n");
+		return -ENOMEM;
+	}
+	if (ret || fdt_totalsize(fdt) > FDT_MAX_SIZE) {
+		vm_err("building the device tree: %s\n",
+		       ret ? fdt_strerror(ret) : "larger than 2 MiB");
+		free(fdt);
+		return -EINVAL;
+	}
+	*out = fdt;
+	return 0;
+}
+
+/*
+ * ACPI mode (DESIGN.md §8): the EFI hand-off data and the ACPI tables, built
+ * into the region of their own that vm_setup_acpi() mapped. Every possible
+ * vCPU gets a GICC and a processor device; the ones plugged now are Enabled,
+ * the others Online Capable.
+ */
+static int vm_build_acpi(struct vm *vm)
+{
+	const struct acpi_ram_bank ram = {GUEST_RAM_BASE, vm->ram_size};
+	struct acpi_desc d = {
+	    .nr_cpus = vm->nr_cpus,
+	    .mpidrs = vm->mpidrs,
+	    .enabled = vm->shared->present,
+	    .psci_conduit = vm->cfg->conduit == SMCCC_CONDUIT_SMC ? ACPI_PSCI_SMC : ACPI_PSCI_HVC,
+	    .gicd_base = GUEST_GICD_BASE,
+	    .gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
+	    .gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
+	    .uart_base = GUEST_UART_BASE,
+	    .uart_size = GUEST_UART_SIZE,
+	    .uart_clock_hz = GUEST_UART_CLOCK_HZ,
+	    .uart_spi = GUEST_UART_SPI,
+	    .cpuhp_base = GUEST_CPUHP_BASE,
+	    .cpuhp_size = GUEST_CPUHP_SIZE,
+	    .ged_spi = GUEST_GED_SPI,
+	    .region_base = GUEST_ACPI_BASE,
+	    .region_size = GUEST_ACPI_SIZE,
+	    .nr_ram_banks = 1,
+	    .ram_banks = &ram,
+	};
+	const char *why = NULL;
+	int ret = acpi_build(&d, vm->acpi_region, GUEST_ACPI_SIZE, &vm->acpi_layout, &why);
+
+	if (ret) {
+		vm_err("building the ACPI tables: %s\n", why ? why : strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
 /* Place kernel, initrd and device tree in RAM; the plan is checked first. */
 static int vm_load(struct vm *vm)
 {
 	const struct vm_images *img = vm->images;
 	struct image_layout l;
-	struct fdt_desc d;
 	char err[256];
-	size_t fdt_size;
 	void *fdt;
 	int ret;
 
@@ -500,40 +604,14 @@ static int vm_load(struct vm *vm)
 	memcpy(vm->ram + (l.kernel_load - GUEST_RAM_BASE), img->kernel, img->kernel_size);
 	if (img->initrd_size)
 		memcpy(vm->ram + (l.initrd_start - GUEST_RAM_BASE), img->initrd, img->initrd_size);
-
-	d = (struct fdt_desc){
-	    .ram_base = GUEST_RAM_BASE,
-	    .ram_size = vm->ram_size,
-	    .nr_cpus = vm->nr_cpus,
-	    .mpidrs = vm->mpidrs,
-	    .psci_method = vm->cfg->conduit == SMCCC_CONDUIT_SMC ? FDT_PSCI_SMC : FDT_PSCI_HVC,
-	    .gicd_base = GUEST_GICD_BASE,
-	    .gicd_size = GUEST_GICD_SIZE,
-	    .gicr_base = GUEST_GICR_BASE(vm->nr_cpus),
-	    .gicr_size = vm->nr_cpus * GUEST_GICR_STRIDE,
-	    .uart_base = GUEST_UART_BASE,
-	    .uart_size = GUEST_UART_SIZE,
-	    .uart_clock_hz = GUEST_UART_CLOCK_HZ,
-	    .uart_spi = GUEST_UART_SPI,
-	    .testdev_base = GUEST_TESTDEV_BASE,
-	    .testdev_size = GUEST_TESTDEV_SIZE,
-	    .bootargs = vm->cfg->cmdline,
-	    .initrd_start = l.initrd_start,
-	    .initrd_end = l.initrd_end,
-	};
-	fdt_size = fdt_build_size_hint(&d);
-	fdt = malloc(fdt_size);
-	if (!fdt) {
-		vm_err("out of memory for the device tree\n");
-		return -ENOMEM;
+	if (vm->cfg->acpi) {
+		ret = vm_build_acpi(vm);
+		if (ret)
+			return ret;
 	}
-	ret = fdt_build(&d, fdt, fdt_size);
-	if (ret || fdt_totalsize(fdt) > FDT_MAX_SIZE) {
-		vm_err("building the device tree: %s\n",
-		       ret ? fdt_strerror(ret) : "larger than 2 MiB");
-		free(fdt);
-		return -EINVAL;
-	}
+	ret = vm_build_dtb(vm, &l, &fdt);
+	if (ret)
+		return ret;
 	memcpy(vm->ram + (l.dtb_addr - GUEST_RAM_BASE), fdt, fdt_totalsize(fdt));
 	if (vm->cfg->dump_dtb && vm->testdev.resets == 0) {
 		ret = write_file(vm->cfg->dump_dtb, fdt, fdt_totalsize(fdt));
@@ -547,6 +625,58 @@ static int vm_load(struct vm *vm)
 	vm->entry = l.kernel_load;
 	vm->dtb_addr = l.dtb_addr;
 	return 0;
+}
+
+/* The Generic Event Device's interrupt: an edge (its _CRS says so), made by
+ * raising and lowering the SPI. */
+static void vm_ged_pulse(void *ctx)
+{
+	struct vm *vm = ctx;
+	struct kvm_irq_level irq = {
+	    .irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + GUEST_GED_SPI),
+	    .level = 1,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		vm_err("KVM_IRQ_LINE(GED): %s\n", strerror(errno));
+	irq.level = 0;
+	ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq);
+}
+
+/* ACPI mode: the table region as a memslot of its own (outside RAM, so the
+ * guest's RAM stays whole) and the CPU hotplug registers. */
+static int vm_setup_acpi(struct vm *vm)
+{
+	struct kvm_userspace_memory_region mem;
+	int ret;
+
+	if (!vm->cfg->acpi)
+		return 0;
+	vm->acpi_region =
+	    mmap(NULL, GUEST_ACPI_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->acpi_region == MAP_FAILED) {
+		vm->acpi_region = NULL;
+		return KVM_FAIL("mmap(ACPI tables)");
+	}
+	mem = (struct kvm_userspace_memory_region){
+	    .slot = 2,
+	    .guest_phys_addr = GUEST_ACPI_BASE,
+	    .memory_size = GUEST_ACPI_SIZE,
+	    .userspace_addr = (uint64_t)(uintptr_t)vm->acpi_region,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
+		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION(ACPI tables)");
+	ret = cpuhp_init(&vm->cpuhp, &vm->psci, vm->nr_cpus, vm_ged_pulse, vm);
+	if (ret) {
+		vm_err("setting up the CPU hotplug registers: %s\n", strerror(-ret));
+		return ret;
+	}
+	vm->cpuhp_ready = true;
+	ret = mmio_register(&vm->mmio, GUEST_CPUHP_BASE, GUEST_CPUHP_SIZE, cpuhp_mmio, &vm->cpuhp,
+			    "cpu-hotplug");
+	if (ret)
+		vm_err("registering the CPU hotplug registers: %s\n", strerror(-ret));
+	return ret;
 }
 
 /*
@@ -672,6 +802,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	if (!ret)
 		ret = vm_create_devices(vm);
 	if (!ret)
+		ret = vm_setup_acpi(vm);
+	if (!ret)
 		ret = vm_load(vm);
 	return ret;
 }
@@ -692,6 +824,10 @@ void vm_destroy(struct vm *vm)
 		psci_destroy(&vm->psci);
 	if (vm->uart_ready)
 		uart_destroy(&vm->uart);
+	if (vm->cpuhp_ready)
+		cpuhp_destroy(&vm->cpuhp);
+	if (vm->acpi_region)
+		munmap(vm->acpi_region, GUEST_ACPI_SIZE);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->ram)
