@@ -6,7 +6,8 @@
  *
  *   cpus                    ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
  *   plug ID                 ok           (the vCPU becomes present: CPU_ON may start it)
- *   unplug ID [--when-off]  ok | ok deferred | error (never stops a running CPU)
+ *   unplug ID [--when-off]  ok | ok deferred | error (never stops a running CPU;
+ *                           vCPU 0, the boot CPU, is never unplugged)
  *   stats                   ok key=value ...
  *   trace on|off            ok
  *   quit                    ok           (ends the VM like SYSTEM_OFF)

@@ -256,6 +256,26 @@ static bool flush_client(struct control_client *c, uint64_t now)
 /* Queue one whole reply behind what is already waiting. */
 static void queue_reply(struct control_client *c, const char *data, size_t len, uint64_t now)
 {
+	/* Nothing waiting: straight to the socket, so that only what it cannot
+	 * take counts against CONTROL_OUT_MAX (a long `cpus` line to a client
+	 * that reads is never a reason to drop it). */
+	while (!c->out_len && len) {
+		ssize_t n = send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			drop_client(c);
+			return;
+		}
+		data += n;
+		len -= (size_t)n;
+		c->last_active_ms = now;
+	}
+	if (!len)
+		return;
 	if (c->out_len + len > CONTROL_OUT_MAX) {
 		/* It does not read its replies: end the stream rather than cut it. */
 		if (!flush_client(c, now))

@@ -11,9 +11,10 @@ vmm_pid=$!
 for c in 2 3; do
 	wait_marker $log "@@ cpu$c denied"
 	ctl cpus | grep -q " $c:0x$c:absent:0:0" || fail "cpu$c should be absent"
-	# vCPU 0 runs the guest: unplugging it is refused with a reason.
-	./vmm ctl $sock unplug 0 >/tmp/u0 2>&1 && fail "unplug of the running vCPU 0 accepted"
-	grep -q '^error vCPU 0 is on; the guest must CPU_OFF it first' /tmp/u0 ||
+	# vCPU 0 is the boot CPU (every reset starts there): unplugging it is
+	# refused with a reason.
+	./vmm ctl $sock unplug 0 >/tmp/u0 2>&1 && fail "unplug of the boot vCPU 0 accepted"
+	grep -q '^error cpu 0 is the boot CPU and cannot be unplugged' /tmp/u0 ||
 		fail "unplug 0: $(cat /tmp/u0)"
 	wait_marker $log "@@ plug me: $c"
 	if ./vmm ctl $sock plug 9 >/tmp/p9 2>&1; then fail "plug 9 accepted"; fi

@@ -81,6 +81,33 @@ static const char *read_line(int fd, int timeout_ms)
 	return line;
 }
 
+/* Read one reply line into buf within timeout_ms: 1 a whole line (newline
+ * stripped), 0 the connection ended (buf holds a cut line, or nothing), -1
+ * nothing more arrived in time. */
+static int read_reply(int fd, char *buf, size_t cap, int timeout_ms)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		char ch;
+		ssize_t n;
+
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -1;
+		n = recv(fd, &ch, 1, 0);
+		if (n <= 0)
+			return 0;
+		if (ch == '\n')
+			return 1;
+		if (len + 1 < cap) {
+			buf[len++] = ch;
+			buf[len] = '\0';
+		}
+	}
+}
+
 static bool starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -146,6 +173,28 @@ int main(int argc, char **argv)
 	r = read_line(e, 3000);
 	check(starts(r, "ok hypercalls="), "served while a client ignores 20000 replies: '%.50s'",
 	      r);
+
+	/* A client that reads its replies only after sending 20000 requests:
+	 * each line it gets is a whole reply; the server either keeps up or
+	 * hangs up on it, never cuts a reply and carries on after the cut. */
+	{
+		static char first[4096], got[4096];
+		int hog2 = connect_ctl(), end, whole = 0, damaged = 0;
+
+		for (int i = 0; i < 20000; i++)
+			send_all(hog2, "help\n", 5);
+		while ((end = read_reply(hog2, got, sizeof(got), 3000)) == 1) {
+			if (!whole)
+				snprintf(first, sizeof(first), "%s", got);
+			else if (strcmp(got, first) != 0 && damaged++ == 0)
+				printf("reply %d: '%.60s' after '%.60s'\n", whole, got, first);
+			whole++;
+		}
+		check(starts(first, "ok cpus") && damaged == 0,
+		      "20000 requests read late: %d whole replies, %d damaged, then %s", whole,
+		      damaged, end == 0 ? "hung up on (a cut line at most)" : "nothing more");
+		close(hog2);
+	}
 
 	/* More clients than the server takes: the extra ones are told so. */
 	int refused = 0, served = 0;

@@ -445,6 +445,31 @@ out:
 	remove_dir();
 }
 
+TEST(a_reply_longer_than_the_buffer_reaches_a_client_that_reads)
+{
+	struct control_server s;
+	static char line[CONTROL_OUT_MAX * 2];
+	int fd;
+
+	if (!make_dir())
+		return;
+	fake_reset();
+	fx.cpus_pad = CONTROL_OUT_MAX + CONTROL_OUT_MAX / 4;
+	if (!listen_at(&s, path))
+		goto out;
+	fd = connect_to(path);
+	if (fd >= 0) {
+		say(fd, "cpus\n");
+		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10 + (int)fx.cpus_pad);
+		CHECK_EQ(nr_clients(&s), 1);
+		ask(&s, fd, "help\n", "ok help");
+		close(fd);
+	}
+	control_server_close(&s);
+out:
+	remove_dir();
+}
+
 TEST(a_client_that_never_reads_is_dropped_not_cut)
 {
 	struct control_server s;
@@ -874,6 +899,7 @@ RUN(a_file_that_is_not_a_socket_is_left_alone);
 RUN(exit_leaves_a_newer_vmms_socket_alone);
 RUN(pipelined_requests_get_whole_replies_in_order);
 RUN(a_slow_reader_gets_every_reply_whole);
+RUN(a_reply_longer_than_the_buffer_reaches_a_client_that_reads);
 RUN(a_client_that_never_reads_is_dropped_not_cut);
 RUN(a_half_closed_client_still_gets_its_replies);
 RUN(all_slots_taken_refuses_the_newest_and_idle_ones_leave);
