@@ -252,6 +252,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	}
 	shared.out = out;
 	shared.err = errout;
+	outbuf_set_log(errout);
 	console_open(&con, STDIN_FILENO);
 	for (;;) {
 		if (vm_create(&vm, kvm_fd, &cfg, &images, &shared)) {
@@ -309,6 +310,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	if (cfg.exit_stats)
 		print_exit_stats(&shared, &mem);
 out_signal:
+	outbuf_set_log(NULL);
 	if (errout != out)
 		outbuf_destroy(errout);
 	outbuf_destroy(out);

@@ -11,6 +11,9 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,4 +211,37 @@ void outbuf_destroy(struct outbuf *ob)
 	}
 	pthread_join(ob->writer, NULL);
 	outbuf_free(ob);
+}
+
+/* The one piece of process-wide state here: where vm_err lines go. */
+static _Atomic(struct outbuf *) outbuf_log_sink;
+
+void outbuf_set_log(struct outbuf *ob)
+{
+	atomic_store(&outbuf_log_sink, ob);
+}
+
+void outbuf_log(const char *fmt, ...)
+{
+	struct outbuf *sink = atomic_load(&outbuf_log_sink);
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	if (!sink) {
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		/* Truncated: keep the line a line. */
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	outbuf_write(sink, line, (size_t)n);
 }

@@ -62,4 +62,13 @@ bool outbuf_flush(struct outbuf *ob, int timeout_ms);
  * wait for a reader that never comes. Queued bytes are dropped: flush first. */
 void outbuf_destroy(struct outbuf *ob);
 
+/*
+ * The VMM's own messages (vm_err) go through ob while it is set, so that a
+ * vCPU thread reporting something never blocks on a stalled stderr and its
+ * line stays in order with the guest output queued before it. NULL (the
+ * default) writes them straight to stderr.
+ */
+void outbuf_set_log(struct outbuf *ob);
+void outbuf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -17,6 +17,7 @@
 #include "vmm/cli.h"
 #include "vmm/cpuhp.h"
 #include "vmm/mmio.h"
+#include "vmm/outbuf.h"
 #include "vmm/psci.h"
 #include "vmm/smccc.h"
 #include "vmm/testdev.h"
@@ -133,6 +134,7 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);
 
-#define vm_err(...) fprintf(stderr, "vmm: " __VA_ARGS__)
+/* One line on stderr, through the log buffer once main set it (outbuf.h). */
+#define vm_err(...) outbuf_log("vmm: " __VA_ARGS__)
 
 #endif
