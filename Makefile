@@ -48,7 +48,7 @@ VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 .SECONDARY:
 .PHONY: all test unit fuzz demo linux-demo bench format format-check clean distclean deps stage
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
-	$(B)/ctl-torture
+	$(B)/ctl-torture $(B)/perfcount
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -104,8 +104,12 @@ $(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/guest_abi.h $(DEPS)
 $(B)/ctl-torture: tests/tools/ctl-torture.c $(DEPS)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
 
+# perf_event_open() from inside the Linux guest (busybox has no perf).
+$(B)/perfcount: tests/tools/perfcount.c $(DEPS)
+	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
+
 # The Linux guest: the deps' arm64 kernel Image plus a busybox initramfs.
-$(B)/linux-guest/initrd.cpio: tests/linux/init scripts/mk-linux-guest $(DEPS)
+$(B)/linux-guest/initrd.cpio: tests/linux/init scripts/mk-linux-guest $(B)/perfcount $(DEPS)
 	scripts/mk-linux-guest $(B)
 
 # ---- host unit tests (native compiler, sanitizers) ----

@@ -2,8 +2,8 @@
  * Device-tree builder: one create_*_node() step per node, each returning a
  * libfdt error code that fdt_build() propagates. The bindings are the Linux
  * ones (Documentation/devicetree/bindings/): arm/cpus.yaml, arm/psci.yaml,
- * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml and
- * serial/8250.yaml.
+ * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml,
+ * perf/arm,pmu.yaml and serial/8250.yaml.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -27,6 +27,16 @@
 #define TIMER_PPI_PHYS	   14
 #define TIMER_PPI_VIRT	   11
 #define TIMER_PPI_HYP	   10
+
+/* PPIs are INTIDs 16..31; the DT numbers them from 0. */
+#define GIC_PPI_FIRST 16
+#define GIC_PPI_LAST  31
+
+/* A PPI's flags cell may carry a mask of the CPUs it is wired to, bits
+ * [15:8], one bit per CPU up to eight (arm,gic.yaml; kvmtool fills it in
+ * for GICv3 too, and GICv3 kernels ignore it). */
+#define GIC_PPI_CPU_SHIFT 8
+#define GIC_PPI_CPU_MASK  (0xffU << GIC_PPI_CPU_SHIFT)
 
 /* SPIs are INTIDs 32..1019. */
 #define GIC_MAX_SPI (1019 - 32)
@@ -70,6 +80,8 @@ static int validate(const struct fdt_desc *d)
 	if (d->psci_method != FDT_PSCI_HVC && d->psci_method != FDT_PSCI_SMC)
 		return -FDT_ERR_BADVALUE;
 	if (d->uart_spi > GIC_MAX_SPI)
+		return -FDT_ERR_BADVALUE;
+	if (d->pmu_intid && (d->pmu_intid < GIC_PPI_FIRST || d->pmu_intid > GIC_PPI_LAST))
 		return -FDT_ERR_BADVALUE;
 	/* Two CPUs with one affinity would be two nodes with one name. */
 	for (i = 0; i < d->nr_cpus; i++)
@@ -317,6 +329,31 @@ static int create_timer_node(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* The PMUv3 of every CPU, its overflow interrupt a level-high PPI. */
+static int create_pmu_node(void *fdt, const struct fdt_desc *d)
+{
+	uint32_t cpus = d->nr_cpus >= 8 ? 0xffU : (1U << d->nr_cpus) - 1;
+	fdt32_t irq[3] = {
+	    cpu_to_fdt32(GIC_PPI),
+	    cpu_to_fdt32(d->pmu_intid - GIC_PPI_FIRST),
+	    cpu_to_fdt32(((cpus << GIC_PPI_CPU_SHIFT) & GIC_PPI_CPU_MASK) | IRQ_TYPE_LEVEL_HIGH),
+	};
+	int err;
+
+	if (!d->pmu_intid)
+		return 0;
+	err = fdt_begin_node(fdt, "pmu");
+	if (err)
+		return err;
+	err = fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3");
+	if (err)
+		return err;
+	err = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	if (err)
+		return err;
+	return fdt_end_node(fdt);
+}
+
 static int create_uart_node(void *fdt, const struct fdt_desc *d)
 {
 	fdt32_t irq[3] = {
@@ -395,6 +432,9 @@ static int create_tree(void *fdt, const struct fdt_desc *d)
 	if (err)
 		return err;
 	err = create_timer_node(fdt);
+	if (err)
+		return err;
+	err = create_pmu_node(fdt, d);
 	if (err)
 		return err;
 	err = create_uart_node(fdt, d);

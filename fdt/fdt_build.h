@@ -32,6 +32,10 @@ struct fdt_desc {
 	uint32_t uart_clock_hz;
 	uint32_t uart_spi; /* GIC SPI number (INTID - 32) */
 
+	/* The PMU's overflow interrupt as a PPI INTID (16..31): a /pmu node
+	 * (arm,armv8-pmuv3) on every CPU; 0 leaves it out (no --pmu). */
+	uint32_t pmu_intid;
+
 	/* The VMM's test device (vmm/guest_abi.h); 0 size leaves it out. */
 	uint64_t testdev_base, testdev_size;
 
@@ -48,7 +52,8 @@ struct fdt_desc {
  * (fdt_totalsize() is its real size).
  *
  * Also -FDT_ERR_BADVALUE: a NULL desc, ram_base + ram_size past 2^64, an
- * unknown psci_method, a uart_spi above 987 (INTID 1019), two MPIDRs with the
+ * unknown psci_method, a uart_spi above 987 (INTID 1019), a pmu_intid other
+ * than 0 or a PPI (16..31), two MPIDRs with the
  * same affinity (two nodes, one name), initrd_end < initrd_start.
  * initrd_start == initrd_end (any value) means no initrd. On any error the
  * contents of buf are unspecified; a NULL buf gives -FDT_ERR_NOSPACE.

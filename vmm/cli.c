@@ -53,6 +53,8 @@ const char cli_boot_usage[] =
     "                        over through a minimal EFI system table, no firmware) instead\n"
     "                        of a device tree; with --max-cpus, vCPUs are hot-added and\n"
     "                        ejected through ACPI (vmm ctl PATH plug/unplug N)\n"
+    "      --pmu             give every vCPU a virtual PMUv3 (overflow interrupt PPI 7,\n"
+    "                        INTID 23); an error where the host's KVM has none\n"
     "  -h, --help            this text\n"
     "\n"
     "`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
@@ -301,6 +303,7 @@ enum {
 	OPT_IMPL_CPUS,
 	OPT_EXIT_STATS,
 	OPT_ACPI,
+	OPT_PMU,
 	OPT_CONSOLE,
 	OPT_IRQCHIP,
 	OPT_NETWORK,
@@ -327,6 +330,7 @@ static const struct option boot_options[] = {
     {"impl-cpus", required_argument, NULL, OPT_IMPL_CPUS},
     {"exit-stats", no_argument, NULL, OPT_EXIT_STATS},
     {"acpi", no_argument, NULL, OPT_ACPI},
+    {"pmu", no_argument, NULL, OPT_PMU},
     {"help", no_argument, NULL, 'h'},
     /* kvmtool spellings, accepted by `vmm run` only */
     {"kernel", required_argument, NULL, 'k'},
@@ -476,6 +480,9 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 			break;
 		case OPT_ACPI:
 			cfg->acpi = true;
+			break;
+		case OPT_PMU:
+			cfg->pmu = true;
 			break;
 		case OPT_EXIT_STATS:
 			cfg->exit_stats = true;

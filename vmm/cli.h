@@ -57,6 +57,7 @@ struct vmm_config {
 	bool trace;
 	bool exit_stats; /* --exit-stats: print counters and memory use at exit */
 	bool acpi;	 /* --acpi: ACPI tables + EFI hand-off instead of a device tree */
+	bool pmu;	 /* --pmu: a virtual PMUv3 on every vCPU */
 	const char *dump_dtb;
 	unsigned int max_resets;
 

@@ -101,6 +101,12 @@
 #define GUEST_CPUHP_EJECTED (1U << 3)
 #define GUEST_GED_SPI	    1U
 
+/*
+ * The PMU's overflow interrupt (`--pmu`): PPI 7, INTID 23, on every vCPU, as
+ * kvmtool and QEMU's virt machine place it. Level-sensitive, active high.
+ */
+#define GUEST_PMU_INTID 23U
+
 /* Guest RAM. */
 #define GUEST_RAM_BASE 0x80000000UL
 

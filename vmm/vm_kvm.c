@@ -80,6 +80,9 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off)
 	struct kvm_vcpu_init init = {.target = (uint32_t)v->vm->vcpu_init_target};
 
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	/* KVM refuses a re-init with other features: CPU_ON keeps the PMU. */
+	if (v->vm->cfg->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (power_off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0)
@@ -183,6 +186,38 @@ static int vm_create_gic(struct vm *vm)
 		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC redistributor address)");
 	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &init) < 0)
 		return KVM_FAIL("KVM_SET_DEVICE_ATTR(VGIC_CTRL_INIT)");
+	return 0;
+}
+
+static int vcpu_pmu_attr(struct vcpu *v, uint64_t attr, void *addr)
+{
+	struct kvm_device_attr a = {
+	    .group = KVM_ARM_VCPU_PMU_V3_CTRL,
+	    .attr = attr,
+	    .addr = (uint64_t)(uintptr_t)addr,
+	};
+
+	return ioctl(v->fd, KVM_SET_DEVICE_ATTR, &a);
+}
+
+/*
+ * --pmu (devices/vcpu.rst): every vCPU, hot-pluggable ones included (they
+ * all exist from the start), gets the overflow interrupt and then
+ * KVM_ARM_VCPU_PMU_V3_INIT, which needs the vGIC initialised. A reset
+ * builds a fresh VM, so this runs again each time.
+ */
+static int vm_setup_pmu(struct vm *vm)
+{
+	int intid = GUEST_PMU_INTID;
+
+	if (!vm->cfg->pmu)
+		return 0;
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		if (vcpu_pmu_attr(&vm->vcpus[i], KVM_ARM_VCPU_PMU_V3_IRQ, &intid) < 0)
+			return KVM_FAIL("KVM_SET_DEVICE_ATTR(PMU_V3_IRQ)");
+		if (vcpu_pmu_attr(&vm->vcpus[i], KVM_ARM_VCPU_PMU_V3_INIT, NULL) < 0)
+			return KVM_FAIL("KVM_SET_DEVICE_ATTR(PMU_V3_INIT)");
+	}
 	return 0;
 }
 
@@ -523,6 +558,7 @@ static int vm_build_dtb(struct vm *vm, const struct image_layout *l, void **out)
 		    .uart_size = GUEST_UART_SIZE,
 		    .uart_clock_hz = GUEST_UART_CLOCK_HZ,
 		    .uart_spi = GUEST_UART_SPI,
+		    .pmu_intid = vm->cfg->pmu ? GUEST_PMU_INTID : 0,
 		    .testdev_base = GUEST_TESTDEV_BASE,
 		    .testdev_size = GUEST_TESTDEV_SIZE,
 		    .bootargs = vm->cfg->cmdline,
@@ -572,6 +608,7 @@ static int vm_build_acpi(struct vm *vm)
 	    .cpuhp_base = GUEST_CPUHP_BASE,
 	    .cpuhp_size = GUEST_CPUHP_SIZE,
 	    .ged_spi = GUEST_GED_SPI,
+	    .pmu_intid = vm->cfg->pmu ? GUEST_PMU_INTID : 0,
 	    .region_base = GUEST_ACPI_BASE,
 	    .region_size = GUEST_ACPI_SIZE,
 	    .nr_ram_banks = 1,
@@ -739,6 +776,10 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 		       max_vcpus);
 		return -EINVAL;
 	}
+	if (cfg->pmu && ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0) {
+		vm_err("--pmu: this host's KVM offers no PMUv3 (KVM_CAP_ARM_PMU_V3)\n");
+		return -ENOTSUP;
+	}
 	if (image_check_ram_size(vm->ram_size, (uint64_t)sysconf(_SC_PAGESIZE), err, sizeof(err))) {
 		vm_err("%s\n", err);
 		return -EINVAL;
@@ -781,6 +822,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
 	if (ret)
 		return ret;
 	ret = vm_create_gic(vm);
+	if (!ret)
+		ret = vm_setup_pmu(vm);
 	if (ret)
 		return ret;
 	ret = psci_init(&vm->psci, vm->nr_cpus, vm->mpidrs, GUEST_RAM_BASE, vm->ram_size);
@@ -878,6 +921,8 @@ int vm_info(int kvm_fd)
 	printf("ipa size: %d bits\n", ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE));
 	printf("system suspend exit: %s\n",
 	       ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND) > 0 ? "yes" : "no");
+	printf("pmu: %s\n",
+	       ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0 ? "yes" : "no");
 
 	/* Attributes and firmware registers are per VM: probe a scratch one. */
 	memset(&vm, 0, sizeof(vm));

@@ -214,6 +214,23 @@ TEST(parsing_twice_starts_afresh)
 	CHECK_EQ(cfg.ram_size, 1ULL << 30);
 }
 
+/* --pmu: both spellings, off by default. */
+TEST(pmu_option)
+{
+	struct args a;
+	struct vmm_config cfg;
+	char err[256];
+
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK(!cfg.pmu);
+	CHECK_EQ(BOOT("--pmu", "img"), CLI_OK);
+	CHECK(cfg.pmu);
+	CHECK_EQ(RUNK("-k", "img", "--pmu"), CLI_OK);
+	CHECK(cfg.pmu);
+	expect_error(BOOT("--pmu=yes", "img"), err, "--pmu", NULL);
+	CHECK(strstr(cli_boot_usage, "--pmu") != NULL);
+}
+
 /* ---- run: kvmtool spellings ---- */
 
 TEST(run_accepts_kvmtool_spellings)
@@ -733,6 +750,7 @@ RUN(kernel_psci_refuses_hotplug);
 RUN(boot_image_anywhere_among_options);
 RUN(boot_cpu_and_mem_limits_accepted);
 RUN(parsing_twice_starts_afresh);
+RUN(pmu_option);
 RUN(run_accepts_kvmtool_spellings);
 RUN(run_refuses_unsupported_kvmtool_values);
 RUN(boot_refuses_kvmtool_spellings);

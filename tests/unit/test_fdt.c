@@ -58,6 +58,7 @@ static void make_golden_desc(struct fdt_desc *d)
 	d->bootargs = "console=ttyS0 test";
 	d->initrd_start = 0x88000000;
 	d->initrd_end = 0x88100000;
+	d->pmu_intid = GUEST_PMU_INTID;
 }
 
 /* Build into a fresh BUF_SIZE buffer; NULL (and a FAIL) if it did not work. */
@@ -349,6 +350,56 @@ TEST(no_testdev)
 	free(fdt);
 }
 
+/* --pmu: /pmu (arm,armv8-pmuv3), its overflow interrupt a level-high PPI
+ * with the mask of the CPUs it reaches (at most eight bits of them). */
+TEST(pmu_node)
+{
+	static uint64_t mpidrs[12];
+	const uint32_t irq4[] = {1, GUEST_PMU_INTID - 16, 0x0f04};
+	const uint32_t irq1[] = {1, GUEST_PMU_INTID - 16, 0x0104};
+	const uint32_t irq12[] = {1, GUEST_PMU_INTID - 16, 0xff04};
+	struct fdt_desc d;
+	void *fdt;
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3") < 0);
+	CHECK(fdt_path_offset(fdt, "/pmu") < 0);
+	free(fdt);
+
+	d.pmu_intid = GUEST_PMU_INTID;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK_EQ(fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3"),
+		 fdt_path_offset(fdt, "/pmu"));
+	CHECK_STR(prop_str(fdt, "/pmu", "compatible"), "arm,armv8-pmuv3");
+	CHECK(prop_cells(fdt, "/pmu", "interrupts", irq4, ARRAY_SIZE(irq4)));
+	CHECK_EQ(count_subnodes(fdt, "/"), 10);
+	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d));
+	free(fdt);
+
+	make_desc(&d, mpidrs4, 1);
+	d.pmu_intid = GUEST_PMU_INTID;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(prop_cells(fdt, "/pmu", "interrupts", irq1, ARRAY_SIZE(irq1)));
+	free(fdt);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(mpidrs); i++)
+		mpidrs[i] = 0x80000000 | i;
+	make_desc(&d, mpidrs, ARRAY_SIZE(mpidrs));
+	d.pmu_intid = GUEST_PMU_INTID;
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK(prop_cells(fdt, "/pmu", "interrupts", irq12, ARRAY_SIZE(irq12)));
+	free(fdt);
+}
+
 TEST(smc_method)
 {
 	struct fdt_desc d;
@@ -430,6 +481,17 @@ TEST(invalid)
 	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 	d.uart_spi = 987;
 	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
+
+	/* the PMU interrupt must be a PPI: INTIDs 16..31 */
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.pmu_intid = 15;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.pmu_intid = 32;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.pmu_intid = 16;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
+	d.pmu_intid = 31;
+	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
 }
 
 /*
@@ -500,6 +562,7 @@ TEST(size_hint)
 		for (n = 1; n <= ARRAY_SIZE(mpidrs); n++) {
 			make_desc(&d, mpidrs, n);
 			d.bootargs = pass == 0 ? NULL : bootargs;
+			d.pmu_intid = GUEST_PMU_INTID;
 			d.initrd_start = 0xfffffffff0000000ULL;
 			d.initrd_end = 0xfffffffff8000000ULL;
 			hint = fdt_build_size_hint(&d);
@@ -712,6 +775,7 @@ TEST(dtc_clean_variants)
 		} else if (i == 1) {
 			make_desc(&d, wide, ARRAY_SIZE(wide));
 			d.psci_method = FDT_PSCI_SMC;
+			d.pmu_intid = GUEST_PMU_INTID;
 		} else {
 			make_desc(&d, mpidrs4, 1);
 			d.testdev_size = 0;
@@ -733,6 +797,7 @@ RUN(full_tree);
 RUN(no_bootargs);
 RUN(no_initrd);
 RUN(no_testdev);
+RUN(pmu_node);
 RUN(smc_method);
 RUN(two_cell_cpus);
 RUN(invalid);

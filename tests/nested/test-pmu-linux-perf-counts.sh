@@ -1,0 +1,38 @@
+# Linux with --pmu: the kernel's PMUv3 driver comes up with its counters, an
+# event count taken with perf_event_open() (/bin/perfcount) is non-zero on
+# the boot CPU and on a vCPU the host plugs later (every possible vCPU got
+# its PMU at start). Then through ACPI (the MADT's GICC performance
+# interrupt), and without --pmu, where the event cannot be opened.
+. tests/nested/lib.sh
+. tests/nested/linux-lib.sh
+./vmm info | grep -q '^pmu: yes$' || {
+	echo "this host's KVM has no PMUv3 (vmm info: pmu: no)"
+	exit 77
+}
+sock=/tmp/linux-pmu.sock
+log=/tmp/linux-pmu.log
+./vmm $LINUX -c 1 --max-cpus 2 --pmu --control $sock -p "console=ttyS0 vmm=pmu" >$log 2>&1 &
+vmm_pid=$!
+wait_marker $log "@@ plug me: 1"
+ctl plug 1
+wait_marker $log "@@ pmu done"
+wait $vmm_pid
+rc=$?
+tr -d '\r' <$log >$log.clean
+[ $rc = 0 ] || { cat $log.clean; fail "Linux with --pmu exited $rc"; }
+expect_line '^@@ dmesg-pmu: .*hw perfevents: enabled with armv8_pmuv3[_0-9]* PMU driver, [0-9]+ .*counters available' $log.clean
+# CPU_CYCLES; instructions are printed too, but QEMU's emulated PMU (the
+# nested host's) implements INST_RETIRED only with -icount.
+for c in 0 1; do
+	expect_line "^@@ perf cpu$c: perfcount: cycles=[1-9][0-9]* " $log.clean
+done
+
+log=/tmp/linux-pmu-acpi.log
+vmm_expect 0 $log $LINUX -c 2 --acpi --pmu -p "console=ttyS0 vmm=pmu"
+expect_line '^@@ dmesg-pmu: .*hw perfevents: enabled with armv8_pmuv3[_0-9]* PMU driver' $log
+expect_line '^@@ perf cpu1: perfcount: cycles=[1-9][0-9]* ' $log
+
+log=/tmp/linux-nopmu.log
+vmm_expect 0 $log $LINUX -c 1 -p "console=ttyS0 vmm=pmu"
+expect_no_line 'hw perfevents: enabled' $log
+expect_line '^@@ perf cpu0: perfcount: cannot open cycles: ' $log
