@@ -32,6 +32,8 @@ static void outbuf_free(struct outbuf *ob)
 	free(ob);
 }
 
+static void outbuf_commit_stage(struct outbuf *ob);
+
 static void *outbuf_writer(void *arg)
 {
 	struct outbuf *ob = arg;
@@ -42,8 +44,17 @@ static void *outbuf_writer(void *arg)
 	for (;;) {
 		size_t n, first;
 
-		while (ob->len == 0 && !ob->closing)
-			pthread_cond_wait(&ob->more, &ob->lock);
+		while (ob->len == 0 && !ob->closing) {
+			if (ob->stage_len == 0) {
+				pthread_cond_wait(&ob->more, &ob->lock);
+				continue;
+			}
+			/* A partial line (a prompt): out it goes once it has
+			 * waited OUTBUF_STAGE_MS for the rest. */
+			if (pthread_cond_timedwait(&ob->more, &ob->lock, &ob->stage_until) ==
+			    ETIMEDOUT)
+				outbuf_commit_stage(ob);
+		}
 		if (ob->len == 0)
 			break;
 		n = ob->len < OUTBUF_CHUNK ? ob->len : OUTBUF_CHUNK;
@@ -97,6 +108,7 @@ static void *outbuf_writer(void *arg)
 struct outbuf *outbuf_new(int fd)
 {
 	struct outbuf *ob = calloc(1, sizeof(*ob));
+	pthread_condattr_t mono;
 
 	if (!ob)
 		return NULL;
@@ -107,7 +119,10 @@ struct outbuf *outbuf_new(int fd)
 		return NULL;
 	}
 	pthread_mutex_init(&ob->lock, NULL);
-	pthread_cond_init(&ob->more, NULL);
+	pthread_condattr_init(&mono);
+	pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+	pthread_cond_init(&ob->more, &mono);
+	pthread_condattr_destroy(&mono);
 	pthread_cond_init(&ob->space, NULL);
 	if (pthread_create(&ob->writer, NULL, outbuf_writer, ob)) {
 		outbuf_free(ob);
@@ -116,11 +131,10 @@ struct outbuf *outbuf_new(int fd)
 	return ob;
 }
 
-void outbuf_write(struct outbuf *ob, const void *buf, size_t len)
+/* Append to the ring, lock held: waits for room unless cancelled; what does
+ * not fit then, or goes to a broken fd, is counted as dropped. */
+static void outbuf_put_locked(struct outbuf *ob, const uint8_t *p, size_t len)
 {
-	const uint8_t *p = buf;
-
-	pthread_mutex_lock(&ob->lock);
 	while (len) {
 		size_t room = OUTBUF_SIZE - ob->len, n, tail, first;
 
@@ -148,6 +162,42 @@ void outbuf_write(struct outbuf *ob, const void *buf, size_t len)
 		len -= n;
 		pthread_cond_signal(&ob->more);
 	}
+}
+
+/* Move the staged line into the ring, lock held. The stage is emptied first:
+ * another putc may stage while this one waits for room. */
+static void outbuf_commit_stage(struct outbuf *ob)
+{
+	uint8_t line[OUTBUF_STAGE_SIZE];
+	size_t n = ob->stage_len;
+
+	memcpy(line, ob->stage, n);
+	ob->stage_len = 0;
+	outbuf_put_locked(ob, line, n);
+}
+
+void outbuf_write(struct outbuf *ob, const void *buf, size_t len)
+{
+	pthread_mutex_lock(&ob->lock);
+	outbuf_put_locked(ob, buf, len);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void outbuf_putc_line(struct outbuf *ob, uint8_t c)
+{
+	pthread_mutex_lock(&ob->lock);
+	if (ob->stage_len == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ob->stage_until);
+		ob->stage_until.tv_nsec += OUTBUF_STAGE_MS * 1000000L;
+		if (ob->stage_until.tv_nsec >= 1000000000L) {
+			ob->stage_until.tv_sec++;
+			ob->stage_until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_signal(&ob->more); /* the writer starts the clock */
+	}
+	ob->stage[ob->stage_len++] = c;
+	if (c == '\n' || ob->stage_len == OUTBUF_STAGE_SIZE)
+		outbuf_commit_stage(ob);
 	pthread_mutex_unlock(&ob->lock);
 }
 
@@ -179,6 +229,8 @@ bool outbuf_flush(struct outbuf *ob, int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&ob->lock);
+	if (ob->stage_len)
+		outbuf_commit_stage(ob);
 	while ((ob->len || ob->in_flight) && !ob->broken)
 		if (pthread_cond_timedwait(&ob->space, &ob->lock, &until) == ETIMEDOUT)
 			break;

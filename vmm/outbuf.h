@@ -22,8 +22,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define OUTBUF_SIZE (64 * 1024)
+/* outbuf_putc_line: a line is held back until its newline, this many bytes,
+ * or this long without one (a prompt). */
+#define OUTBUF_STAGE_SIZE 512
+#define OUTBUF_STAGE_MS	  20
 
 struct outbuf {
 	int fd;
@@ -31,13 +36,16 @@ struct outbuf {
 	pthread_cond_t more;  /* data arrived, or shutting down (for the writer) */
 	pthread_cond_t space; /* data left, or cancelled (for producers) */
 	uint8_t *data;
-	size_t head, len; /* ring: bytes [head, head + len) mod OUTBUF_SIZE */
-	size_t in_flight; /* bytes the writer took out and is writing */
-	bool cancelled;	  /* producers never wait */
-	bool closing;	  /* the writer exits once the ring is empty */
-	bool orphaned;	  /* destroyed while writing: the writer frees it all */
-	bool broken;	  /* the fd failed (EPIPE...): output is discarded */
-	uint64_t dropped; /* bytes thrown away (cancelled and full, or broken) */
+	size_t head, len;		  /* ring: bytes [head, head + len) mod OUTBUF_SIZE */
+	size_t in_flight;		  /* bytes the writer took out and is writing */
+	bool cancelled;			  /* producers never wait */
+	bool closing;			  /* the writer exits once the ring is empty */
+	bool orphaned;			  /* destroyed while writing: the writer frees it all */
+	bool broken;			  /* the fd failed (EPIPE...): output is discarded */
+	uint8_t stage[OUTBUF_STAGE_SIZE]; /* outbuf_putc_line's line so far */
+	size_t stage_len;
+	struct timespec stage_until; /* CLOCK_MONOTONIC: flush a partial line then */
+	uint64_t dropped;	     /* bytes thrown away (cancelled and full, or broken) */
 	pthread_t writer;
 };
 
@@ -47,6 +55,16 @@ struct outbuf *outbuf_new(int fd);
 /* Queue len bytes in order (all of them, or the part that fits once
  * cancelled). Safe from any thread. */
 void outbuf_write(struct outbuf *ob, const void *buf, size_t len);
+
+/*
+ * One byte of a stream that should come out in whole lines (the UART: one
+ * byte per guest MMIO write). Whole lines enter the buffer at once, so a
+ * line written with outbuf_write() meanwhile (a --trace line, a vm_err
+ * message) lands between the stream's lines, never inside one. A line
+ * without its newline yet is released after OUTBUF_STAGE_MS (a shell
+ * prompt) or OUTBUF_STAGE_SIZE bytes. One such stream per buffer.
+ */
+void outbuf_putc_line(struct outbuf *ob, uint8_t c);
 
 /* Producers stop waiting for space (the VM is stopping); outbuf_resume()
  * restores back-pressure for the next VM after a reset. */

@@ -471,9 +471,13 @@ static void vm_setup_vendor(struct vm *vm)
 	vendor_init(v);
 }
 
+/* UART bytes leave in whole lines, so --trace and vm_err lines written
+ * meanwhile fall between the guest's lines, not inside them. */
 static void vm_uart_tx(void *ctx, uint8_t byte)
 {
-	vm_write_console(ctx, &byte, 1);
+	struct vm *vm = ctx;
+
+	outbuf_putc_line(vm->shared->out, byte);
 }
 
 static void vm_uart_irq(void *ctx, bool level)

@@ -186,9 +186,49 @@ TEST(resume_restores_back_pressure_after_a_cancel)
 	close(fds[0]);
 }
 
+/* A line put byte by byte (the UART) is never split by a line written whole
+ * meanwhile (a trace line), and a partial line still comes out on its own
+ * after OUTBUF_STAGE_MS (a prompt). */
+TEST(byte_stream_lines_are_never_split_by_whole_writes)
+{
+	struct outbuf *ob;
+	struct reader r = {.cap = 4096};
+	pthread_t t;
+	int fds[2];
+	const char *guest = "AFFINITY_INFO: OFF at the first call\n";
+	const char *trace = "trace: vcpu 1 hvc PSCI_CPU_OFF\n";
+
+	CHECK_EQ(pipe(fds), 0);
+	r.fd = fds[0];
+	r.buf = calloc(1, r.cap);
+	pthread_create(&t, NULL, read_all, &r);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	for (size_t i = 0; i < 5; i++)
+		outbuf_putc_line(ob, (uint8_t)guest[i]);
+	outbuf_write(ob, trace, strlen(trace)); /* lands before the half line */
+	for (size_t i = 5; guest[i]; i++)
+		outbuf_putc_line(ob, (uint8_t)guest[i]);
+	outbuf_putc_line(ob, '#');
+	outbuf_putc_line(ob, ' ');
+	usleep(300 * 1000); /* well past OUTBUF_STAGE_MS: the prompt is out */
+	pthread_mutex_lock(&ob->lock);
+	CHECK_EQ(ob->stage_len, 0);
+	pthread_mutex_unlock(&ob->lock);
+	CHECK(outbuf_flush(ob, 10000));
+	outbuf_destroy(ob);
+	close(fds[1]);
+	pthread_join(t, NULL);
+	CHECK_STR((char *)r.buf,
+		  "trace: vcpu 1 hvc PSCI_CPU_OFF\nAFFINITY_INFO: OFF at the first call\n# ");
+	free(r.buf);
+	close(fds[0]);
+}
+
 CHECK_MAIN_BEGIN
 RUN(bytes_arrive_whole_and_in_order_through_a_small_pipe);
 RUN(a_reader_that_never_reads_blocks_the_producer_only_until_cancel);
 RUN(a_reader_that_went_away_turns_output_into_a_count);
 RUN(resume_restores_back_pressure_after_a_cancel);
+RUN(byte_stream_lines_are_never_split_by_whole_writes);
 CHECK_MAIN_END
