@@ -139,7 +139,8 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 			console_pollfd(con, &fds[2]);
 		if (ctl)
 			n += control_server_pollfds(ctl, fds + 3);
-		if (poll(fds, n, con ? console_poll_timeout(con) : -1) < 0) {
+		if (poll(fds, n, control_server_poll_timeout(ctl, con ? console_poll_timeout(con) : -1)) <
+		    0) {
 			if (errno == EINTR)
 				continue;
 			vm_err("poll: %s\n", strerror(errno));
