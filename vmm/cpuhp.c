@@ -148,6 +148,16 @@ int cpuhp_request_eject(struct cpuhp *h, unsigned int cpu)
 	return 0;
 }
 
+void cpuhp_cancel_eject(struct cpuhp *h, unsigned int cpu)
+{
+	if (cpu >= h->nr_cpus)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->cpus[cpu].eject_requested = false;
+	h->cpus[cpu].pending &= (uint8_t)~GUEST_CPUHP_EJECT;
+	pthread_mutex_unlock(&h->lock);
+}
+
 bool cpuhp_gone(struct cpuhp *h, unsigned int cpu)
 {
 	return cpu < h->nr_cpus && !cpuhp_enabled(h, cpu);

@@ -60,6 +60,10 @@ int cpuhp_plug(struct cpuhp *h, unsigned int cpu);
  */
 int cpuhp_request_eject(struct cpuhp *h, unsigned int cpu);
 
+/* The guest did not answer in time: the request is withdrawn (a later
+ * reset keeps the vCPU). */
+void cpuhp_cancel_eject(struct cpuhp *h, unsigned int cpu);
+
 /* The vCPU is no longer plugged (the guest ejected it, or it never was). */
 bool cpuhp_gone(struct cpuhp *h, unsigned int cpu);
 
