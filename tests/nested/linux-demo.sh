@@ -37,4 +37,55 @@ rc=$?
 say "the guest's log"
 show 1
 say "the guest powered off through PSCI SYSTEM_OFF: vmm exited $rc"
+[ $rc = 0 ] || exit 1
+
+# The same experiment the way upstream arm64 Linux (6.11+) expects it: ACPI
+# tables (no firmware: an EFI system table the VMM builds), every possible
+# CPU in the MADT, a Generic Event Device telling the kernel about plugs and
+# ejects. The guest onlines hot-added CPUs from a uevent helper.
+sock=/tmp/linux-demo-acpi.sock
+log=/tmp/linux-demo-acpi.log
+in=/tmp/linux-demo-acpi.in
+rm -f $sock $in
+mkfifo $in
+exec 4<>$in
+say "vmm boot linux-guest/Image --acpi -c 2 --max-cpus 4 --control $sock (ACPI hotplug)"
+./vmm $LINUX --acpi -c 2 --max-cpus 4 --control $sock -p "console=ttyS0 vmm=acpi cycles=2" \
+	<$in >$log 2>&1 &
+vmm_pid=$!
+wait_marker $log "@@ acpi masks"
+tr -d '\r' <$log | grep -E 'efi: EFI|ACPI: (RSDP|XSDT|FACP|APIC|DSDT)|psci: (probing|PSCIv)' |
+	sed 's/^/    guest: /'
+show 1
+say "host: vmm ctl cpus (the last field is what the CPU's ACPI _STA says)"
+ctl cpus
+for c in 2 3; do
+	wait_marker $log "@@ plug me: $c"
+	say "host: vmm ctl plug $c (the GED interrupt; the kernel hot-adds cpu$c)"
+	ctl plug $c
+	wait_marker $log "@@ cpu$c online"
+	tr -d '\r' <$log | grep "^@@ cpu$c online" | sed 's/^@@ /    guest: /'
+done
+for c in 2 3; do
+	wait_marker $log "@@ unplug me: $c"
+	say "host: vmm ctl unplug $c (an eject request; answered once the guest ejected it)"
+	ctl unplug $c
+	wait_marker $log "@@ cpu$c gone"
+	tr -d '\r' <$log | grep "^@@ cpu$c gone" | sed 's/^@@ /    guest: /'
+done
+for i in 0 1; do
+	wait_marker $log "@@ cycle $i plug me: 3"
+	ctl plug 3 >/dev/null
+	wait_marker $log "@@ cycle $i unplug me: 3"
+	ctl unplug 3 >/dev/null
+done
+wait_marker $log "@@ refuse ready"
+say "host: vmm ctl unplug 1 --timeout 5, while cpu1 is the guest's last online CPU"
+./vmm ctl $sock unplug 1 --timeout 5 || true
+echo go >&4
+wait $vmm_pid
+rc=$?
+say "the ACPI guest's log"
+tr -d '\r' <$log | grep -E '^@@ (acpi|cpu|cycles|after|hot-added)' | sed 's/^@@ /    guest: /'
+say "the ACPI guest powered off: vmm exited $rc"
 [ $rc = 0 ]
