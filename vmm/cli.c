@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "vmm/cli.h"
+#include "vmm/inject.h"
+#include "vmm/psci.h"
 
 const char cli_main_usage[] =
     "usage: vmm COMMAND [ARGS]\n"
@@ -16,6 +18,7 @@ const char cli_main_usage[] =
     "  run -k IMAGE [OPTIONS] the same, also accepting kvmtool's `lkvm run` spellings\n"
     "  ctl SOCKET COMMAND     talk to a running VM's control socket (vmm ctl SOCKET help)\n"
     "  info                   what the host's KVM offers (API, vCPUs, SMCCC filter, ...)\n"
+    "  timeline TRACE -o SVG  draw a --trace-file record: vCPU power states and calls\n"
     "  --help                 this text\n";
 
 const char cli_boot_usage[] =
@@ -37,6 +40,11 @@ const char cli_boot_usage[] =
     "      --conduit C       hvc (default) or smc: the DT's PSCI method\n"
     "      --trace           print one line per forwarded call (vCPU, conduit, function,\n"
     "                        arguments, result) on stderr\n"
+    "      --trace-file PATH write every forwarded call and every vCPU power-state change\n"
+    "                        to PATH, one JSON object per line (vmm timeline draws it)\n"
+    "      --inject RULE     fault/latency injection (repeatable), e.g.\n"
+    "                        CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE, CPU_ON:delay=200ms,\n"
+    "                        CPU_ON:cpu=3:lost; options cpu=N next=N ret=CODE delay=DUR lost\n"
     "      --dump-dtb FILE   write the generated device tree to FILE and continue\n"
     "      --max-resets N    end with an error after N guest SYSTEM_RESETs (default 100)\n"
     "      --exit-stats      at exit, print the `stats` counters and the VMM's memory use\n"
@@ -293,6 +301,8 @@ enum {
 	OPT_PSCI = 0x100,
 	OPT_CONDUIT,
 	OPT_TRACE,
+	OPT_TRACE_FILE,
+	OPT_INJECT,
 	OPT_DUMP_DTB,
 	OPT_MAX_RESETS,
 	OPT_MAX_CPUS,
@@ -320,6 +330,8 @@ static const struct option boot_options[] = {
     {"psci", required_argument, NULL, OPT_PSCI},
     {"conduit", required_argument, NULL, OPT_CONDUIT},
     {"trace", no_argument, NULL, OPT_TRACE},
+    {"trace-file", required_argument, NULL, OPT_TRACE_FILE},
+    {"inject", required_argument, NULL, OPT_INJECT},
     {"dump-dtb", required_argument, NULL, OPT_DUMP_DTB},
     {"max-resets", required_argument, NULL, OPT_MAX_RESETS},
     {"max-cpus", required_argument, NULL, OPT_MAX_CPUS},
@@ -439,6 +451,21 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 		case OPT_TRACE:
 			cfg->trace = true;
 			break;
+		case OPT_TRACE_FILE:
+			if (!*arg)
+				FAIL("--trace-file: empty path");
+			cfg->trace_file = arg;
+			break;
+		case OPT_INJECT: {
+			struct inject_rule rule;
+
+			if (cfg->nr_injects == CLI_MAX_INJECTS)
+				FAIL("--inject: at most %d rules", CLI_MAX_INJECTS);
+			if (inject_parse(arg, &rule, err, errlen))
+				return CLI_ERROR;
+			cfg->injects[cfg->nr_injects++] = arg;
+			break;
+		}
 		case OPT_DUMP_DTB:
 			cfg->dump_dtb = arg;
 			break;
@@ -540,6 +567,20 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 	if (cfg->max_cpus != cfg->nr_cpus && cfg->psci_mode == PSCI_MODE_KERNEL)
 		FAIL("--max-cpus (vCPU hotplug) needs --psci user: KVM's in-kernel PSCI would "
 		     "start absent vCPUs");
+	for (unsigned int i = 0; i < cfg->nr_injects; i++) {
+		struct inject_rule rule;
+
+		inject_parse(cfg->injects[i], &rule, err, errlen);
+		if (rule.cpu != INJECT_ANY_CPU && (unsigned int)rule.cpu >= cfg->max_cpus)
+			FAIL("--inject '%s': cpu=%d, but the vCPUs are 0-%u", cfg->injects[i],
+			     rule.cpu, cfg->max_cpus - 1);
+		/* In-kernel PSCI answers PSCI calls before the VMM could see them. */
+		if (cfg->psci_mode == PSCI_MODE_KERNEL &&
+		    ((rule.fid[0] & ~(PSCI_FN_RANGE_SIZE - 1)) == PSCI_0_2_FN_BASE ||
+		     (rule.fid[0] & ~(PSCI_FN_RANGE_SIZE - 1)) == PSCI_0_2_FN64_BASE))
+			FAIL("--inject '%s': PSCI calls reach the VMM only with --psci user",
+			     cfg->injects[i]);
+	}
 	if (!cfg->image)
 		FAIL(kvmtool_spelling ? "no kernel image given (-k IMAGE)"
 				      : "no image given (vmm boot IMAGE)");

@@ -24,6 +24,7 @@ enum psci_mode {
 };
 
 #define CLI_MAX_FILTERS	  16
+#define CLI_MAX_INJECTS	  16
 #define CLI_MAX_IMPL_CPUS 16
 
 /* --smccc-filter BASE[-END|+COUNT]:ACTION */
@@ -55,6 +56,9 @@ struct vmm_config {
 	enum psci_mode psci_mode;
 	enum smccc_conduit conduit;
 	bool trace;
+	const char *trace_file;		      /* --trace-file: JSON lines (tracefile.h) */
+	const char *injects[CLI_MAX_INJECTS]; /* --inject rules, validated (inject.h) */
+	unsigned int nr_injects;
 	bool exit_stats; /* --exit-stats: print counters and memory use at exit */
 	bool acpi;	 /* --acpi: ACPI tables + EFI hand-off instead of a device tree */
 	bool pmu;	 /* --pmu: a virtual PMUv3 on every vCPU */

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "vmm/control.h"
+#include "vmm/inject.h"
 
-const char control_help[] = "cpus plug unplug stats trace quit help";
+const char control_help[] =
+    "cpus[--json] plug unplug stats[--json] trace trace-file inject(RULE|list|clear) quit help";
 
 #define MAX_WORDS 4
 
@@ -70,6 +72,41 @@ int control_parse(const char *line, struct control_req *req, char *err, size_t e
 	if (n == 0)
 		FAIL("empty request (try 'help')");
 
+	if ((!strcmp(w[0], "cpus") || !strcmp(w[0], "stats")) && n == 2) {
+		if (strcmp(w[1], "--json"))
+			FAIL("'%s' takes no arguments but --json", w[0]);
+		req->cmd = w[0][0] == 'c' ? CONTROL_CPUS : CONTROL_STATS;
+		req->json = true;
+		return 0;
+	}
+	if (!strcmp(w[0], "inject")) {
+		struct inject_rule rule;
+
+		if (n != 2)
+			FAIL("usage: inject RULE|list|clear (RULE e.g. "
+			     "CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE)");
+		req->cmd = CONTROL_INJECT;
+		if (!strcmp(w[1], "list")) {
+			req->inject_op = CONTROL_INJECT_LIST;
+		} else if (!strcmp(w[1], "clear")) {
+			req->inject_op = CONTROL_INJECT_CLEAR;
+		} else {
+			/* Checked here, so the error names what is wrong. */
+			if (inject_parse(w[1], &rule, err, errlen))
+				return -1;
+			req->inject_op = CONTROL_INJECT_ADD;
+			snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
+		}
+		return 0;
+	}
+	if (!strcmp(w[0], "trace-file")) {
+		if (n != 2)
+			FAIL("usage: trace-file PATH|off");
+		req->cmd = CONTROL_TRACE_FILE;
+		req->on = strcmp(w[1], "off") != 0;
+		snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
+		return 0;
+	}
 	if (!strcmp(w[0], "cpus") || !strcmp(w[0], "stats") || !strcmp(w[0], "quit") ||
 	    !strcmp(w[0], "help")) {
 		if (n != 1)

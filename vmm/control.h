@@ -4,12 +4,14 @@
  * "error <reason>". Pure logic: request parsing and line framing; the
  * socket handling and the execution against a VM live in control_server.c.
  *
- *   cpus                    ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
+ *   cpus [--json]           ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
  *   plug ID                 ok           (the vCPU becomes present: CPU_ON may start it)
  *   unplug ID [--when-off]  ok | ok deferred | error (never stops a running CPU;
  *                           vCPU 0, the boot CPU, is never unplugged)
- *   stats                   ok key=value ...
+ *   stats [--json]          ok key=value ...
  *   trace on|off            ok
+ *   trace-file PATH|off     ok           (JSON lines, tracefile.h)
+ *   inject RULE|list|clear  ok ...       (fault injection, inject.h)
  *   quit                    ok           (ends the VM like SYSTEM_OFF)
  *   help                    ok COMMANDS...
  */
@@ -28,14 +30,25 @@ enum control_cmd {
 	CONTROL_STATS,
 	CONTROL_TRACE,
 	CONTROL_QUIT,
-	CONTROL_HELP,
+	CONTROL_INJECT,
+	CONTROL_TRACE_FILE,
+	CONTROL_HELP, /* the last one */
+};
+
+enum control_inject_op {
+	CONTROL_INJECT_ADD,
+	CONTROL_INJECT_LIST,
+	CONTROL_INJECT_CLEAR,
 };
 
 struct control_req {
 	enum control_cmd cmd;
 	unsigned int cpu; /* plug/unplug */
 	bool when_off;	  /* unplug --when-off */
-	bool on;	  /* trace on|off */
+	bool on;	  /* trace on|off, trace-file PATH (true) | off */
+	bool json;	  /* cpus --json, stats --json */
+	enum control_inject_op inject_op;
+	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file) */
 };
 
 /* Parse one line (without its newline). Returns 0, or -1 with a reason in err. */

@@ -12,7 +12,57 @@
 #include <string.h>
 
 #include "vmm/control_server.h"
+#include "vmm/inject.h"
+#include "vmm/tracefile.h"
 #include "vmm/vm.h"
+
+/* Per-function counts as a JSON object member: "key":{"NAME":N,...}. */
+static void json_counts(FILE *f, const char *key, const struct smccc_counters *c,
+			const atomic_ulong *values)
+{
+	char name[48];
+	bool first = true;
+
+	fprintf(f, ",\"%s\":{", key);
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int k = atomic_load(&c->key[i]);
+
+		if (!k)
+			continue;
+		fprintf(f, "%s\"%s\":%lu", first ? "" : ",",
+			smccc_fid_name(k - 1, name, sizeof(name)), atomic_load(&values[i]));
+		first = false;
+	}
+	fputc('}', f);
+}
+
+/* `stats --json`: the same counters as one JSON object. */
+static char *control_stats_json(struct vmm_shared *sh)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"ok {\"hypercalls\":%lu,\"mmio_exits\":%lu,\"unclaimed_mmio\":%lu,"
+		"\"unknown_fids\":%lu,\"resets\":%u,\"power_on_syscalls\":%lu,"
+		"\"other_fid_calls\":%lu,\"trace_file_lines\":%lu,\"trace_file_dropped\":%lu",
+		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
+		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
+		atomic_load(&sh->power_on_syscalls), atomic_load(&sh->calls.other),
+		atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
+	json_counts(f, "calls", &sh->calls, sh->calls.count);
+	json_counts(f, "syscalls", &sh->calls, sh->calls.syscalls);
+	json_counts(f, "injected", &sh->inject->injected, sh->inject->injected.count);
+	fputs("}\n", f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
 
 char *control_stats_line(struct vmm_shared *sh)
 {
@@ -47,6 +97,17 @@ char *control_stats_line(struct vmm_shared *sh)
 			fprintf(f, " syscalls.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
 				atomic_load(&sh->calls.syscalls[i]));
 	}
+	/* Answers the injection rules gave instead of the function's own. */
+	for (unsigned int i = 0; sh->inject && i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int key = atomic_load(&sh->inject->injected.key[i]);
+
+		if (key)
+			fprintf(f, " injected.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
+				atomic_load(&sh->inject->injected.count[i]));
+	}
+	if (sh->tracefile)
+		fprintf(f, " trace_file_lines=%lu trace_file_dropped=%lu",
+			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
 	fputc('\n', f);
 	if (fclose(f) != 0) {
 		free(buf);
@@ -93,6 +154,77 @@ static void hotplug(struct vm *vm, const struct control_req *req, struct control
 		control_reply_add(r, "error %s", strerror(-ret));
 }
 
+/* `cpus --json`: one object per vCPU. */
+static void cpus_json(struct vm *vm, struct control_reply *r)
+{
+	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
+	struct psci_cpu_info info;
+
+	control_reply_add(r, "ok [");
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		psci_cpu_info(&vm->psci, i, &info);
+		control_reply_add(r,
+				  "%s{\"id\":%u,\"mpidr\":\"0x%" PRIx64
+				  "\",\"state\":\"%s\",\"present\":%s,\"cpu_ons\":%lu,"
+				  "\"cpu_offs\":%lu,\"lost\":%s}",
+				  i ? "," : "", i, info.mpidr,
+				  kernel_psci ? "kvm" : psci_cpu_state_name(&info),
+				  info.present ? "true" : "false", info.nr_on, info.nr_off,
+				  info.lost ? "true" : "false");
+	}
+	control_reply_add(r, "]");
+}
+
+static void inject(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	struct inject_rule rule;
+	char err[256], list[2048];
+
+	switch (req->inject_op) {
+	case CONTROL_INJECT_LIST:
+		control_reply_add(r, "ok %s", inject_list(vm->shared->inject, list, sizeof(list)));
+		return;
+	case CONTROL_INJECT_CLEAR:
+		control_reply_add(r, "ok cleared %u", inject_clear(vm->shared->inject));
+		return;
+	case CONTROL_INJECT_ADD:
+		break;
+	}
+	if (inject_parse(req->arg, &rule, err, sizeof(err))) {
+		control_reply_add(r, "error %s", err);
+		return;
+	}
+	if (rule.cpu != INJECT_ANY_CPU && (unsigned int)rule.cpu >= vm->nr_cpus) {
+		control_reply_add(r, "error inject '%s': cpu=%d, but the vCPUs are 0-%u", req->arg,
+				  rule.cpu, vm->nr_cpus - 1);
+		return;
+	}
+	if (inject_add(vm->shared->inject, &rule)) {
+		control_reply_add(r, "error inject: at most %d rules (inject clear)",
+				  INJECT_MAX_RULES);
+		return;
+	}
+	control_reply_add(r, "ok %s", rule.text);
+}
+
+static void trace_file(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	char err[320];
+
+	if (!req->on) {
+		tracefile_close(vm->shared->tracefile, 1000);
+		control_reply_add(r, "ok");
+		return;
+	}
+	if (tracefile_open(vm->shared->tracefile, req->arg, err, sizeof(err))) {
+		control_reply_add(r, "error %s", err);
+		return;
+	}
+	/* A record started mid-run needs the lanes' current states. */
+	vm_trace_snapshot(vm, "open");
+	control_reply_add(r, "ok");
+}
+
 static void execute(struct control_server *s, const struct control_req *req,
 		    struct control_reply *r)
 {
@@ -106,6 +238,10 @@ static void execute(struct control_server *s, const struct control_req *req,
 		control_reply_add(r, "ok %s", control_help);
 		break;
 	case CONTROL_CPUS:
+		if (req->json) {
+			cpus_json(vm, r);
+			break;
+		}
 		control_reply_add(r, "ok");
 		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 			psci_cpu_info(&vm->psci, i, &info);
@@ -121,7 +257,7 @@ static void execute(struct control_server *s, const struct control_req *req,
 		hotplug(vm, req, r);
 		break;
 	case CONTROL_STATS:
-		stats = control_stats_line(vm->shared);
+		stats = req->json ? control_stats_json(vm->shared) : control_stats_line(vm->shared);
 		if (stats)
 			control_reply_add(r, "%s", stats); /* its newline ends the reply */
 		else
@@ -131,6 +267,12 @@ static void execute(struct control_server *s, const struct control_req *req,
 	case CONTROL_TRACE:
 		atomic_store(&vm->shared->trace, req->on);
 		control_reply_add(r, "ok");
+		break;
+	case CONTROL_INJECT:
+		inject(vm, req, r);
+		break;
+	case CONTROL_TRACE_FILE:
+		trace_file(vm, req, r);
 		break;
 	case CONTROL_QUIT:
 		control_reply_add(r, "ok");

@@ -18,7 +18,10 @@
 #include "vmm/cli.h"
 #include "vmm/console.h"
 #include "vmm/control_server.h"
+#include "vmm/inject.h"
 #include "vmm/outbuf.h"
+#include "vmm/timeline.h"
+#include "vmm/tracefile.h"
 #include "vmm/vm.h"
 
 /* How long the guest's last output may take to drain at exit. */
@@ -179,6 +182,8 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	struct vmm_config cfg;
 	struct vm_images images = {0};
 	struct vmm_shared shared = {0};
+	struct inject inject;
+	struct tracefile tracefile;
 	struct control_server ctl;
 	struct console con;
 	struct outbuf *out = NULL, *errout = NULL;
@@ -200,6 +205,20 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		return EXIT_VMM_ERROR;
 	case CLI_OK:
 		break;
+	}
+	inject_init(&inject);
+	tracefile_init(&tracefile);
+	shared.inject = &inject;
+	shared.tracefile = &tracefile;
+	for (unsigned int i = 0; i < cfg.nr_injects; i++) {
+		struct inject_rule rule;
+
+		inject_parse(cfg.injects[i], &rule, err, sizeof(err)); /* cli checked it */
+		inject_add(&inject, &rule);
+	}
+	if (cfg.trace_file && tracefile_open(&tracefile, cfg.trace_file, err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return EXIT_VMM_ERROR;
 	}
 	if (read_file("image", cfg.image, cfg.ram_size, &images.kernel, &images.kernel_size))
 		return EXIT_VMM_ERROR;
@@ -321,6 +340,8 @@ out_ctl:
 out_kvm:
 	close(kvm_fd);
 out_images:
+	/* The record ends with the VM: its last lines get the same grace. */
+	tracefile_close(&tracefile, OUTBUF_EXIT_FLUSH_MS);
 	free(shared.present);
 	free(images.kernel);
 	free(images.initrd);
@@ -399,6 +420,8 @@ int main(int argc, char **argv)
 		return control_client_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "timeline"))
+		return timeline_main(argc - 1, argv + 1);
 	vm_err("unknown command '%s' (see vmm --help)\n", cmd);
 	return EXIT_VMM_ERROR;
 }

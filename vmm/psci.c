@@ -12,6 +12,9 @@
  * then answers ALREADY_ON, as KVM's in-kernel PSCI does, while AFFINITY_INFO
  * can still tell ON_PENDING until the target really runs (§5.6, §5.7). A
  * suspended vCPU is ON for AFFINITY_INFO and STANDBY/OFF for NODE_HW_STATE.
+ *
+ * Every change of a vCPU's state is told to the observer (psci.h), under the
+ * lock, by the function that makes it: psci.c does no I/O of its own.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -53,6 +56,35 @@ int psci_init(struct psci *p, unsigned int nr_cpus, const uint64_t *mpidrs, uint
 	return 0;
 }
 
+/* The name of c's state, as psci_cpu_state_name() spells it. */
+static const char *cpu_state_name(const struct psci_cpu *c)
+{
+	struct psci_cpu_info info = {
+	    .state = c->state,
+	    .present = c->present,
+	    .suspend = c->suspend,
+	};
+
+	return psci_cpu_state_name(&info);
+}
+
+/* Call with the lock held, after the change; from is the name before it. */
+static void notify(struct psci *p, unsigned int cpu, const char *from, const char *cause)
+{
+	const char *to = cpu_state_name(&p->cpus[cpu]);
+
+	if (p->observer && strcmp(from, to))
+		p->observer(p->observer_ctx, cpu, from, to, cause);
+}
+
+void psci_set_observer(struct psci *p, psci_observer_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&p->lock);
+	p->observer = fn;
+	p->observer_ctx = ctx;
+	pthread_mutex_unlock(&p->lock);
+}
+
 void psci_destroy(struct psci *p)
 {
 	if (!p->cpus)
@@ -66,10 +98,14 @@ void psci_destroy(struct psci *p)
 
 void psci_boot_cpu(struct psci *p, unsigned int cpu)
 {
+	const char *from;
+
 	pthread_mutex_lock(&p->lock);
+	from = cpu_state_name(&p->cpus[cpu]);
 	p->cpus[cpu].state = PSCI_CPU_ON;
 	p->cpus[cpu].present = true;
 	p->cpus[cpu].nr_on++;
+	notify(p, cpu, from, "boot");
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -79,7 +115,8 @@ bool psci_wait_for_on(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_
 	bool on;
 
 	pthread_mutex_lock(&p->lock);
-	while (c->state != PSCI_CPU_ON_PENDING && !p->stopping)
+	/* A lost CPU_ON leaves the vCPU ON_PENDING without ever starting it. */
+	while ((c->state != PSCI_CPU_ON_PENDING || c->lost) && !p->stopping)
 		pthread_cond_wait(&c->wake, &p->lock);
 	on = !p->stopping;
 	if (on) {
@@ -120,8 +157,10 @@ bool psci_call_enters_at(uint32_t fid)
 void psci_cpu_running(struct psci *p, unsigned int cpu)
 {
 	pthread_mutex_lock(&p->lock);
-	if (p->cpus[cpu].state == PSCI_CPU_ON_PENDING)
+	if (p->cpus[cpu].state == PSCI_CPU_ON_PENDING) {
 		p->cpus[cpu].state = PSCI_CPU_ON;
+		notify(p, cpu, "on-pending", "running");
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -137,6 +176,7 @@ bool psci_suspend_end(struct psci *p, unsigned int cpu, uint64_t *entry, uint64_
 		c->residency_us[c->suspend] += now - c->suspend_start_us;
 		powerdown = c->suspend == PSCI_SUSPEND_POWERDOWN;
 		c->suspend = PSCI_SUSPEND_NONE;
+		notify(p, cpu, "suspended", "wake-up");
 		*entry = c->entry;
 		*context_id = c->context_id;
 	}
@@ -176,22 +216,29 @@ enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int cpu)
 
 void psci_set_present(struct psci *p, unsigned int cpu, bool present)
 {
+	const char *from;
+
 	pthread_mutex_lock(&p->lock);
+	from = cpu_state_name(&p->cpus[cpu]);
 	p->cpus[cpu].present = present;
+	notify(p, cpu, from, present ? "plug" : "unplug");
 	pthread_mutex_unlock(&p->lock);
 }
 
 int psci_plug(struct psci *p, unsigned int cpu)
 {
+	const char *from;
 	int ret = 0;
 
 	if (cpu >= p->nr_cpus)
 		return -ENOENT;
 	pthread_mutex_lock(&p->lock);
+	from = cpu_state_name(&p->cpus[cpu]);
 	if (p->cpus[cpu].present && !p->cpus[cpu].unplug_when_off)
 		ret = -EALREADY;
 	p->cpus[cpu].present = true;
 	p->cpus[cpu].unplug_when_off = false; /* plug cancels a deferred unplug */
+	notify(p, cpu, from, "plug");
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }
@@ -213,6 +260,7 @@ int psci_unplug(struct psci *p, unsigned int cpu, bool when_off)
 		ret = -EALREADY;
 	} else if (c->state == PSCI_CPU_OFF) {
 		c->present = false;
+		notify(p, cpu, "off", "unplug");
 		ret = 0;
 	} else if (when_off) {
 		c->unplug_when_off = true;
@@ -237,6 +285,7 @@ int psci_cpu_info(struct psci *p, unsigned int cpu, struct psci_cpu_info *info)
 	    .state = c->state,
 	    .present = c->present,
 	    .unplug_when_off = c->unplug_when_off,
+	    .lost = c->lost,
 	    .suspend = c->suspend,
 	    .nr_on = c->nr_on,
 	    .nr_off = c->nr_off,
@@ -283,7 +332,7 @@ static enum smccc_outcome psci_result(struct smccc_result *res, int64_t ret)
 
 /* §5.6: CPU_ON(target_cpu, entry_point_address, context_id). */
 static int64_t psci_cpu_on(struct psci *p, uint64_t target, uint64_t entry, uint64_t context_id,
-			   bool caller_be)
+			   bool caller_be, bool lost)
 {
 	int idx = psci_find_cpu(p, target);
 	struct psci_cpu *c;
@@ -306,7 +355,14 @@ static int64_t psci_cpu_on(struct psci *p, uint64_t target, uint64_t entry, uint
 		c->context_id = context_id;
 		c->entry_be = caller_be;
 		c->nr_on++;
-		pthread_cond_signal(&c->wake);
+		/* Injected "a core that never comes up": the firmware believes
+		 * the core is on its way, so it stays ON_PENDING (what TF-A's
+		 * AFFINITY_INFO shows for a core that never reaches its warm
+		 * boot entry) and its thread is never woken. */
+		c->lost = lost;
+		if (!lost)
+			pthread_cond_signal(&c->wake);
+		notify(p, (unsigned int)idx, "off", lost ? "CPU_ON lost" : "CPU_ON");
 		ret = PSCI_RET_SUCCESS;
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -318,13 +374,17 @@ static enum smccc_outcome psci_cpu_off(struct psci *p, unsigned int cpu, struct 
 {
 	struct psci_cpu *c = &p->cpus[cpu];
 
+	const char *from;
+
 	pthread_mutex_lock(&p->lock);
+	from = cpu_state_name(c);
 	c->state = PSCI_CPU_OFF;
 	c->nr_off++;
 	if (c->unplug_when_off) {
 		c->present = false;
 		c->unplug_when_off = false;
 	}
+	notify(p, cpu, from, "CPU_OFF");
 	pthread_mutex_unlock(&p->lock);
 	res->nr = 0;
 	return SMCCC_CPU_OFF;
@@ -426,6 +486,7 @@ static enum smccc_outcome psci_suspend_begin(struct psci *p, const struct smccc_
 
 	pthread_mutex_lock(&p->lock);
 	c->suspend = state;
+	notify(p, call->vcpu, "on", "suspend");
 	c->suspend_count[state]++;
 	c->suspend_start_us = p->now_us();
 	c->entry = entry;
@@ -606,7 +667,8 @@ static enum smccc_outcome psci_handle(void *ctx, const struct smccc_call *call,
 		return psci_result(res, psci_features((uint32_t)a[0]));
 	case PSCI_0_2_FN_CPU_ON:
 	case PSCI_0_2_FN64_CPU_ON:
-		return psci_result(res, psci_cpu_on(p, a[0], a[1], a[2], call->caller_be));
+		return psci_result(res,
+				   psci_cpu_on(p, a[0], a[1], a[2], call->caller_be, call->lost));
 	case PSCI_0_2_FN_CPU_OFF:
 		return psci_cpu_off(p, call->vcpu, res);
 	case PSCI_0_2_FN_AFFINITY_INFO:

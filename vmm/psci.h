@@ -245,6 +245,7 @@ struct psci_cpu {
 	uint64_t entry;		   /* CPU_ON / power-down resume entry point */
 	uint64_t context_id;
 	bool entry_be; /* start big-endian: the caller's SCTLR_EL1.EE (§6.4.3) */
+	bool lost;     /* an injected lost CPU_ON: ON_PENDING, never started */
 	uint64_t suspend_start_us;
 	unsigned long nr_on;  /* successful CPU_ONs of this vCPU */
 	unsigned long nr_off; /* CPU_OFFs by this vCPU */
@@ -253,8 +254,22 @@ struct psci_cpu {
 	pthread_cond_t wake;
 };
 
+/*
+ * Told of every power-state change of every vCPU, with the PSCI lock held
+ * (so changes arrive in the order they happened): vCPU, the state names
+ * before and after (psci_cpu_state_name's), and the cause: "boot" (the boot
+ * vCPU at VM start), "CPU_ON" (off to on-pending; "CPU_ON lost" for an
+ * injected core that never comes up), "running" (on-pending to on: the vCPU
+ * enters at its entry point), "CPU_OFF", "suspend", "wake-up", "plug",
+ * "unplug". It must not block or call back into PSCI.
+ */
+typedef void (*psci_observer_fn)(void *ctx, unsigned int cpu, const char *from, const char *to,
+				 const char *cause);
+
 struct psci {
 	pthread_mutex_t lock;
+	psci_observer_fn observer; /* NULL: nobody watches */
+	void *observer_ctx;
 	unsigned int nr_cpus;
 	struct psci_cpu *cpus;
 	uint64_t ram_base, ram_size; /* entry points must lie inside */
@@ -271,6 +286,9 @@ struct psci {
 int psci_init(struct psci *p, unsigned int nr_cpus, const uint64_t *mpidrs, uint64_t ram_base,
 	      uint64_t ram_size);
 void psci_destroy(struct psci *p);
+
+/* Set (or with fn NULL, remove) the power-state observer. */
+void psci_set_observer(struct psci *p, psci_observer_fn fn, void *ctx);
 
 /* Mark the boot vCPU ON (it starts at the image entry, not through CPU_ON). */
 void psci_boot_cpu(struct psci *p, unsigned int cpu);
@@ -323,6 +341,7 @@ struct psci_cpu_info {
 	uint64_t mpidr;
 	enum psci_cpu_state state;
 	bool present, unplug_when_off;
+	bool lost; /* ON_PENDING for good: an injected lost CPU_ON */
 	enum psci_suspend suspend;
 	unsigned long nr_on, nr_off;
 };

@@ -23,8 +23,10 @@
 
 #include "vmm/console.h"
 #include "vmm/control_server.h"
+#include "vmm/inject.h"
 #include "vmm/kvm_compat.h"
 #include "vmm/outbuf.h"
+#include "vmm/tracefile.h"
 #include "vmm/vm.h"
 
 #define VCPU_KICK_PERIOD_MS 20
@@ -40,6 +42,69 @@ void vm_request_exit(struct vm *vm, enum vm_exit why)
 			vm_err("eventfd write: %s\n", strerror(errno));
 	}
 	pthread_mutex_unlock(&vm->exit_lock);
+}
+
+/* PSCI's observer (psci.h): one trace-file line per power-state change. */
+static void vm_trace_state(void *ctx, unsigned int cpu, const char *from, const char *to,
+			   const char *cause)
+{
+	struct tracefile *t = ctx;
+	char line[TRACEFILE_MAX_LINE];
+
+	if (tracefile_on(t))
+		tracefile_write(t, line,
+				tracefile_fmt_state(line, sizeof(line), tracefile_now_ns(), cpu,
+						    from, to, cause));
+}
+
+void vm_trace_snapshot(struct vm *vm, const char *what)
+{
+	struct tracefile *t = vm->shared->tracefile;
+	char line[TRACEFILE_MAX_LINE];
+	uint64_t now = tracefile_now_ns();
+
+	if (!tracefile_on(t))
+		return;
+	tracefile_write(
+	    t, line,
+	    tracefile_fmt_vm(line, sizeof(line), now, what, vm->nr_cpus, vm->shared->resets));
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct psci_cpu_info info;
+
+		psci_cpu_info(&vm->psci, i, &info);
+		tracefile_write(t, line,
+				tracefile_fmt_state(line, sizeof(line), now, i, "-",
+						    psci_cpu_state_name(&info), what));
+	}
+}
+
+/* The VM is gone: every vCPU that was not off is now (for the trace). */
+static void vm_trace_end(struct vm *vm)
+{
+	struct tracefile *t = vm->shared->tracefile;
+	char line[TRACEFILE_MAX_LINE];
+	uint64_t now = tracefile_now_ns();
+	const char *cause = vm->exit == VM_EXIT_SYSTEM_RESET ? "reset"
+			    : vm->exit == VM_EXIT_SYSTEM_OFF ? "system-off"
+							     : "stop";
+
+	psci_set_observer(&vm->psci, NULL, NULL);
+	if (!tracefile_on(t))
+		return;
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		struct psci_cpu_info info;
+		const char *from;
+
+		psci_cpu_info(&vm->psci, i, &info);
+		from = psci_cpu_state_name(&info);
+		if (strcmp(from, "off") && strcmp(from, "absent"))
+			tracefile_write(
+			    t, line,
+			    tracefile_fmt_state(line, sizeof(line), now, i, from, "off", cause));
+	}
+	tracefile_write(
+	    t, line,
+	    tracefile_fmt_vm(line, sizeof(line), now, cause, vm->nr_cpus, vm->shared->resets));
 }
 
 static void vcpu_kick_handler(int sig)
@@ -66,6 +131,7 @@ static void vm_stop_vcpus(struct vm *vm)
 	atomic_store(&vm->stopping, true);
 	outbuf_cancel(vm->shared->out);
 	outbuf_cancel(vm->shared->err);
+	inject_stop(vm->shared->inject); /* an injected delay ends now */
 	if (vm->psci_ready)
 		psci_stop(&vm->psci);
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
@@ -88,6 +154,8 @@ static void vm_stop_vcpus(struct vm *vm)
 	/* The next VM (after a reset) gets back-pressure again. */
 	outbuf_resume(vm->shared->out);
 	outbuf_resume(vm->shared->err);
+	inject_resume(vm->shared->inject);
+	vm_trace_end(vm);
 }
 
 /*
@@ -112,6 +180,8 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 		vm->exit = VM_EXIT_ERROR;
 		return 0;
 	}
+	psci_set_observer(&vm->psci, vm_trace_state, vm->shared->tracefile);
+	vm_trace_snapshot(vm, "start");
 	psci_boot_cpu(&vm->psci, 0);
 
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
@@ -139,7 +209,8 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 			console_pollfd(con, &fds[2]);
 		if (ctl)
 			n += control_server_pollfds(ctl, fds + 3);
-		if (poll(fds, n, control_server_poll_timeout(ctl, con ? console_poll_timeout(con) : -1)) <
+		if (poll(fds, n,
+			 control_server_poll_timeout(ctl, con ? console_poll_timeout(con) : -1)) <
 		    0) {
 			if (errno == EINTR)
 				continue;

@@ -66,6 +66,7 @@ struct smccc_call {
 	unsigned int nr_args;
 	uint64_t args[SMCCC_MAX_ARGS];
 	bool caller_be; /* SCTLR_EL1.EE, read only for psci_call_enters_at() calls */
+	bool lost;	/* fault injection: a successful CPU_ON never starts its target */
 };
 
 /* Results x0..x(nr-1) are written back to the guest; nr == 0 writes nothing

@@ -16,8 +16,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "vmm/inject.h"
 #include "vmm/kvm_compat.h"
 #include "vmm/outbuf.h"
+#include "vmm/tracefile.h"
 #include "vmm/vm.h"
 
 /* What the run loop does after handling one exit. */
@@ -46,7 +48,7 @@ static enum vcpu_outcome vcpu_ioctl_fail(struct vcpu *v, const char *what, int e
 }
 
 static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
-		       const struct smccc_result *res, enum smccc_outcome out)
+		       const struct smccc_result *res, enum smccc_outcome out, const char *rule)
 {
 	char name[48], line[512];
 	int n;
@@ -70,6 +72,10 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 			 : out == SMCCC_SYSTEM_OFF   ? "(system off)"
 			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
 						     : "(no result)");
+	if (rule) {
+		n = (int)strnlen(line, sizeof(line));
+		snprintf(line + n, sizeof(line) - (size_t)n, " [injected %s]", rule);
+	}
 	/* Through the stderr buffer: a stalled stderr must not stall the vCPU. */
 	n = (int)strnlen(line, sizeof(line) - 2);
 	line[n++] = '\n';
@@ -119,11 +125,43 @@ static enum vcpu_outcome vcpu_wakeup(struct vcpu *v)
 }
 
 /*
+ * The injection rules (inject.h) for a call whose arguments are read: the
+ * vCPU it is about is the target x1 names for CPU_ON, AFFINITY_INFO and
+ * friends, else the caller. *target is that vCPU for such calls (-1: no
+ * vCPU has that MPIDR), else -1 and *has_target false.
+ */
+static void vcpu_inject_match(struct vcpu *v, const struct smccc_call *call,
+			      struct inject_action *act, bool *has_target, int *target)
+{
+	uint64_t x1 = call->nr_args ? call->args[0] : 0;
+
+	*has_target = call->nr_args && inject_fid_has_target(call->fid);
+	/* An SMC32 call's x1 is W1 (DEN0028 §2.6). */
+	*target = *has_target
+		      ? psci_find_cpu(&v->vm->psci, smccc_is_64(call->fid) ? x1 : (uint32_t)x1)
+		      : -1;
+	inject_match(v->vm->shared->inject, call->fid, *has_target ? *target : (int)v->id, act);
+}
+
+/* Answer an injected return code in place of the function: x0 as the
+ * dispatcher would write it (an SMC32 status sign-extended from W0), and for
+ * PSCI x1..x3 = 0 like every PSCI answer. */
+static void vcpu_inject_result(const struct smccc_range *row, const struct psci *psci, uint32_t fid,
+			       int64_t ret, struct smccc_result *res)
+{
+	res->x[0] = smccc_is_64(fid) ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
+	res->x[1] = res->x[2] = res->x[3] = 0;
+	res->nr = row && row->service == &psci->service ? 4 : 1;
+}
+
+/*
  * KVM_EXIT_HYPERCALL: the function ID is in run->hypercall.nr and the
  * conduit in its flags; arguments are read from x1.. only as far as the
  * function needs, results written back to x0.. only as far as it defines
  * (every register access is a syscall). The PC already points past the
- * HVC/SMC (api.rst): it is not touched.
+ * HVC/SMC (api.rst): it is not touched. An injection rule may delay the
+ * answer, replace it (the function does not run), or make a CPU_ON lose its
+ * target (inject.h).
  */
 static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 {
@@ -135,10 +173,14 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	    .vcpu = v->id,
 	};
 	const struct smccc_range *row = smccc_lookup(&vm->smccc, call.fid);
+	bool record = tracefile_on(vm->shared->tracefile);
+	uint64_t t0 = record ? tracefile_now_ns() : 0;
+	struct inject_action act;
 	struct smccc_result res;
 	enum smccc_outcome out;
 	unsigned int extra_syscalls = 0;
-	int ret, slot;
+	bool has_target;
+	int ret, slot, target;
 
 	atomic_fetch_add(&vm->shared->hypercalls, 1);
 	slot = smccc_count(&vm->shared->calls, call.fid);
@@ -161,9 +203,22 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	}
 	if (!row || !row->service)
 		atomic_fetch_add(&vm->shared->unknown_fids, 1);
-	out = smccc_dispatch_row(row, &call, &res);
+	vcpu_inject_match(v, &call, &act, &has_target, &target);
+	/* A stopping VM cuts the delay short (inject_stop): answer and go. */
+	if (act.hit && act.delay_ns)
+		inject_delay(vm->shared->inject, act.delay_ns);
+	if (act.hit && act.has_ret) {
+		/* Traced as the dispatcher would have seen them (§2.6: W registers). */
+		for (unsigned int i = 0; !smccc_is_64(call.fid) && i < call.nr_args; i++)
+			call.args[i] = (uint32_t)call.args[i];
+		vcpu_inject_result(row, &vm->psci, call.fid, act.ret, &res);
+		out = SMCCC_RESUME;
+	} else {
+		call.lost = act.hit && act.lost;
+		out = smccc_dispatch_row(row, &call, &res);
+	}
 	if (atomic_load_explicit(&vm->shared->trace, memory_order_relaxed))
-		vcpu_trace(v, &call, &res, out);
+		vcpu_trace(v, &call, &res, out, act.hit ? act.rule : NULL);
 	for (unsigned int i = 0; i < res.nr; i++) {
 		ret = vm_set_reg(v, KVM_REG_X(i), res.x[i]);
 		if (ret)
@@ -173,6 +228,22 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 	if (slot >= 0)
 		atomic_fetch_add(&vm->shared->calls.syscalls[slot],
 				 1 + call.nr_args + res.nr + extra_syscalls);
+	if (record) {
+		char line[TRACEFILE_MAX_LINE];
+		struct tracefile_call tc = {
+		    .t_ns = t0,
+		    .vmm_ns = tracefile_now_ns() - t0,
+		    .call = &call,
+		    .res = &res,
+		    .out = out,
+		    .has_target = has_target,
+		    .target = target,
+		    .rule = act.hit ? act.rule : NULL,
+		};
+
+		tracefile_write(vm->shared->tracefile, line,
+				tracefile_fmt_call(line, sizeof(line), &tc));
+	}
 	switch (out) {
 	case SMCCC_RESUME:
 		return VCPU_CONTINUE;

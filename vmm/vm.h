@@ -26,6 +26,8 @@
 
 struct kvm_run;
 struct outbuf;
+struct inject;
+struct tracefile;
 
 /* Why a VM run ended. */
 enum vm_exit {
@@ -63,6 +65,8 @@ struct vmm_shared {
 	unsigned int resets;		/* SYSTEM_RESETs served */
 	bool *present;			/* per possible vCPU: hotplug state */
 	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */
+	struct inject *inject;		/* fault injection rules (inject.h) */
+	struct tracefile *tracefile;	/* --trace-file, `trace-file` (tracefile.h) */
 };
 
 /* The guest's files, read once and reused across resets. */
@@ -133,6 +137,9 @@ void *vcpu_thread(void *arg);
 int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con);
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);
+/* Write a "vm" line (what: "start", "open") and every vCPU's power state to
+ * the trace file, if one is open (tracefile.h). */
+void vm_trace_snapshot(struct vm *vm, const char *what);
 
 /* One line on stderr, through the log buffer once main set it (outbuf.h). */
 #define vm_err(...) outbuf_log("vmm: " __VA_ARGS__)
