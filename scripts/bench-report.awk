@@ -31,6 +31,11 @@ function med(mode, key,    k) {
 
 function verdict(ok) { return ok ? "met" : "**missed**" }
 
+function lrow(label, key,    u, k) {
+	u = med("user", key); k = med("kernel", key)
+	printf "| %s | %s | %s | %.2f |\n", label, cell("user", key), cell("kernel", key), k ? u / k : 0
+}
+
 function row(label, key, unote, knote) {
 	printf "| %s | %s%s | %s%s |\n", label, cell("user", key), unote, cell("kernel", key), knote
 }
@@ -98,6 +103,26 @@ END {
 	print "| --- | --- |"
 	printf "| %s | %s |\n", cell("user", "startup"), cell("kernel", "startup")
 	print ""
+	if (("user" SUBSEP "linux.exit_ms") in n) {
+		printf "## Linux start-up (ms of wall time, %d interleaved runs per mode)\n", n["user" SUBSEP "linux.exit_ms"]
+		print ""
+		printf "The Debian Image (%.1f MiB) with the busybox initramfs on 4 vCPUs, 512 MiB, to `poweroff -f`.\n", med("info", "linux_image_bytes") / 1048576
+		print ""
+		print "| from the launch of `vmm boot` to | user mode | kernel mode | ratio |"
+		print "| --- | --- | --- | --- |"
+		lrow("the guest's first instruction (vCPU 0's first KVM_RUN)", "linux.first_run_ms")
+		lrow("/init running (its first marker line)", "linux.init_ms")
+		lrow("the VMM's exit after poweroff", "linux.exit_ms")
+		print ""
+		print "Where the VMM's own time goes (ms):"
+		print ""
+		print "| step | user mode | kernel mode |"
+		print "| --- | --- | --- |"
+		row("map the kernel and initrd files", "linux.mapped_ms", "", "")
+		row("build the VM (RAM, vCPUs, vGIC, filter; copy kernel and initrd into RAM)", "linux.vm_built_ms", "", "")
+		row("tear the VM down after poweroff", "linux.teardown_ms", "", "")
+		print ""
+	}
 	print "## Footprint"
 	print ""
 	rss = med("user", "rss_overhead_kib"); bin = med("info", "binary_bytes")

@@ -10,16 +10,27 @@
 #include "vmm/inject.h"
 #include "vmm/psci.h"
 
+/*
+ * Laid out as kvmtool's top-level help is (builtin-help.c): scripts that
+ * drive `lkvm` look for "The most commonly used ... commands are:" to tell
+ * a kvmtool-compatible binary from anything else.
+ */
 const char cli_main_usage[] =
-    "usage: vmm COMMAND [ARGS]\n"
     "\n"
-    "commands:\n"
-    "  boot IMAGE [OPTIONS]   create a VM and boot IMAGE (vmm boot --help)\n"
-    "  run -k IMAGE [OPTIONS] the same, also accepting kvmtool's `lkvm run` spellings\n"
-    "  ctl SOCKET COMMAND     talk to a running VM's control socket (vmm ctl SOCKET help)\n"
-    "  info                   what the host's KVM offers (API, vCPUs, SMCCC filter, ...)\n"
-    "  timeline TRACE -o SVG  draw a --trace-file record: vCPU power states and calls\n"
-    "  --help                 this text\n";
+    " A minimal arm64 KVM VMM that answers the guest's PSCI calls itself.\n"
+    "\n"
+    "usage: vmm [--version] [--help] COMMAND [ARGS]\n"
+    "\n"
+    " The most commonly used vmm commands are:\n"
+    "   boot       Boot IMAGE in a new VM: vmm boot IMAGE [OPTIONS]\n"
+    "   run        The same with kvmtool's `lkvm run` options: vmm run -k IMAGE\n"
+    "   ctl        Talk to a running VM's control socket: vmm ctl SOCKET help\n"
+    "   info       Print what this host's KVM offers (vCPUs, SMCCC filter, PMU)\n"
+    "   timeline   Draw a --trace-file record as SVG: vmm timeline TRACE -o OUT.svg\n"
+    "   version    Print the version of vmm\n"
+    "\n"
+    " See 'vmm help COMMAND' (or vmm COMMAND --help) for a command's options.\n"
+    "\n";
 
 const char cli_boot_usage[] =
     "usage: vmm boot IMAGE [OPTIONS]\n"
@@ -65,11 +76,16 @@ const char cli_boot_usage[] =
     "                        INTID 23); an error where the host's KVM has none\n"
     "  -h, --help            this text\n"
     "\n"
-    "`vmm run` also takes: -k/--kernel IMAGE, --console serial, --irqchip gicv3,\n"
-    "--network mode=none, --loglevel LEVEL and --nodefaults.\n"
+    "`vmm run` also takes kvmtool's -k/--kernel IMAGE, --console serial, --irqchip\n"
+    "gicv3, -n/--network none|mode=none, --loglevel LEVEL and --nodefaults; it ignores\n"
+    "--name, --nocompat, --no-dhcp and --debug, and refuses in one line the kvmtool\n"
+    "options for what this VMM does not have (--disk, --9p, --balloon, --vhost, ...).\n"
+    "A kernel or initrd it cannot read is reported as kvmtool does (\"  Fatal: ...\").\n"
     "\n"
     "Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
     "2 on a VMM error, 130 when stopped by SIGINT/SIGTERM or Ctrl-A x.\n";
+
+const char cli_version[] = "vmm version 0.1\n";
 
 int cli_parse_size(const char *s, uint64_t *bytes)
 {
@@ -319,7 +335,50 @@ enum {
 	OPT_NETWORK,
 	OPT_LOGLEVEL,
 	OPT_NODEFAULTS,
+	OPT_KVMTOOL_IGNORED, /* accepted and ignored: --name, --nocompat, ... */
+	OPT_KVMTOOL_REFUSED, /* refused: kvmtool_refused[] says why */
 };
+
+/* kvmtool `run` options for what this VMM does not have: each is refused in
+ * one line that says why (its argument, if any, is consumed first). */
+static const struct {
+	const char *name;
+	const char *why;
+} kvmtool_refused[] = {
+    {"disk", "it has no virtio devices (no disks)"},
+    {"9p", "it has no virtio devices (no 9p)"},
+    {"balloon", "it has no virtio devices (no balloon)"},
+    {"rng", "it has no virtio devices (no rng)"},
+    {"vsock", "it has no virtio devices (no vsock)"},
+    {"vhost", "it has no virtio devices (no vhost)"},
+    {"virtio-transport", "it has no virtio devices"},
+    {"shmem", "it has no PCI devices"},
+    {"vfio-pci", "it has no PCI devices"},
+    {"force-pci", "it has no PCI devices"},
+    {"vnc", "it has no framebuffer"},
+    {"gtk", "it has no framebuffer"},
+    {"sdl", "it has no framebuffer"},
+    {"tty", "the console is the 16550 UART on stdin/stdout"},
+    {"sandbox", "it sets up no root filesystem"},
+    {"hugetlbfs", "guest RAM is anonymous memory"},
+    {"firmware", "it boots a kernel Image or flat binary, no firmware"},
+    {"dev", "it always uses /dev/kvm"},
+    {"aarch32", "it runs 64-bit guests only"},
+    {"disable-mte", "it does not enable MTE"},
+    {"vcpu-affinity", "it does not pin vCPU threads"},
+    {"debug-single-step", "it has no debug hooks"},
+    {"debug-ioport", "it has no debug hooks"},
+    {"debug-mmio", "it has no debug hooks"},
+    {"debug-iodelay", "it has no debug hooks"},
+};
+
+static const char *kvmtool_refused_why(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kvmtool_refused) / sizeof(kvmtool_refused[0]); i++)
+		if (!strcmp(name, kvmtool_refused[i].name))
+			return kvmtool_refused[i].why;
+	return NULL;
+}
 
 static const struct option boot_options[] = {
     {"cpus", required_argument, NULL, 'c'},
@@ -351,6 +410,35 @@ static const struct option boot_options[] = {
     {"network", required_argument, NULL, OPT_NETWORK},
     {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
     {"nodefaults", no_argument, NULL, OPT_NODEFAULTS},
+    {"name", required_argument, NULL, OPT_KVMTOOL_IGNORED},
+    {"nocompat", no_argument, NULL, OPT_KVMTOOL_IGNORED},
+    {"no-dhcp", no_argument, NULL, OPT_KVMTOOL_IGNORED},
+    {"debug", no_argument, NULL, OPT_KVMTOOL_IGNORED},
+    {"disk", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"9p", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"balloon", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"rng", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"vsock", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"vhost", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"virtio-transport", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"shmem", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"vfio-pci", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"force-pci", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"vnc", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"gtk", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"sdl", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"tty", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"sandbox", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"hugetlbfs", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"firmware", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"dev", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"aarch32", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"disable-mte", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"vcpu-affinity", required_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"debug-single-step", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"debug-ioport", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"debug-mmio", no_argument, NULL, OPT_KVMTOOL_REFUSED},
+    {"debug-iodelay", required_argument, NULL, OPT_KVMTOOL_REFUSED},
     {NULL, 0, NULL, 0},
 };
 
@@ -369,7 +457,8 @@ static bool kvmtool_only(int opt)
 enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, struct vmm_config *cfg,
 			       char *err, size_t errlen)
 {
-	const char *shortopts = kvmtool_spelling ? ":c:m:p:i:k:h" : ":c:m:p:i:h";
+	/* kvmtool's short forms: -k kernel, -n network, -d disk, -f firmware */
+	const char *shortopts = kvmtool_spelling ? ":c:m:p:i:k:n:d:f:h" : ":c:m:p:i:h";
 	int opt, idx;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -398,6 +487,9 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 		else
 			snprintf(name, sizeof(name), "%.39s", argv[optind - 1]);
 
+		/* kvmtool's options for what we lack are no options of `vmm boot`. */
+		if (opt == OPT_KVMTOOL_REFUSED && !kvmtool_spelling)
+			FAIL("unknown option '%s' (see vmm boot --help)", name);
 		if (kvmtool_only(opt) && !kvmtool_spelling)
 			FAIL("option '%s' is only accepted by `vmm run` (kvmtool spelling)", name);
 		switch (opt) {
@@ -516,21 +608,35 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 			break;
 		case OPT_CONSOLE:
 			if (strcmp(arg, "serial"))
-				FAIL("--console: only 'serial' is supported (a 16550 UART), not "
-				     "'%s'",
+				FAIL("--console: '%s' is not supported by this VMM: only 'serial' "
+				     "(a 16550 UART)",
 				     arg);
 			break;
 		case OPT_IRQCHIP:
 			if (strcmp(arg, "gicv3"))
-				FAIL("--irqchip: only 'gicv3' is supported, not '%s'", arg);
-			break;
-		case OPT_NETWORK:
-			if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
-				FAIL("--network: this VMM has no network devices; only 'mode=none' "
-				     "is "
-				     "accepted, not '%s'",
+				FAIL("--irqchip: '%s' is not supported by this VMM: only 'gicv3' "
+				     "(no GICv2, no ITS)",
 				     arg);
 			break;
+		case 'n':
+		case OPT_NETWORK:
+			if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
+				FAIL("--network: '%s' is not supported by this VMM: it has no "
+				     "network devices (only 'mode=none')",
+				     arg);
+			break;
+		case OPT_KVMTOOL_IGNORED:
+			break;
+		case 'd':
+		case 'f':
+		case OPT_KVMTOOL_REFUSED:
+			FAIL("kvmtool option '%s' is not supported by this VMM: %s",
+			     opt == 'd'	  ? "--disk"
+			     : opt == 'f' ? "--firmware"
+					  : name,
+			     kvmtool_refused_why(opt == 'd'   ? "disk"
+						 : opt == 'f' ? "firmware"
+							      : boot_options[idx].name));
 		case OPT_LOGLEVEL:
 			if (strcmp(arg, "error") && strcmp(arg, "warning") && strcmp(arg, "info") &&
 			    strcmp(arg, "debug"))
@@ -585,4 +691,49 @@ enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, str
 		FAIL(kvmtool_spelling ? "no kernel image given (-k IMAGE)"
 				      : "no image given (vmm boot IMAGE)");
 	return CLI_OK;
+}
+
+void cli_file_error(char *buf, size_t len, bool kvmtool_spelling, enum cli_file_kind kind,
+		    enum cli_file_problem problem, const char *path, int err, uint64_t size,
+		    uint64_t limit)
+{
+	const char *what = kind == CLI_FILE_KERNEL ? "kernel" : "initrd";
+	char reason[128];
+
+	switch (problem) {
+	case CLI_FILE_OPEN:
+		snprintf(reason, sizeof(reason), "%s", strerror(err));
+		break;
+	case CLI_FILE_NOT_REGULAR:
+		snprintf(reason, sizeof(reason), "not a regular file");
+		break;
+	case CLI_FILE_TOO_LARGE:
+		snprintf(reason, sizeof(reason),
+			 "%" PRIu64 " bytes, larger than guest RAM (%" PRIu64 " bytes)", size,
+			 limit);
+		break;
+	case CLI_FILE_READ:
+		snprintf(reason, sizeof(reason), "%s", err ? strerror(err) : "short read");
+		break;
+	case CLI_FILE_EMPTY:
+	default:
+		snprintf(reason, sizeof(reason), "empty");
+		break;
+	}
+	if (!kvmtool_spelling) {
+		/* `vmm boot` has always called the kernel "image". */
+		snprintf(buf, len, "vmm: %s '%s': %s", kind == CLI_FILE_KERNEL ? "image" : "initrd",
+			 path, reason);
+		return;
+	}
+	/* kvmtool's die(): "  Fatal: " and its sentences (kvm.c, arm/kvm.c). */
+	if (problem == CLI_FILE_OPEN)
+		snprintf(buf, len, "  Fatal: Unable to open %s %s (%s)", what, path, reason);
+	else if (problem == CLI_FILE_TOO_LARGE)
+		snprintf(buf, len, "  Fatal: %s too big to contain in guest memory. (%s: %s)", what,
+			 path, reason);
+	else if (kind == CLI_FILE_KERNEL)
+		snprintf(buf, len, "  Fatal: %s is not a valid kernel image (%s)", path, reason);
+	else
+		snprintf(buf, len, "  Fatal: %s is not an initrd (%s)", path, reason);
 }

@@ -102,6 +102,36 @@ int cli_parse_impl_cpus(const char *s, struct cli_impl_cpu *cpus, unsigned int m
 extern const char *const cli_service_names[4];
 
 extern const char cli_boot_usage[];
+/* `vmm --help`: laid out as `lkvm --help` is, for scripts that probe it. */
 extern const char cli_main_usage[];
+/* `vmm --version` / `vmm version` */
+extern const char cli_version[];
+
+/* Why the kernel image or the initrd could not be used (main.c reads them). */
+enum cli_file_kind {
+	CLI_FILE_KERNEL,
+	CLI_FILE_INITRD,
+};
+
+enum cli_file_problem {
+	CLI_FILE_OPEN,	      /* open() failed: err is its errno */
+	CLI_FILE_NOT_REGULAR, /* a directory, FIFO, device, ... */
+	CLI_FILE_TOO_LARGE,   /* size bytes, more than limit (guest RAM) */
+	CLI_FILE_READ,	      /* reading or mapping failed: err is the errno, 0 = short */
+	CLI_FILE_EMPTY,	      /* a kernel of 0 bytes */
+};
+
+/*
+ * The one-line message (no newline) for a kernel or initrd that cannot be
+ * used. `vmm boot` says "vmm: image 'PATH': reason"; `vmm run`
+ * (kvmtool_spelling) uses kvmtool's fatal-error wording and prefix
+ * ("  Fatal: Unable to open kernel PATH", "  Fatal: PATH is not a valid
+ * kernel image", "  Fatal: PATH is not an initrd", ...), which scripts that
+ * drive kvmtool match to tell a missing kernel from a failed guest. The
+ * reason follows in parentheses.
+ */
+void cli_file_error(char *buf, size_t len, bool kvmtool_spelling, enum cli_file_kind kind,
+		    enum cli_file_problem problem, const char *path, int err, uint64_t size,
+		    uint64_t limit);
 
 #endif

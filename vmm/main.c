@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/cli.h"
@@ -33,54 +35,98 @@ enum {
 	EXIT_VMM_ERROR = 2,
 };
 
-/* Read a whole regular file; refuses what is not one, or is too large for RAM. */
-static int read_file(const char *what, const char *path, uint64_t limit, uint8_t **buf, size_t *len)
+static void file_error(bool kvmtool_spelling, enum cli_file_kind kind,
+		       enum cli_file_problem problem, const char *path, int err, uint64_t size,
+		       uint64_t limit)
+{
+	char line[PATH_MAX + 256];
+
+	cli_file_error(line, sizeof(line), kvmtool_spelling, kind, problem, path, err, size, limit);
+	fprintf(stderr, "%s\n", line);
+}
+
+/*
+ * Map a whole regular file read-only; refuses what is not one, or is too
+ * large for RAM. Mapped, not read into the heap: every boot (and every
+ * SYSTEM_RESET) copies it into guest RAM straight from the page cache, one
+ * copy instead of two, and the VMM holds no private copy of a 40 MiB kernel.
+ * The file stays open so that a reset can check it still holds what was
+ * mapped (image_changed). An empty file is len 0 and buf NULL.
+ */
+struct mapped_file {
+	int fd; /* kept open: -1 if nothing is mapped */
+	struct stat st;
+};
+
+static int map_file(bool kvmtool_spelling, enum cli_file_kind kind, const char *path,
+		    uint64_t limit, struct mapped_file *mf, uint8_t **buf, size_t *len)
 {
 	struct stat st;
-	size_t done = 0;
+	void *map;
 	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
 	 * writer for ever; it is refused below like any non-regular file. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
-		vm_err("%s '%s': %s\n", what, path, strerror(errno));
+		file_error(kvmtool_spelling, kind, CLI_FILE_OPEN, path, errno, 0, 0);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		vm_err("%s '%s': not a regular file\n", what, path);
+		file_error(kvmtool_spelling, kind, CLI_FILE_NOT_REGULAR, path, 0, 0, 0);
 		close(fd);
 		return -1;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((uint64_t)st.st_size > limit) {
-		vm_err("%s '%s' (%lld bytes) is larger than guest RAM (%llu bytes)\n", what, path,
-		       (long long)st.st_size, (unsigned long long)limit);
+		file_error(kvmtool_spelling, kind, CLI_FILE_TOO_LARGE, path, 0,
+			   (uint64_t)st.st_size, limit);
 		close(fd);
 		return -1;
 	}
 	*len = (size_t)st.st_size;
-	*buf = malloc(*len ? *len : 1);
-	if (!*buf) {
-		vm_err("%s '%s': out of memory for %zu bytes\n", what, path, *len);
-		close(fd);
-		return -1;
-	}
-	while (done < *len) {
-		ssize_t n = read(fd, *buf + done, *len - done);
-
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			vm_err("%s '%s': short read\n", what, path);
-			free(*buf);
-			*buf = NULL;
+	*buf = NULL;
+	if (*len) {
+		map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (map == MAP_FAILED) {
+			file_error(kvmtool_spelling, kind, CLI_FILE_READ, path, errno, 0, 0);
 			close(fd);
 			return -1;
 		}
-		done += (size_t)n;
+		*buf = map;
 	}
-	close(fd);
+	mf->fd = fd;
+	mf->st = st;
 	return 0;
+}
+
+static void unmap_file(struct mapped_file *mf, uint8_t *buf, size_t len)
+{
+	if (buf)
+		munmap(buf, len);
+	if (mf->fd >= 0)
+		close(mf->fd);
+	mf->fd = -1;
+}
+
+/*
+ * A mapping shows what the file holds now: written in place since (a `cp`
+ * over it), a reset would boot something else, and a file truncated under
+ * the mapping faults on the copy. Replacing the file by a new one (rename,
+ * what install(1) and most builds do) leaves the mapped one alone.
+ */
+static bool image_changed(const char *what, const char *path, const struct mapped_file *mf)
+{
+	struct stat now;
+
+	if (mf->fd < 0)
+		return false;
+	if (fstat(mf->fd, &now) == 0 && now.st_size == mf->st.st_size &&
+	    now.st_mtim.tv_sec == mf->st.st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == mf->st.st_mtim.tv_nsec)
+		return false;
+	vm_err("%s '%s' was changed in place since the VM started: not rebooting a different "
+	       "%s\n",
+	       what, path, what);
+	return true;
 }
 
 /*
@@ -177,10 +223,43 @@ static void print_exit_stats(struct vmm_shared *shared, const struct mem_usage *
 	free(line);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * --exit-stats: where start-up and shutdown time goes, in microseconds since
+ * `vmm` began: guest files mapped, the first VM built (RAM, vCPUs, vGIC,
+ * filter, images copied in), vCPU 0's first KVM_RUN (the guest's first
+ * instruction), the last run's end and the last VM torn down.
+ */
+struct boot_timing {
+	uint64_t start, mapped, created, run_end, destroyed;
+};
+
+static void print_boot_timing(const struct boot_timing *t, const struct vmm_shared *shared)
+{
+	uint64_t first = atomic_load(&shared->first_run_ns);
+#define SINCE_US(x) ((x) > t->start ? (unsigned long long)(((x)-t->start) / 1000) : 0ULL)
+
+	fprintf(stderr,
+		"vmm: exit-stats: startup_us mapped=%llu vm_built=%llu first_run=%llu "
+		"run_end=%llu torn_down=%llu\n",
+		SINCE_US(t->mapped), SINCE_US(t->created), SINCE_US(first), SINCE_US(t->run_end),
+		SINCE_US(t->destroyed));
+#undef SINCE_US
+}
+
 static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 {
+	struct boot_timing timing = {.start = mono_ns()};
 	struct vmm_config cfg;
 	struct vm_images images = {0};
+	struct mapped_file kernel_file = {.fd = -1}, initrd_file = {.fd = -1};
 	struct vmm_shared shared = {0};
 	struct inject inject;
 	struct tracefile tracefile;
@@ -220,15 +299,17 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		vm_err("%s\n", err);
 		return EXIT_VMM_ERROR;
 	}
-	if (read_file("image", cfg.image, cfg.ram_size, &images.kernel, &images.kernel_size))
+	if (map_file(kvmtool_spelling, CLI_FILE_KERNEL, cfg.image, cfg.ram_size, &kernel_file,
+		     &images.kernel, &images.kernel_size))
 		return EXIT_VMM_ERROR;
 	if (images.kernel_size == 0) {
-		vm_err("image '%s' is empty\n", cfg.image);
+		file_error(kvmtool_spelling, CLI_FILE_KERNEL, CLI_FILE_EMPTY, cfg.image, 0, 0, 0);
 		goto out_images;
 	}
-	if (cfg.initrd &&
-	    read_file("initrd", cfg.initrd, cfg.ram_size, &images.initrd, &images.initrd_size))
+	if (cfg.initrd && map_file(kvmtool_spelling, CLI_FILE_INITRD, cfg.initrd, cfg.ram_size,
+				   &initrd_file, &images.initrd, &images.initrd_size))
 		goto out_images;
+	timing.mapped = mono_ns();
 
 	shared.present = calloc(cfg.max_cpus, sizeof(*shared.present));
 	if (!shared.present) {
@@ -278,7 +359,16 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 			vm_destroy(&vm);
 			break;
 		}
+		/* Guest RAM has its copy now: the mapped pages leave our RSS and
+		 * stay in the page cache for a reset's copy. */
+		if (images.kernel)
+			madvise(images.kernel, images.kernel_size, MADV_DONTNEED);
+		if (images.initrd)
+			madvise(images.initrd, images.initrd_size, MADV_DONTNEED);
+		if (!timing.created)
+			timing.created = mono_ns();
 		vm_run(&vm, signal_fd, cfg.control ? &ctl : NULL, &con);
+		timing.run_end = mono_ns();
 		why = vm.exit;
 		if (cfg.exit_stats)
 			mem_usage_sample(&vm, &mem);
@@ -298,6 +388,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 					    !(vm.cpuhp_ready && cpuhp_eject_pending(&vm.cpuhp, i));
 		}
 		vm_destroy(&vm);
+		timing.destroyed = mono_ns();
 
 		if (why == VM_EXIT_SYSTEM_RESET) {
 			shared.resets++;
@@ -307,6 +398,9 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 				break;
 			}
 			/* SYSTEM_RESET: a fresh VM (vGIC and all) boots the same image. */
+			if (image_changed("image", cfg.image, &kernel_file) ||
+			    image_changed("initrd", cfg.initrd, &initrd_file))
+				break;
 			continue;
 		}
 		if (why == VM_EXIT_SYSTEM_OFF) {
@@ -326,8 +420,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	outbuf_flush(out, OUTBUF_EXIT_FLUSH_MS);
 	outbuf_flush(errout, OUTBUF_EXIT_FLUSH_MS);
 	console_close(&con);
-	if (cfg.exit_stats)
+	if (cfg.exit_stats) {
 		print_exit_stats(&shared, &mem);
+		print_boot_timing(&timing, &shared);
+	}
 out_signal:
 	outbuf_set_log(NULL);
 	if (errout != out)
@@ -343,8 +439,8 @@ out_images:
 	/* The record ends with the VM: its last lines get the same grace. */
 	tracefile_close(&tracefile, OUTBUF_EXIT_FLUSH_MS);
 	free(shared.present);
-	free(images.kernel);
-	free(images.initrd);
+	unmap_file(&kernel_file, images.kernel, images.kernel_size);
+	unmap_file(&initrd_file, images.initrd, images.initrd_size);
 	return status;
 }
 
@@ -405,7 +501,15 @@ int main(int argc, char **argv)
 		return EXIT_VMM_ERROR;
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(cli_main_usage, stdout);
+		/* `vmm help boot|run` is `vmm boot --help`, as `lkvm help run` is. */
+		if (argc > 2 && (!strcmp(argv[2], "boot") || !strcmp(argv[2], "run")))
+			fputs(cli_boot_usage, stdout);
+		else
+			fputs(cli_main_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		fputs(cli_version, stdout);
 		return 0;
 	}
 	/* A console or client that went away must not kill the VMM silently:

@@ -429,6 +429,8 @@ void *vcpu_thread(void *arg)
 			psci_cpu_running(&vm->psci, v->id);
 			parked = false;
 		}
+		if (v->id == 0 && !v->has_run)
+			vm_note_first_run(vm);
 		v->has_run = true;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)

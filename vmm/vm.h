@@ -67,6 +67,7 @@ struct vmm_shared {
 	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */
 	struct inject *inject;		/* fault injection rules (inject.h) */
 	struct tracefile *tracefile;	/* --trace-file, `trace-file` (tracefile.h) */
+	atomic_ullong first_run_ns;	/* CLOCK_MONOTONIC at vCPU 0's first KVM_RUN */
 };
 
 /* The guest's files, read once and reused across resets. */
@@ -126,6 +127,8 @@ int vm_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vm_vcpu_reset(struct vcpu *v, bool power_off);
 int vm_info(int kvm_fd);
+/* vCPU 0 is about to enter the guest: the first time, note when (--exit-stats). */
+void vm_note_first_run(struct vm *vm);
 
 /* The signal that kicks a vCPU thread out of KVM_RUN (its handler does nothing). */
 #define VCPU_KICK_SIGNAL SIGUSR1

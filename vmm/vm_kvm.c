@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libfdt.h>
@@ -219,6 +220,17 @@ static int vm_setup_pmu(struct vm *vm)
 			return KVM_FAIL("KVM_SET_DEVICE_ATTR(PMU_V3_INIT)");
 	}
 	return 0;
+}
+
+void vm_note_first_run(struct vm *vm)
+{
+	struct timespec ts;
+	unsigned long long none = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	atomic_compare_exchange_strong(&vm->shared->first_run_ns, &none,
+				       (unsigned long long)ts.tv_sec * 1000000000ULL +
+					   (unsigned long long)ts.tv_nsec);
 }
 
 static int vm_has_smccc_filter(struct vm *vm)

@@ -4,6 +4,8 @@
 # user/kernel (A B A B ...) so drift hits both alike. scripts/bench turns the
 # samples into build/bench.md and the bring-up plot.
 REPS=${REPS:-5}
+# Linux start-up runs per PSCI mode (each a whole Linux boot to poweroff -f).
+LREPS=${LREPS:-3}
 N=${N:-2000}
 SIZES=${SIZES:-"1 2 4 8 16 32 64"}
 DENY="--smccc-filter 0x83000000:deny"
@@ -74,3 +76,46 @@ while [ $rep -le "$REPS" ]; do
 	done
 	rep=$((rep + 1))
 done
+
+# Linux start-up: the Debian Image and the busybox initramfs on 4 vCPUs to
+# poweroff -f. Milestones in ms of wall time from the launch: vCPU 0's first
+# KVM_RUN (the guest's first instruction, reported by the VMM), the init's
+# first marker line ("@@ linux up": /init is running) and the VMM's exit;
+# plus where the VMM's own time went (--exit-stats startup_us).
+linux_sample() {
+	mode=$1
+	t0=$(uptime_cs)
+	{
+		./vmm boot linux-guest/Image -m 512M -c 4 -i linux-guest/initrd.cpio \
+			-p "console=ttyS0 vmm=poweroff" --psci "$mode" --exit-stats 2>&1
+		echo $? >/tmp/bench-linux.rc
+	} | while IFS= read -r line; do
+		case $line in
+		"@@ linux up"*) echo "INIT $(uptime_cs)" ;;
+		"vmm: exit-stats: startup_us"*) echo "$line" ;;
+		esac
+	done >/tmp/bench-linux.log
+	t1=$(uptime_cs)
+	[ "$(cat /tmp/bench-linux.rc)" = 0 ] && grep -q '^INIT ' /tmp/bench-linux.log ||
+		{ echo "B linux run failed ($mode)"; cat /tmp/bench-linux.log; exit 1; }
+	ti=$(sed -n 's/^INIT //p' /tmp/bench-linux.log)
+	echo "R $mode linux.init_ms $(((ti - t0) * 10))"
+	echo "R $mode linux.exit_ms $(((t1 - t0) * 10))"
+	stats=$(grep '^vmm: exit-stats: startup_us' /tmp/bench-linux.log | tr ' ' '\n')
+	us() { echo "$stats" | sed -n "s/^$1=//p"; }
+	echo "R $mode linux.first_run_ms $(($(us first_run) / 1000))"
+	echo "R $mode linux.mapped_ms $(($(us mapped) / 1000))"
+	echo "R $mode linux.vm_built_ms $((($(us vm_built) - $(us mapped)) / 1000))"
+	echo "R $mode linux.teardown_ms $((($(us torn_down) - $(us run_end)) / 1000))"
+}
+
+if [ -f linux-guest/Image ]; then
+	echo "R info linux_image_bytes $(wc -c <linux-guest/Image)"
+	rep=1
+	while [ $rep -le "$LREPS" ]; do
+		for mode in user kernel; do
+			linux_sample $mode
+		done
+		rep=$((rep + 1))
+	done
+fi

@@ -22,7 +22,7 @@ expect_one_line_error /tmp/e8 "--psci: 'firmware'"
 vmm_expect 2 /tmp/e9 boot guest.img -c 2 --max-cpus 1
 expect_one_line_error /tmp/e9 "--max-cpus 1 is less than --cpus 2"
 vmm_expect 2 /tmp/e10 run -k guest.img --console virtio
-expect_one_line_error /tmp/e10 "--console: only 'serial'"
+expect_one_line_error /tmp/e10 "--console: 'virtio' is not supported by this VMM"
 vmm_expect 2 /tmp/e11 boot /tmp
 expect_one_line_error /tmp/e11 "not a regular file"
 vmm_expect 2 /tmp/e12 frobnicate
