@@ -151,7 +151,7 @@ test: all $(UNIT_BINS) $(FUZZ_BINS)
 	@FUZZ_BINS="$(FUZZ_BINS)" scripts/run-tests $(UNIT_BINS)
 
 demo: all
-	@scripts/nested-run './vmm boot guest.img -c 4'
+	@scripts/nested-run 'sh tests/nested/demo.sh'
 
 # Userspace vs in-kernel PSCI, side by side: build/bench.md and a plot.
 bench: all

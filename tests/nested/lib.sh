@@ -61,3 +61,15 @@ expect_one_line_error() {
 	}
 	expect_line "^vmm: .*$2" "$1"
 }
+
+# export_file PATH NAME: bring PATH back to the build host as $B/NAME
+# (scripts/nested-run decodes it from the console; natively it is copied).
+export_file() {
+	if [ -n "${NESTED_EXPORT_DIR:-}" ]; then
+		cp "$1" "$NESTED_EXPORT_DIR/$2"
+		return
+	fi
+	echo "@@EXPORT-BEGIN $2"
+	base64 "$1"
+	echo "@@EXPORT-END"
+}

@@ -1,6 +1,7 @@
 # `make linux-demo`: boot Linux under vmm with 2 of 4 vCPUs present and walk
 # through userspace PSCI and vCPU hotplug, narrating each step. Runs in the
-# nested host (or natively on arm64+KVM) from the staged directory.
+# nested host (or natively on arm64+KVM) from the staged directory. The
+# session is recorded (--trace-file) and drawn: build/linux-demo-timeline.svg.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
 sock=/tmp/linux-demo.sock
@@ -9,7 +10,7 @@ say() { printf '\n=== %s\n' "$*"; }
 show() { tr -d '\r' <$log | grep '^@@' | sed -n "$1,\$p" | sed 's/^@@ /    guest: /'; }
 
 say "vmm boot linux-guest/Image -c 2 --max-cpus 4 --control $sock (userspace PSCI)"
-./vmm $LINUX -c 2 --max-cpus 4 --control $sock -p "console=ttyS0 vmm=hotplug cycles=5" >$log 2>&1 &
+./vmm $LINUX -c 2 --max-cpus 4 --control $sock --trace-file /tmp/linux-demo.jsonl -p "console=ttyS0 vmm=hotplug cycles=5" >$log 2>&1 &
 vmm_pid=$!
 wait_marker $log "@@ linux up"
 show 1
@@ -37,6 +38,11 @@ rc=$?
 say "the guest's log"
 show 1
 say "the guest powered off through PSCI SYSTEM_OFF: vmm exited $rc"
+say "the record: every forwarded call and power-state change, drawn by vmm timeline"
+./vmm timeline /tmp/linux-demo.jsonl -o /tmp/linux-demo-timeline.svg \
+	--title "make linux-demo: Linux, 2 of 4 vCPUs present, hotplug through PSCI" &&
+	export_file /tmp/linux-demo-timeline.svg linux-demo-timeline.svg
+export_file /tmp/linux-demo.jsonl linux-demo-trace.jsonl
 [ $rc = 0 ] || exit 1
 
 # The same experiment the way upstream arm64 Linux (6.11+) expects it: ACPI

@@ -1,0 +1,11 @@
+# `make demo`: the bare-metal guest's narrated PSCI demo on 4 vCPUs, recorded
+# with --trace-file and drawn by `vmm timeline`; the picture and the record
+# come back as build/demo-timeline.svg and build/demo-trace.jsonl.
+. tests/nested/lib.sh
+./vmm boot guest.img -c 4 --trace-file /tmp/demo.jsonl
+rc=$?
+./vmm timeline /tmp/demo.jsonl -o /tmp/demo-timeline.svg \
+	--title "make demo: the bare-metal PSCI demo on 4 vCPUs" &&
+	export_file /tmp/demo-timeline.svg demo-timeline.svg
+export_file /tmp/demo.jsonl demo-trace.jsonl
+exit $rc
