@@ -10,7 +10,7 @@
 const char control_help[] =
     "cpus[--json] plug unplug stats[--json] trace trace-file inject(RULE|list|clear) quit help";
 
-#define MAX_WORDS 4
+#define MAX_WORDS 5 /* unplug ID --when-off --timeout S */
 
 /* Split on blanks into at most MAX_WORDS words; returns the count, or -1 if more. */
 static int split(char *s, char *words[MAX_WORDS])
@@ -119,15 +119,28 @@ int control_parse(const char *line, struct control_req *req, char *err, size_t e
 	}
 	if (!strcmp(w[0], "plug") || !strcmp(w[0], "unplug")) {
 		bool unplug = w[0][0] == 'u';
+		const char *usage =
+		    unplug ? "unplug ID [--when-off] [--timeout SECONDS]" : "plug ID";
 
 		if (n < 2)
-			FAIL("usage: %s", unplug ? "unplug ID [--when-off]" : "plug ID");
+			FAIL("usage: %s", usage);
 		if (parse_cpu(w[1], &req->cpu))
 			FAIL("'%s' is not a vCPU id", w[1]);
-		if (unplug && n == 3 && !strcmp(w[2], "--when-off"))
-			req->when_off = true;
-		else if (n > 2)
-			FAIL("usage: %s", unplug ? "unplug ID [--when-off]" : "plug ID");
+		req->timeout_s = CONTROL_UNPLUG_TIMEOUT_S;
+		for (int i = 2; i < n; i++) {
+			if (unplug && !strcmp(w[i], "--when-off")) {
+				req->when_off = true;
+			} else if (unplug && !strcmp(w[i], "--timeout") && i + 1 < n) {
+				if (parse_cpu(w[i + 1], &req->timeout_s) || req->timeout_s == 0 ||
+				    req->timeout_s > CONTROL_UNPLUG_TIMEOUT_MAX_S)
+					FAIL("--timeout: '%s' is not a number of seconds from 1 to "
+					     "%d",
+					     w[i + 1], CONTROL_UNPLUG_TIMEOUT_MAX_S);
+				i++;
+			} else {
+				FAIL("usage: %s", usage);
+			}
+		}
 		req->cmd = unplug ? CONTROL_UNPLUG : CONTROL_PLUG;
 		return 0;
 	}

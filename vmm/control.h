@@ -6,8 +6,11 @@
  *
  *   cpus [--json]           ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
  *   plug ID                 ok           (the vCPU becomes present: CPU_ON may start it)
- *   unplug ID [--when-off]  ok | ok deferred | error (never stops a running CPU;
- *                           vCPU 0, the boot CPU, is never unplugged)
+ *   unplug ID [--when-off] [--timeout S]
+ *                           ok | ok deferred | error (never stops a running CPU;
+ *                           vCPU 0, the boot CPU, is never unplugged). With --acpi:
+ *                           an eject request; ok once the guest ejected the vCPU,
+ *                           error if it did not within S seconds (default 30)
  *   stats [--json]          ok key=value ...
  *   trace on|off            ok
  *   trace-file PATH|off     ok           (JSON lines, tracefile.h)
@@ -43,13 +46,18 @@ enum control_inject_op {
 
 struct control_req {
 	enum control_cmd cmd;
-	unsigned int cpu; /* plug/unplug */
-	bool when_off;	  /* unplug --when-off */
-	bool on;	  /* trace on|off, trace-file PATH (true) | off */
-	bool json;	  /* cpus --json, stats --json */
+	unsigned int cpu;	/* plug/unplug */
+	bool when_off;		/* unplug --when-off */
+	unsigned int timeout_s; /* unplug --timeout: how long an ACPI guest may take to eject */
+	bool on;		/* trace on|off, trace-file PATH (true) | off */
+	bool json;		/* cpus --json, stats --json */
 	enum control_inject_op inject_op;
 	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file) */
 };
+
+/* `unplug` of an ACPI guest waits this long for the guest's eject, by default. */
+#define CONTROL_UNPLUG_TIMEOUT_S     30
+#define CONTROL_UNPLUG_TIMEOUT_MAX_S 600
 
 /* Parse one line (without its newline). Returns 0, or -1 with a reason in err. */
 int control_parse(const char *line, struct control_req *req, char *err, size_t errlen);

@@ -588,18 +588,41 @@ void control_server_handle(struct control_server *s, const struct pollfd *fds, u
 
 /* ---- `vmm ctl` ---- */
 
+/*
+ * How long `vmm ctl` waits for its reply: 10 s, but an ACPI `unplug` may
+ * legitimately wait for the guest up to its --timeout (the server answers by
+ * then), so give it that plus the same margin.
+ */
+int control_client_wait_s(int argc, char **argv)
+{
+	int wait_s = CONTROL_CLIENT_WAIT_S;
+
+	if (argc >= 1 && !strcmp(argv[0], "unplug")) {
+		wait_s += CONTROL_UNPLUG_TIMEOUT_S;
+		for (int i = 1; i + 1 < argc; i++)
+			if (!strcmp(argv[i], "--timeout")) {
+				long t = strtol(argv[i + 1], NULL, 10);
+
+				if (t > 0 && t <= CONTROL_UNPLUG_TIMEOUT_MAX_S)
+					wait_s = CONTROL_CLIENT_WAIT_S + (int)t;
+			}
+	}
+	return wait_s;
+}
+
 int control_client_main(int argc, char **argv)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char req[CONTROL_MAX_LINE + 2], *reply_buf;
 	size_t len = 0, cap = 4096;
-	int fd, status = 2;
+	int fd, status = 2, wait_s;
 
 	if (argc < 3) {
 		fprintf(stderr,
 			"usage: vmm ctl SOCKET COMMAND [ARGS...]   (vmm ctl SOCKET help)\n");
 		return 2;
 	}
+	wait_s = control_client_wait_s(argc - 2, argv + 2);
 	if (strlen(argv[1]) >= sizeof(addr.sun_path)) {
 		fprintf(stderr, "vmm ctl: socket path too long\n");
 		return 2;
@@ -644,8 +667,8 @@ int control_client_main(int argc, char **argv)
 			reply_buf = bigger;
 			cap *= 2;
 		}
-		if (poll(&p, 1, 10000) <= 0) {
-			fprintf(stderr, "vmm ctl: no reply from %s within 10 s\n", argv[1]);
+		if (poll(&p, 1, wait_s * 1000) <= 0) {
+			fprintf(stderr, "vmm ctl: no reply from %s within %d s\n", argv[1], wait_s);
 			break;
 		}
 		n = read(fd, reply_buf + len, cap - len);

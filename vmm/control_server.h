@@ -160,4 +160,8 @@ char *control_stats_line(struct vmm_shared *sh);
  * before a whole reply line. */
 int control_client_main(int argc, char **argv);
 
+/* Seconds `vmm ctl` waits for the reply to COMMAND ARGS (argv[0] = COMMAND). */
+#define CONTROL_CLIENT_WAIT_S 10
+int control_client_wait_s(int argc, char **argv);
+
 #endif

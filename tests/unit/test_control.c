@@ -38,8 +38,15 @@ TEST(parses_every_command)
 	CHECK_EQ(r.cmd, CONTROL_UNPLUG);
 	CHECK_EQ(r.cpu, 511);
 	CHECK(!r.when_off);
+	CHECK_EQ(r.timeout_s, CONTROL_UNPLUG_TIMEOUT_S);
 	CHECK_EQ(parse("unplug 2 --when-off", &r, err), 0);
 	CHECK(r.when_off);
+	CHECK_EQ(parse("unplug 2 --timeout 8", &r, err), 0);
+	CHECK(!r.when_off);
+	CHECK_EQ(r.timeout_s, 8);
+	CHECK_EQ(parse("unplug 3 --timeout 600 --when-off", &r, err), 0);
+	CHECK(r.when_off);
+	CHECK_EQ(r.timeout_s, 600);
 	CHECK_EQ(parse("trace on", &r, err), 0);
 	CHECK_EQ(r.cmd, CONTROL_TRACE);
 	CHECK(r.on);
@@ -75,7 +82,12 @@ TEST(refusals_name_the_problem)
 	    {"unplug 1 --later", "usage: unplug ID [--when-off]"},
 	    {"trace", "usage: trace on|off"},
 	    {"trace maybe", "usage: trace on|off"},
-	    {"a b c d e", "too many words"},
+	    {"a b c d e f", "too many words"},
+	    {"unplug 1 --timeout", "usage: unplug ID [--when-off] [--timeout SECONDS]"},
+	    {"unplug 1 --timeout 0", "--timeout: '0' is not a number of seconds from 1 to 600"},
+	    {"unplug 1 --timeout 601", "from 1 to 600"},
+	    {"unplug 1 --timeout x", "--timeout: 'x'"},
+	    {"plug 1 --timeout 5", "usage: plug ID"},
 	    {"cpus\x01", "non-printable byte 0x01"},
 	};
 	struct control_req r;

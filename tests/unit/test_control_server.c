@@ -890,6 +890,21 @@ TEST(vmm_ctl_reports_a_reply_cut_short)
 	remove_dir();
 }
 
+/* `vmm ctl` waits 10 s for a reply, but an ACPI unplug's reply may come
+ * only at its --timeout: the client must outwait the server. */
+TEST(vmm_ctl_outwaits_an_unplug_reply)
+{
+	char *plain[] = {"stats"};
+	char *unplug[] = {"unplug", "2"};
+	char *unplug_t[] = {"unplug", "2", "--timeout", "90"};
+	char *unplug_bad[] = {"unplug", "2", "--timeout", "zillion"};
+
+	CHECK_EQ(control_client_wait_s(1, plain), CONTROL_CLIENT_WAIT_S);
+	CHECK(control_client_wait_s(2, unplug) > CONTROL_UNPLUG_TIMEOUT_S);
+	CHECK(control_client_wait_s(4, unplug_t) > 90);
+	CHECK(control_client_wait_s(4, unplug_bad) > CONTROL_UNPLUG_TIMEOUT_S);
+}
+
 CHECK_MAIN_BEGIN
 signal(SIGPIPE, SIG_IGN);
 alarm(120); /* a deadlocked case fails the run instead of hanging it */
@@ -910,4 +925,5 @@ RUN(a_deferred_reply_holds_back_later_requests_until_answered);
 RUN(a_deferred_reply_answers_at_its_deadline);
 RUN(a_deferred_reply_is_forgotten_when_its_client_leaves);
 RUN(vmm_ctl_reports_a_reply_cut_short);
+RUN(vmm_ctl_outwaits_an_unplug_reply);
 CHECK_MAIN_END
