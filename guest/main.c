@@ -284,7 +284,8 @@ void primary_main(uint64_t dtb)
 	}
 	printk(
 	    "guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, nisv, reset, "
-	    "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench or chatter)\n",
+	    "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench, chatter, pmu, "
+	    "flood, storm or ramread)\n",
 	    mode);
 	guest_finish(true);
 }

@@ -123,6 +123,17 @@ END {
 		row("tear the VM down after poweroff", "linux.teardown_ms", "", "")
 		print ""
 	}
+	if (("user" SUBSEP "acpi.plug_to_online_ms") in n) {
+		printf "## ACPI vCPU hotplug (ms of wall time, %d plug/unplug cycles of one vCPU)\n", n["user" SUBSEP "acpi.plug_to_online_ms"]
+		print ""
+		print "Linux booted with `--acpi -c 2 --max-cpus 4`; the guest's uevent helper onlines each hot-added CPU."
+		print ""
+		print "| step | median (min-max) |"
+		print "| --- | --- |"
+		printf "| `vmm ctl plug 3` until cpu3 is online in the guest | %s |\n", cell("user", "acpi.plug_to_online_ms")
+		printf "| `vmm ctl unplug 3` (eject request, offline, _EJ0, reply) | %s |\n", cell("user", "acpi.unplug_ms")
+		print ""
+	}
 	print "## Footprint"
 	print ""
 	rss = med("user", "rss_overhead_kib"); bin = med("info", "binary_bytes")

@@ -119,3 +119,9 @@ if [ -f linux-guest/Image ]; then
 		rep=$((rep + 1))
 	done
 fi
+
+# ACPI hotplug (--acpi): `vmm ctl plug` to the CPU online in the guest, and
+# how long an `unplug` (eject request to _EJ0) takes; HPREPS of each.
+if [ -f linux-guest/Image ]; then
+	HPREPS=${HPREPS:-10} sh tests/nested/bench-acpi-hotplug.sh
+fi

@@ -1039,7 +1039,8 @@ TEST(dsdt_for_512_vcpus_disassembles_cleanly)
 	if (t) {
 		dsl = disassemble(t, "dsdt512");
 		if (dsl) {
-			CHECK_EQ(count_bytes((const uint8_t *)dsl, strlen(dsl), "\"ACPI0007\""), 512);
+			CHECK_EQ(count_bytes((const uint8_t *)dsl, strlen(dsl), "\"ACPI0007\""),
+				 512);
 			CHECK_EQ(
 			    count_bytes((const uint8_t *)dsl, strlen(dsl), "\\_SB.C1FF.CEVT ()"),
 			    1);
