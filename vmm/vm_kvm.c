@@ -414,6 +414,48 @@ static int vm_elect_services(struct vm *vm)
 	return 0;
 }
 
+/* Memory slots besides RAM (slot 0): small regions the VMM fills itself. */
+enum {
+	GUEST_MEMSLOT_PVTIME = 1,
+	GUEST_MEMSLOT_ACPI = 2,
+};
+
+/*
+ * A zeroed anonymous region of size bytes at guest-physical gpa, as memory
+ * slot `slot`; *host gets its mapping (NULL on failure, so vm_destroy knows
+ * what to unmap).
+ */
+static int vm_map_region(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void **host,
+			 const char *what)
+{
+	struct kvm_userspace_memory_region mem;
+	char msg[96];
+
+	*host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*host == MAP_FAILED) {
+		int err = errno;
+
+		*host = NULL;
+		snprintf(msg, sizeof(msg), "mmap(%s)", what);
+		errno = err;
+		return KVM_FAIL(msg);
+	}
+	mem = (struct kvm_userspace_memory_region){
+	    .slot = slot,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = (uint64_t)(uintptr_t)*host,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0) {
+		int err = errno;
+
+		snprintf(msg, sizeof(msg), "KVM_SET_USER_MEMORY_REGION(%s)", what);
+		errno = err;
+		return KVM_FAIL(msg);
+	}
+	return 0;
+}
+
 /*
  * PV time (stolen time, pvtime.rst): when the guest may discover it
  * (--smccc-services) and the host offers it, give every vCPU a 64-byte
@@ -422,25 +464,15 @@ static int vm_elect_services(struct vm *vm)
  */
 static int vm_setup_pvtime(struct vm *vm)
 {
-	struct kvm_userspace_memory_region mem;
+	int ret;
 
 	if (!(vm->cfg->services & CLI_SVC_PV_TIME) ||
 	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_STEAL_TIME) <= 0)
 		return 0;
-	vm->pvtime = mmap(NULL, GUEST_PVTIME_SIZE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vm->pvtime == MAP_FAILED) {
-		vm->pvtime = NULL;
-		return KVM_FAIL("mmap(PV time region)");
-	}
-	mem = (struct kvm_userspace_memory_region){
-	    .slot = 1,
-	    .guest_phys_addr = GUEST_PVTIME_BASE,
-	    .memory_size = GUEST_PVTIME_SIZE,
-	    .userspace_addr = (uint64_t)(uintptr_t)vm->pvtime,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
-		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION(PV time)");
+	ret = vm_map_region(vm, GUEST_MEMSLOT_PVTIME, GUEST_PVTIME_BASE, GUEST_PVTIME_SIZE,
+			    &vm->pvtime, "PV time region");
+	if (ret)
+		return ret;
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		uint64_t ipa = GUEST_PVTIME_BASE + i * GUEST_PVTIME_RECORD;
 		struct kvm_device_attr attr = {
@@ -700,25 +732,14 @@ static void vm_ged_pulse(void *ctx)
  * guest's RAM stays whole) and the CPU hotplug registers. */
 static int vm_setup_acpi(struct vm *vm)
 {
-	struct kvm_userspace_memory_region mem;
 	int ret;
 
 	if (!vm->cfg->acpi)
 		return 0;
-	vm->acpi_region =
-	    mmap(NULL, GUEST_ACPI_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vm->acpi_region == MAP_FAILED) {
-		vm->acpi_region = NULL;
-		return KVM_FAIL("mmap(ACPI tables)");
-	}
-	mem = (struct kvm_userspace_memory_region){
-	    .slot = 2,
-	    .guest_phys_addr = GUEST_ACPI_BASE,
-	    .memory_size = GUEST_ACPI_SIZE,
-	    .userspace_addr = (uint64_t)(uintptr_t)vm->acpi_region,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
-		return KVM_FAIL("KVM_SET_USER_MEMORY_REGION(ACPI tables)");
+	ret = vm_map_region(vm, GUEST_MEMSLOT_ACPI, GUEST_ACPI_BASE, GUEST_ACPI_SIZE,
+			    &vm->acpi_region, "ACPI tables");
+	if (ret)
+		return ret;
 	ret = cpuhp_init(&vm->cpuhp, &vm->psci, vm->nr_cpus, vm_ged_pulse, vm);
 	if (ret) {
 		vm_err("setting up the CPU hotplug registers: %s\n", strerror(-ret));
