@@ -144,10 +144,10 @@ END {
 	print ""
 	print "| function | syscalls |"
 	print "| --- | --- |"
-	printf "| PSCI_VERSION | %.2f (target: exactly 2: %s) |\n", med("user", "syscalls.PSCI_VERSION"), verdict(med("user", "syscalls.PSCI_VERSION") == 2)
-	printf "| CPU_ON (caller: KVM_RUN, 3 argument reads, 1 result write) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64")
-	printf "| CPU_ON (target: KVM_ARM_VCPU_INIT unless never run, PC, x0) | %.2f |\n", med("user", "syscalls.cpu_on_target")
-	printf "| AFFINITY_INFO (KVM_RUN, 2 argument reads, 1 result write) | %.2f |\n", med("user", "syscalls.PSCI_AFFINITY_INFO64")
+	printf "| PSCI_VERSION (KVM_RUN, x0..x3 written as KVM's PSCI leaves them) | %.2f (target: exactly 5: %s) |\n", med("user", "syscalls.PSCI_VERSION"), verdict(med("user", "syscalls.PSCI_VERSION") == 5)
+	printf "| CPU_ON (caller: KVM_RUN, 3 argument reads, SCTLR_EL1 for the endianness, 4 result writes) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64")
+	printf "| CPU_ON (target: KVM_ARM_VCPU_INIT unless never run, PC, x0; +2 if big-endian) | %.2f |\n", med("user", "syscalls.cpu_on_target")
+	printf "| AFFINITY_INFO (KVM_RUN, 2 argument reads, 4 result writes) | %.2f |\n", med("user", "syscalls.PSCI_AFFINITY_INFO64")
 	printf "| CPU_OFF (KVM_RUN only: nothing read, nothing written) | %.2f |\n", med("user", "syscalls.PSCI_CPU_OFF")
 
 	if (ns) {
