@@ -23,6 +23,8 @@
 /* DAIF with D, A, I and F all set: PSTATE.DAIF bits 9:6. */
 #define DAIF_ALL_MASKED 0x3c0UL
 #define SCTLR_EL1_M	0x1UL
+/* SCTLR_EL1.EE: data accesses at EL1 are big-endian. */
+#define SCTLR_EL1_EE (1UL << 25)
 /* CurrentEL[3:2] is the exception level. */
 #define CURRENTEL_EL(v) (((v) >> 2) & 3)
 

@@ -124,6 +124,12 @@ secondary_entry:
 	mrs	x2, daif
 	mrs	x3, sctlr_el1
 	mrs	x4, mpidr_el1
+	/* A big-endian caller starts us big-endian (SCTLR_EL1.EE, DEN0022
+	 * §6.4.3): x3 keeps that for the report; back to little-endian
+	 * before the first data access (literal pool, stores). */
+	bic	x9, x3, #(1 << 25)
+	msr	sctlr_el1, x9
+	isb
 
 	and	x5, x0, #0xffff0000
 	mov	x6, #GUEST_CTX_BASE
@@ -226,6 +232,12 @@ cpu_resume_entry:
 	mrs	x2, daif
 	mrs	x3, sctlr_el1
 	mrs	x4, mpidr_el1
+	/* A big-endian caller starts us big-endian (SCTLR_EL1.EE, DEN0022
+	 * §6.4.3): x3 keeps that for the report; back to little-endian
+	 * before the first data access (literal pool, stores). */
+	bic	x9, x3, #(1 << 25)
+	msr	sctlr_el1, x9
+	isb
 
 	and	x5, x0, #0xffff0000
 	mov	x6, #GUEST_CTX_BASE

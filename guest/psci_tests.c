@@ -352,6 +352,63 @@ static void t_cpu_on_secondaries(struct suite *s, enum conduit c)
 	}
 }
 
+/*
+ * DEN0022 §6.4.3: the target of CPU_ON runs in the caller's endianness. A
+ * CPU_ON made with SCTLR_EL1.EE set must start the target with EE set
+ * (head.S records it, then goes back to little-endian), a plain one with EE
+ * clear. KVM's in-kernel PSCI does the same, so both modes agree.
+ */
+static void t_cpu_on_big_endian(struct suite *s, enum conduit c)
+{
+	struct tcase t;
+	unsigned int idx = machine.nr_cpus;
+
+	tc_begin(&t, "cpu_on_caller_endianness", c);
+	for (unsigned int i = 0; i < machine.nr_cpus; i++)
+		if (i != machine.boot_cpu && cpu_present(s, i) && !s->lost[i]) {
+			idx = i;
+			break;
+		}
+	if (idx == machine.nr_cpus) {
+		tc_skip(s, &t, "needs a second present CPU");
+		return;
+	}
+	for (int be = 1; be >= 0; be--) {
+		struct cpu_run run;
+		uint64_t sctlr;
+		int32_t r;
+
+		cpu_prepare(&run, idx, JOB_HOLD, c);
+		dsb(); /* the job must reach memory before the target runs */
+		if (be)
+			r = (int32_t)smccc_call_big_endian(c, PSCI_0_2_FN64_CPU_ON,
+							   machine.mpidr[idx],
+							   (uintptr_t)secondary_entry, run.ctx)
+				.a0;
+		else
+			r = cpu_on(&run, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[idx]);
+		if (r != PSCI_RET_SUCCESS) {
+			tc_fail(&t, "%sCPU_ON64 of cpu%u got %d (%s), expected 0 (SUCCESS)",
+				be ? "big-endian " : "", idx, r, psci_ret_name(r));
+			break;
+		}
+		if (!cpu_wait_checkin(&run)) {
+			fail_no_checkin(s, &t, &run);
+			break;
+		}
+		sctlr = READ_ONCE(cpu_reports[idx].entry_sctlr);
+		if (!!(sctlr & SCTLR_EL1_EE) != be)
+			tc_fail(&t,
+				"cpu%u started by a %s-endian caller entered with SCTLR_EL1 0x%llx "
+				"(EE %s)",
+				idx, be ? "big" : "little", (unsigned long long)sctlr,
+				be ? "clear, expected set" : "set, expected clear");
+		if (!stop_cpu(s, &t, &run, c))
+			break;
+	}
+	tc_end(s, &t);
+}
+
 /* ON_OFF_CYCLES CPU_ON/CPU_OFF round trips on every secondary, alternating
  * the 64- and 32-bit CPU_ON. */
 static void t_on_off_cycles(struct suite *s, enum conduit c)
@@ -568,6 +625,7 @@ static void run_conduit(struct suite *s, enum conduit c)
 	t_affinity_info(s, c);
 	t_cpu_on_errors(s, c);
 	t_cpu_on_secondaries(s, c);
+	t_cpu_on_big_endian(s, c);
 	t_on_off_cycles(s, c);
 	t_race(s, c);
 	t_smc32_upper_bits(s, c);

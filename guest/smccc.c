@@ -36,6 +36,38 @@ static struct smccc_res smccc_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64
 	return (struct smccc_res){x0, x1, x2, x3};
 }
 
+/*
+ * The call made with SCTLR_EL1.EE set, i.e. from a big-endian caller, which
+ * is how CPU_ON learns the endianness to start its target in (DEN0022
+ * §6.4.3). Nothing between setting EE and clearing it touches memory: the
+ * scratch registers are callee-saved ones the call preserves.
+ */
+#define SMCCC_BIG_ENDIAN_CALL(insn)                                                                \
+	asm volatile("mrs x19, sctlr_el1\n\t"                                                      \
+		     "orr x20, x19, #(1 << 25)\n\t"                                                \
+		     "msr sctlr_el1, x20\n\t"                                                      \
+		     "isb\n\t" insn "\n\t"                                                         \
+		     "msr sctlr_el1, x19\n\t"                                                      \
+		     "isb"                                                                         \
+		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)                                      \
+		     :                                                                             \
+		     : "x19", "x20", SMCCC_CLOBBERS)
+
+struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
+				       uint64_t a3)
+{
+	register uint64_t x0 asm("x0") = fid;
+	register uint64_t x1 asm("x1") = a1;
+	register uint64_t x2 asm("x2") = a2;
+	register uint64_t x3 asm("x3") = a3;
+
+	if (c == CONDUIT_SMC)
+		SMCCC_BIG_ENDIAN_CALL("smc #0");
+	else
+		SMCCC_BIG_ENDIAN_CALL("hvc #0");
+	return (struct smccc_res){x0, x1, x2, x3};
+}
+
 struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	if (c == CONDUIT_SMC)

@@ -26,6 +26,11 @@ struct smccc_res {
  */
 struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
+/* The same call made with SCTLR_EL1.EE set (a big-endian caller), for the
+ * check that CPU_ON starts its target in the caller's endianness. */
+struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
+				       uint64_t a3);
+
 /*
  * Issue "smc #1" with x0 = fid. DEN0028 reserves non-zero SMC immediates;
  * KVM answers such an SMC itself with x0 = ~0 (all ones) and never exits to
