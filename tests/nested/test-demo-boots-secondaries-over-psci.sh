@@ -7,7 +7,9 @@ expect_line 'PSCI 1\.3' /tmp/demo.log
 for cpu in 1 2 3; do
 	expect_line "^\s*\[cpu$cpu\] hello! MPIDR_EL1 = 0x8000000$cpu, context id \(x0\) = 0x5ec000$cpu" /tmp/demo.log
 done
-expect_count 3 'AFFINITY_INFO: OFF' /tmp/demo.log
+# Each secondary is seen OFF: at the first AFFINITY_INFO, or after a few
+# polls when the machine is busy (how many depends on the host's load).
+expect_count 3 'AFFINITY_INFO: (OFF at the first call|(ON|ON_PENDING) -> OFF after [0-9]+ calls)' /tmp/demo.log
 expect_line '^demo done$' /tmp/demo.log
 
 # kvmtool's spellings (`vmm run`), as an `lkvm run` script would pass them.
