@@ -56,7 +56,8 @@ rm -f $sock $in
 mkfifo $in
 exec 4<>$in
 say "vmm boot linux-guest/Image --acpi -c 2 --max-cpus 4 --control $sock (ACPI hotplug)"
-./vmm $LINUX --acpi -c 2 --max-cpus 4 --control $sock -p "console=ttyS0 vmm=acpi cycles=2" \
+./vmm $LINUX --acpi -c 2 --max-cpus 4 --control $sock \
+	-p "console=ttyS0 vmm=acpi cycles=2 dyndbg=\"file drivers/acpi/scan.c +p\"" \
 	<$in >$log 2>&1 &
 vmm_pid=$!
 wait_marker $log "@@ acpi masks"

@@ -14,7 +14,8 @@ rm -f $sock $in
 mkfifo $in
 exec 4<>$in # the guest's console input; held open, written below
 ./vmm $LINUX --acpi -c 2 --max-cpus 4 --control $sock \
-	-p "console=ttyS0 vmm=acpi cycles=$cycles" <$in >$log 2>&1 &
+	-p "console=ttyS0 vmm=acpi cycles=$cycles dyndbg=\"file drivers/acpi/scan.c +p\"" \
+	<$in >$log 2>&1 &
 vmm_pid=$!
 
 # expect_log PATTERN: a line of the console log (CRs dropped) matches.
@@ -66,8 +67,9 @@ wait $vmm_pid
 rc=$?
 [ $rc = 0 ] || { tail -n 30 $log; fail "the ACPI guest's poweroff: exit $rc, expected 0"; }
 expect_log '^@@ after refusal: possible=0-3 present=0-3 online=0-1 enabled=0-1$'
-# cpu0 and cpu1 at boot, then cpu2, cpu3 and every cycle's cpu3; the one
+# cpu0 and cpu1 at boot, then cpu2, cpu3 and every cycle's cpu3; ejected:
+# cpu2, cpu3 and every cycle's cpu3 (the ACPI core's "Ejecting"); the one
 # refusal is the kernel's "Offline failed" for the last online CPU.
-expect_log "^@@ hot-added: $((2 + 2 + cycles)) refused: 1$"
+expect_log "^@@ hot-added: $((2 + 2 + cycles)) ejected: $((2 + cycles)) refused: 1$"
 expect_no_line '^@@ (dmesg-bad|timeout|cycle [0-9]+: work did not run)' $log.clean
 expect_no_line '^vmm: ' $log.clean
