@@ -449,23 +449,20 @@ static int create_tree(void *fdt, const struct fdt_desc *d)
 	return fdt_finish(fdt);
 }
 
-int fdt_build(const struct fdt_desc *desc, void *buf, size_t size)
+int fdt_build_blob(void *buf, size_t size, int (*create)(void *fdt, const void *ctx),
+		   const void *ctx)
 {
 	int bufsize = size > INT_MAX ? INT_MAX : (int)size;
 	int err;
 
-	err = validate(desc);
-	if (err)
-		return err;
 	if (!buf)
 		return -FDT_ERR_NOSPACE;
-
 	/* fdt_create() refuses a buffer smaller than the header before it
 	 * writes anything; every later step checks its own space. */
 	err = fdt_create(buf, bufsize);
 	if (err)
 		return err;
-	err = create_tree(buf, desc);
+	err = create(buf, ctx);
 	if (err)
 		return err;
 	/* fdt_finish() already leaves the blocks adjacent; reopening and
@@ -474,6 +471,20 @@ int fdt_build(const struct fdt_desc *desc, void *buf, size_t size)
 	if (err)
 		return err;
 	return fdt_pack(buf);
+}
+
+static int create_machine_tree(void *fdt, const void *ctx)
+{
+	return create_tree(fdt, ctx);
+}
+
+int fdt_build(const struct fdt_desc *desc, void *buf, size_t size)
+{
+	int err = validate(desc);
+
+	if (err)
+		return err;
+	return fdt_build_blob(buf, size, create_machine_tree, desc);
 }
 
 /*

@@ -61,6 +61,14 @@ struct fdt_desc {
 int fdt_build(const struct fdt_desc *desc, void *buf, size_t size);
 
 /*
+ * The sequential-write frame every builder here shares: create the blob in
+ * buf, let create() add the tree (ending with fdt_finish()), then pack it.
+ * Returns 0 or a negative libfdt error (-FDT_ERR_NOSPACE for a NULL buf).
+ */
+int fdt_build_blob(void *buf, size_t size, int (*create)(void *fdt, const void *ctx),
+		   const void *ctx);
+
+/*
  * An upper bound on the buffer fdt_build() needs for desc (it depends on
  * nr_cpus and strlen(bootargs) only), so a caller can allocate once. The
  * blob itself is smaller: size the guest copy with fdt_totalsize(). (Building

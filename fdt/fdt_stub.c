@@ -4,12 +4,12 @@
  * same as in the full tree); any other node at depth 1 would make Linux
  * take the DT as a real description and ignore ACPI.
  */
-#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "fdt/fdt_build.h"
 #include "fdt/fdt_stub.h"
 
 /* The value Debian's EFI secure-boot patch reads: 2 = secure boot off
@@ -91,26 +91,18 @@ static int create_tree(void *fdt, const struct fdt_stub_desc *d)
 	return fdt_finish(fdt);
 }
 
+static int create_stub_tree(void *fdt, const void *ctx)
+{
+	return create_tree(fdt, ctx);
+}
+
 int fdt_build_acpi_stub(const struct fdt_stub_desc *desc, void *buf, size_t size)
 {
-	int bufsize = size > INT_MAX ? INT_MAX : (int)size;
-	int err;
+	int err = validate(desc);
 
-	err = validate(desc);
 	if (err)
 		return err;
-	if (!buf)
-		return -FDT_ERR_NOSPACE;
-	err = fdt_create(buf, bufsize);
-	if (err)
-		return err;
-	err = create_tree(buf, desc);
-	if (err)
-		return err;
-	err = fdt_open_into(buf, buf, bufsize);
-	if (err)
-		return err;
-	return fdt_pack(buf);
+	return fdt_build_blob(buf, size, create_stub_tree, desc);
 }
 
 /*
