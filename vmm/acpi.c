@@ -835,6 +835,14 @@ static int write_dsdt(uint8_t *b, const struct acpi_desc *d, const struct plan *
 	return 0;
 }
 
+/* Both entry points: check the description, then lay the blob out. */
+static int validate_and_plan(const struct acpi_desc *desc, struct plan *p, const char **why)
+{
+	int err = validate(desc, why);
+
+	return err ? err : make_plan(desc, p, why);
+}
+
 long acpi_build_size(const struct acpi_desc *desc, const char **why)
 {
 	const char *dummy;
@@ -843,13 +851,8 @@ long acpi_build_size(const struct acpi_desc *desc, const char **why)
 
 	if (!why)
 		why = &dummy;
-	err = validate(desc, why);
-	if (err)
-		return err;
-	err = make_plan(desc, &p, why);
-	if (err)
-		return err;
-	return (long)p.need;
+	err = validate_and_plan(desc, &p, why);
+	return err ? err : (long)p.need;
 }
 
 int acpi_build(const struct acpi_desc *desc, void *buf, size_t size, struct acpi_layout *layout,
@@ -863,10 +866,7 @@ int acpi_build(const struct acpi_desc *desc, void *buf, size_t size, struct acpi
 	if (!why)
 		why = &dummy;
 	*why = NULL;
-	err = validate(desc, why);
-	if (err)
-		return err;
-	err = make_plan(desc, &p, why);
+	err = validate_and_plan(desc, &p, why);
 	if (err)
 		return err;
 	if (!buf || size < p.need)
