@@ -131,10 +131,19 @@ struct outbuf *outbuf_new(int fd)
 	return ob;
 }
 
-/* Append to the ring, lock held: waits for room unless cancelled; what does
- * not fit then, or goes to a broken fd, is counted as dropped. */
+/*
+ * Append to the ring, lock held: waits for room unless cancelled; what does
+ * not fit then, or goes to a broken fd, is counted as dropped. Producers
+ * take turns (a ticket each): one that has to wait for room finishes its
+ * bytes before the next producer adds any, so a line is never split by
+ * another's, and lines come out in the order they were put.
+ */
 static void outbuf_put_locked(struct outbuf *ob, const uint8_t *p, size_t len)
 {
+	uint64_t me = ob->next_ticket++;
+
+	while (ob->serving != me)
+		pthread_cond_wait(&ob->space, &ob->lock);
 	while (len) {
 		size_t room = OUTBUF_SIZE - ob->len, n, tail, first;
 
@@ -162,6 +171,8 @@ static void outbuf_put_locked(struct outbuf *ob, const uint8_t *p, size_t len)
 		len -= n;
 		pthread_cond_signal(&ob->more);
 	}
+	ob->serving++;
+	pthread_cond_broadcast(&ob->space); /* the next producer's turn */
 }
 
 /* Move the staged line into the ring, lock held. The stage is emptied first:

@@ -37,6 +37,7 @@ struct outbuf {
 	pthread_cond_t space; /* data left, or cancelled (for producers) */
 	uint8_t *data;
 	size_t head, len;		  /* ring: bytes [head, head + len) mod OUTBUF_SIZE */
+	uint64_t next_ticket, serving;	  /* producers' turns (outbuf_put_locked) */
 	size_t in_flight;		  /* bytes the writer took out and is writing */
 	bool cancelled;			  /* producers never wait */
 	bool closing;			  /* the writer exits once the ring is empty */
