@@ -36,12 +36,14 @@ endif
 
 DEPS := $(B)/.deps-stamp
 
-# Pure modules (no ioctl; unit-tested on the build host) vs KVM glue (*_kvm.c)
-# and wiring (main.c). See DESIGN.md §2: three layers.
-VMM_ALL_SRCS := $(wildcard vmm/*.c) $(wildcard fdt/*.c)
-VMM_GLUE_SRCS := $(wildcard vmm/*_kvm.c) vmm/main.c vmm/control_vm.c vmm/run_loop.c
+# The folders are the layers (DESIGN.md §2): everything under vmm/kvm/ and
+# vmm/main.c talks to KVM or wires the pieces; every other folder is pure
+# logic, built again for the host and unit-tested there under sanitizers.
+VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output fdt
+VMM_ALL_SRCS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.c))
+VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c) vmm/main.c
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
-HEADERS := $(wildcard vmm/*.h fdt/*.h)
+HEADERS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.h))
 
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
@@ -71,7 +73,7 @@ $(B)/vmm: $(B)/vmm.debug
 
 # ---- the bare-metal guest ----
 GUEST_SRCS := $(wildcard guest/*.c) $(wildcard guest/*.S)
-GUEST_HDRS := $(wildcard guest/*.h) vmm/guest_abi.h
+GUEST_HDRS := $(wildcard guest/*.h) vmm/machine/guest_abi.h
 GUEST_OBJS := $(patsubst %,$(B)/guest/%.o,$(GUEST_SRCS))
 # MMU off: every access is Device memory, so no unaligned accesses, no
 # FP/SIMD, no exclusives; freestanding, position-dependent at RAM base.
@@ -95,7 +97,7 @@ $(B)/guest.img: $(B)/guest.elf
 	$(OBJCOPY_TARGET) -O binary $< $@
 
 # A flat binary (no Image header) for the loader's kvmtool-compatible path.
-$(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/guest_abi.h $(DEPS)
+$(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/machine/guest_abi.h $(DEPS)
 	$(CC_TARGET) $(GUEST_CFLAGS) -D__ASSEMBLY__ -Wl,--build-id=none -Wl,-Ttext=0x80080000 \
 		-static -o $(B)/flat-poweroff.elf $<
 	$(OBJCOPY_TARGET) -O binary -j .text $(B)/flat-poweroff.elf $@
@@ -162,7 +164,7 @@ linux-demo: all
 	@scripts/nested-run 'sh tests/nested/linux-demo.sh'
 
 # ---- housekeeping ----
-FORMAT_SRCS = $(wildcard vmm/*.[ch] fdt/*.[ch] guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
+FORMAT_SRCS = $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.[ch])) $(wildcard guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
 	tests/tools/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -36,7 +36,7 @@ struct fdt_desc {
 	 * (arm,armv8-pmuv3) on every CPU; 0 leaves it out (no --pmu). */
 	uint32_t pmu_intid;
 
-	/* The VMM's test device (vmm/guest_abi.h); 0 size leaves it out. */
+	/* The VMM's test device (vmm/machine/guest_abi.h); 0 size leaves it out. */
 	uint64_t testdev_base, testdev_size;
 
 	const char *bootargs; /* NULL or "" leaves /chosen/bootargs out */

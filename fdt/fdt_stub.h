@@ -3,7 +3,7 @@
  * that holds nothing but /chosen. arm64 Linux takes such a "stub" DT as the
  * sign to boot from ACPI (arch/arm64/kernel/acpi.c, dt_is_stub()), and the
  * /chosen "linux,uefi-*" properties lead it to the EFI system table and
- * memory map that vmm/acpi.c builds (drivers/firmware/efi/fdtparams.c).
+ * memory map that vmm/machine/acpi.c builds (drivers/firmware/efi/fdtparams.c).
  */
 #ifndef FDT_STUB_H
 #define FDT_STUB_H
@@ -17,7 +17,7 @@ struct fdt_stub_desc {
 	/* [initrd_start, initrd_end); both equal = none */
 	uint64_t initrd_start, initrd_end;
 
-	/* From struct acpi_layout (vmm/acpi.h). */
+	/* From struct acpi_layout (vmm/machine/acpi.h). */
 	uint64_t efi_system_table;
 	uint64_t mmap_start;
 	uint32_t mmap_size, mmap_desc_size, mmap_desc_ver;

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 #include "guest/cpus.h"
 #include "guest/main.h"

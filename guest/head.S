@@ -8,7 +8,7 @@
  * CPU_ON entry state, DEN0022 "CPU_ON", for the secondaries), so there is no
  * stack until we set one up and every access is to Device memory.
  */
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/guest.h"
 
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008

@@ -5,7 +5,7 @@
  * (§5.21, §5.22), the error paths of SYSTEM_RESET2 (§5.16) and SYSTEM_OFF2
  * (§5.23, PSCI 1.3), and the functions the VMM does not implement.
  *
- * The VMM's power states (vmm/psci.h), in the original power_state format
+ * The VMM's power states (vmm/firmware/psci.h), in the original power_state format
  * (PSCI_FEATURES(CPU_SUSPEND) bit 1 = 0): 0x0 is a core standby state that
  * returns like WFI, 0x10000 a core power-down state that resumes at the
  * entry point. Every suspend call is preceded by arming the virtual timer as
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 #include "guest/cpus.h"
 #include "guest/gic.h"

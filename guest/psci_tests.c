@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
@@ -21,7 +21,7 @@
 /* Garbage for the upper half of SMC32 arguments (DEN0028 "SMC32/HVC32
  * argument passing": only W1..W7 are arguments, the upper bits are ignored). */
 #define UPPER_GARBAGE 0xdead000000000000UL
-/* An address in the MMIO hole that no device claims (vmm/guest_abi.h). */
+/* An address in the MMIO hole that no device claims (vmm/machine/guest_abi.h). */
 #define UNCLAIMED_MMIO 0x0a000000UL
 #define ON_OFF_CYCLES  20
 
@@ -647,7 +647,7 @@ static const char *psci_mode_name(uint32_t mode)
 
 /*
  * Which vCPUs are present: VMM_HYP_INFO x3 = possible << 32 | present, the
- * present ones being vCPUs 0..present-1 (vmm/guest_abi.h). The VMM answers
+ * present ones being vCPUs 0..present-1 (vmm/machine/guest_abi.h). The VMM answers
  * it in both PSCI modes. An answer that makes no sense leaves every DT CPU
  * present (the vmm_hyp_info case then fails and says why).
  */

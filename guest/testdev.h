@@ -1,5 +1,5 @@
 /*
- * The VMM's test device (vmm/guest_abi.h): how the guest reports its verdict
+ * The VMM's test device (vmm/machine/guest_abi.h): how the guest reports its verdict
  * and learns what the VMM did (PSCI mode, resets served, hypercall exits).
  * All registers are 32 bits wide.
  */
@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 
 static inline uint32_t testdev_read(unsigned int reg)

@@ -1,12 +1,12 @@
 /*
  * Polled output on the VMM's 16550-compatible UART (byte registers at
- * stride 1, vmm/guest_abi.h). No interrupts and no receive: the guest only
+ * stride 1, vmm/machine/guest_abi.h). No interrupts and no receive: the guest only
  * talks.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 #include "guest/print.h"
 #include "guest/timer.h"

@@ -1,7 +1,7 @@
 /*
  * `test` cases for the vendor-hypervisor services (SMCCC owner 6, DEN0028
  * §6) that the VMM answers in userspace in both PSCI modes: its own
- * VMM_HYP_INFO and VMM_HYP_CONSOLE_WRITE (vmm/guest_abi.h) and KVM's
+ * VMM_HYP_INFO and VMM_HYP_CONSOLE_WRITE (vmm/machine/guest_abi.h) and KVM's
  * DISCOVER_IMPL_VER / DISCOVER_IMPL_CPUS (the kernel's
  * Documentation/virt/kvm/arm/hypercalls.rst). All are SMC64 calls; they are
  * made over both conduits like the PSCI cases (the SMCCC filter forwards HVC
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
 #include "guest/cpus.h"
 #include "guest/print.h"

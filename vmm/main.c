@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm/cli.h"
-#include "vmm/console.h"
-#include "vmm/control_server.h"
-#include "vmm/inject.h"
-#include "vmm/outbuf.h"
-#include "vmm/timeline.h"
-#include "vmm/tracefile.h"
-#include "vmm/vm.h"
+#include "vmm/cli/cli.h"
+#include "vmm/machine/console.h"
+#include "vmm/control/server.h"
+#include "vmm/firmware/inject.h"
+#include "vmm/output/outbuf.h"
+#include "vmm/record/timeline.h"
+#include "vmm/record/tracefile.h"
+#include "vmm/kvm/vm.h"
 
 /* How long the guest's last output may take to drain at exit. */
 #define OUTBUF_EXIT_FLUSH_MS 3000

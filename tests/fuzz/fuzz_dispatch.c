@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/psci.h"
-#include "vmm/smccc.h"
+#include "vmm/firmware/psci.h"
+#include "vmm/firmware/smccc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

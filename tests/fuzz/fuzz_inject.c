@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: injection rules (vmm/inject.c), which come from the
+ * libFuzzer target: injection rules (vmm/firmware/inject.c), which come from the
  * command line and the control socket. Any bytes either parse into a rule
  * that is consistent and whose canonical text parses back to the same rule,
  * or fail with a non-empty one-line reason. A parsed rule is then matched
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/inject.h"
+#include "vmm/firmware/inject.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

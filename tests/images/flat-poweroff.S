@@ -4,7 +4,7 @@
  * PSCI_VERSION over HVC, prints "flat ok <major>" on the UART and powers
  * off over SMC, so one boot exercises both conduits.
  */
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 
 	.globl	_start
 _start:

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the ACPI boot builders: vmm/acpi.c (EFI hand-off data and
+ * Unit tests of the ACPI boot builders: vmm/machine/acpi.c (EFI hand-off data and
  * ACPI tables) and fdt/fdt_stub.c (the /chosen-only DT that points at them).
  *
  * Every table is read back field by field; then the tables of a fixed
@@ -23,9 +23,9 @@
 #include <libfdt.h>
 
 #include "fdt/fdt_stub.h"
-#include "vmm/acpi.h"
-#include "vmm/aml.h"
-#include "vmm/guest_abi.h"
+#include "vmm/machine/acpi.h"
+#include "vmm/machine/aml.h"
+#include "vmm/machine/guest_abi.h"
 
 #define OUT_DIR	     "build/host"
 #define ACPI_OUT_DIR OUT_DIR "/acpi"

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the command line (vmm/cli.c): `vmm boot` and its kvmtool
+ * Unit tests of the command line (vmm/cli/cli.c): `vmm boot` and its kvmtool
  * spelling `vmm run`, every option in its short and long form, the refusals
  * (each must name what was wrong) and the size parser.
  */
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/cli.h"
+#include "vmm/cli/cli.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS      32

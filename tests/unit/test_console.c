@@ -1,5 +1,5 @@
 /*
- * Unit tests of the console input path (vmm/console.c) with a pipe as
+ * Unit tests of the console input path (vmm/machine/console.c) with a pipe as
  * stdin: bytes reach the UART in order, input the receive FIFO cannot take
  * yet waits (nothing is dropped), and EOF stops the polling.
  */
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm/console.h"
-#include "vmm/uart.h"
+#include "vmm/machine/console.h"
+#include "vmm/machine/uart.h"
 
 static void no_tx(void *ctx, uint8_t b)
 {

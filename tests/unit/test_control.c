@@ -1,5 +1,5 @@
 /*
- * Unit tests of the control protocol (vmm/control.c): request parsing with
+ * Unit tests of the control protocol (vmm/control/protocol.c): request parsing with
  * its one-line refusals, and line framing as the socket server uses it
  * (partial lines, CRLF, several lines per read, over-long lines reported
  * once and skipped).
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "vmm/control.h"
+#include "vmm/control/protocol.h"
 
 static int parse(const char *line, struct control_req *req, char *err)
 {

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the control socket server (vmm/control_server.c) over real
+ * Unit tests of the control socket server (vmm/control/server.c) over real
  * UNIX sockets in a temporary directory, with a fake execution callback in
  * place of the VM: the socket path (a live socket is never replaced, a stale
  * one is, and on exit only our own socket is removed), client slots and the
@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm/control_server.h"
+#include "vmm/control/server.h"
 
 static uint64_t ms_now(void)
 {

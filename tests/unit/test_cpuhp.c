@@ -1,5 +1,5 @@
 /*
- * Unit tests of the ACPI CPU hotplug registers (vmm/cpuhp.c) against the
+ * Unit tests of the ACPI CPU hotplug registers (vmm/machine/cpuhp.c) against the
  * real PSCI state: what _STA and _EVT read, what _EJ0 does, and that PSCI's
  * CPU_ON and ACPI's view of a vCPU never disagree.
  */
@@ -8,9 +8,9 @@
 
 #include <errno.h>
 
-#include "vmm/cpuhp.h"
-#include "vmm/guest_abi.h"
-#include "vmm/psci.h"
+#include "vmm/machine/cpuhp.h"
+#include "vmm/machine/guest_abi.h"
+#include "vmm/firmware/psci.h"
 
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE (64ULL << 20)

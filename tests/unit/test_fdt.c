@@ -18,7 +18,7 @@
 #include <libfdt.h>
 
 #include "fdt/fdt_build.h"
-#include "vmm/guest_abi.h"
+#include "vmm/machine/guest_abi.h"
 
 #define OUT_DIR	 "build/host"
 #define GOLDEN	 "tests/golden/fdt-2cpu.dts"

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the guest memory layout planner (vmm/image.c) against the
+ * Unit tests of the guest memory layout planner (vmm/machine/image.c) against the
  * arm64 boot protocol (Documentation/arch/arm64/booting.rst, DESIGN.md §6):
  * Image header placement, the flat-binary convention, initrd and DTB
  * placement and every refusal.
@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
-#include "vmm/image.h"
+#include "vmm/machine/guest_abi.h"
+#include "vmm/machine/image.h"
 
 #define RAM_BASE 0x80000000ULL
 #define MiB	 (1ULL << 20)

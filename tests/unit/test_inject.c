@@ -1,8 +1,8 @@
 /*
- * Unit tests of fault and latency injection (vmm/inject.c): rule parsing and
+ * Unit tests of fault and latency injection (vmm/firmware/inject.c): rule parsing and
  * its one-line errors, matching (cpu=, next=, first rule wins), the
  * interruptible delay, and what a lost CPU_ON does to PSCI's state
- * (vmm/psci.c), including the power-state observer that the trace file
+ * (vmm/firmware/psci.c), including the power-state observer that the trace file
  * hangs on. Function IDs and return codes are the spec's literals.
  */
 #define CHECK_FILE "inject"
@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "vmm/inject.h"
-#include "vmm/psci.h"
+#include "vmm/firmware/inject.h"
+#include "vmm/firmware/psci.h"
 
 #define FN_CPU_OFF	   0x84000002U
 #define FN_CPU_ON	   0x84000003U

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the MMIO bus (vmm/mmio.c): registration with its
+ * Unit tests of the MMIO bus (vmm/machine/mmio.c): registration with its
  * refusals, routing with region-relative offsets, accesses that straddle a
  * region's edge, and unclaimed accesses (read as zero, counted, warned once;
  * DESIGN.md §7).
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/mmio.h"
+#include "vmm/machine/mmio.h"
 
 struct dev {
 	unsigned int calls;

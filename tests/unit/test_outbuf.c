@@ -1,5 +1,5 @@
 /*
- * Unit tests of the output buffer (vmm/outbuf.c) with pipes: bytes come out
+ * Unit tests of the output buffer (vmm/output/outbuf.c) with pipes: bytes come out
  * whole and in order, a reader that never reads blocks a producer only until
  * outbuf_cancel(), flush and destroy give up at their deadline instead of
  * hanging, and a reader that went away (EPIPE) turns output into a count.
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm/outbuf.h"
+#include "vmm/output/outbuf.h"
 
 static double now_s(void)
 {

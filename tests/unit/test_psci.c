@@ -1,11 +1,11 @@
 /*
- * Unit tests of the userspace PSCI implementation (vmm/psci.c), driven
+ * Unit tests of the userspace PSCI implementation (vmm/firmware/psci.c), driven
  * through its SMCCC service, either directly (service->handle) or through
  * smccc_dispatch with a table holding the PSCI ranges, so that the SMC32
  * argument/result truncation of DEN0028 §2.6 is exercised too.
  *
  * Expected values are the spec's (DEN0022 issue E), written as
- * literals on purpose: a wrong constant in vmm/psci.h must not make a wrong
+ * literals on purpose: a wrong constant in vmm/firmware/psci.h must not make a wrong
  * answer look right.
  */
 #define CHECK_FILE "psci"
@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "vmm/psci.h"
-#include "vmm/smccc.h"
+#include "vmm/firmware/psci.h"
+#include "vmm/firmware/smccc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

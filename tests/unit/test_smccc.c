@@ -1,5 +1,5 @@
 /*
- * Unit tests of the SMCCC service table (vmm/smccc.c): range bookkeeping
+ * Unit tests of the SMCCC service table (vmm/firmware/smccc.c): range bookkeeping
  * with the refusals KVM's filter would give (DESIGN.md §7), lookup edges,
  * argument counts, dispatch with SMC32 truncation (DEN0028 §2.6), the
  * per-FID counters and the names used by --trace.
@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/smccc.h"
+#include "vmm/firmware/smccc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,6 +1,6 @@
 /*
- * Unit tests of the VMM's test device (vmm/testdev.c), the registers of
- * vmm/guest_abi.h as the guest reads and writes them.
+ * Unit tests of the VMM's test device (vmm/machine/testdev.c), the registers of
+ * vmm/machine/guest_abi.h as the guest reads and writes them.
  */
 #define CHECK_FILE "testdev"
 #include "tests/unit/check.h"
@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/guest_abi.h"
-#include "vmm/testdev.h"
+#include "vmm/machine/guest_abi.h"
+#include "vmm/machine/testdev.h"
 
 static void init(struct testdev *t)
 {

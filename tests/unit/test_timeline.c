@@ -1,5 +1,5 @@
 /*
- * Unit tests of the timeline picture (vmm/timeline.c): the JSON-lines
+ * Unit tests of the timeline picture (vmm/record/timeline.c): the JSON-lines
  * reader, and the SVG checked the way a user sees it: rendered to PNG by
  * rsvg-convert (Debian's librsvg2-bin, installed by scripts/deps), whose
  * size and pixels are then inspected: the lanes show the right state colour
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "vmm/timeline.h"
+#include "vmm/record/timeline.h"
 
 /* A 2-vCPU record as the VMM writes it (times in ns, from 1 s): cpu1 is
  * started at 1.1 s by a CPU_ON that was delayed 200 ms (so its call line

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the 16550A register model (vmm/uart.c) through its MMIO
+ * Unit tests of the 16550A register model (vmm/machine/uart.c) through its MMIO
  * handler, as the guest's 8250 driver sees it: transmit, the receive FIFO,
  * LSR, the divisor latch, scratch, IIR priorities and acknowledgement, the
  * interrupt line (changing only on transitions) and loopback.
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/uart.h"
+#include "vmm/machine/uart.h"
 
 /* 16550 register bits used below, from the datasheet (literal on purpose). */
 #define LSR_DR	 0x01

@@ -1,7 +1,7 @@
 /*
- * Unit tests of the userspace vendor-hypervisor services (vmm/vendor.c):
+ * Unit tests of the userspace vendor-hypervisor services (vmm/firmware/vendor.c):
  * KVM's DISCOVER_IMPL_VER/CPUS as hypercalls.rst defines them, and this
- * VMM's VMM_HYP_INFO / VMM_HYP_CONSOLE_WRITE (vmm/guest_abi.h), including
+ * VMM's VMM_HYP_INFO / VMM_HYP_CONSOLE_WRITE (vmm/machine/guest_abi.h), including
  * every way a guest buffer can fall outside RAM.
  */
 #define CHECK_FILE "vendor"
@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vmm/guest_abi.h"
-#include "vmm/psci.h"
-#include "vmm/vendor.h"
+#include "vmm/machine/guest_abi.h"
+#include "vmm/firmware/psci.h"
+#include "vmm/firmware/vendor.h"
 
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE 0x10000ULL

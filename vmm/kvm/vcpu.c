@@ -1,0 +1,452 @@
+/*
+ * KVM glue, per vCPU: one thread per vCPU and its run loop.
+ *
+ * A vCPU that is OFF waits in userspace (psci_wait_for_on), not in KVM_RUN.
+ * CPU_ON only records the entry point and wakes the target; the target's own
+ * thread resets its vCPU (KVM_ARM_VCPU_INIT), sets PC and x0 and enters
+ * KVM_RUN, because a vCPU ioctl from another thread would block on the vCPU
+ * mutex while that vCPU sits in KVM_RUN (DESIGN.md, "vCPU threads").
+ * The VM-wide loop that starts and stops these threads is run_loop.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmm/firmware/inject.h"
+#include "vmm/kvm/kvm_compat.h"
+#include "vmm/output/outbuf.h"
+#include "vmm/record/tracefile.h"
+#include "vmm/kvm/vm.h"
+
+/* What the run loop does after handling one exit. */
+enum vcpu_outcome {
+	VCPU_CONTINUE, /* re-enter the guest */
+	VCPU_PARK,     /* the vCPU is OFF: wait for a CPU_ON */
+	VCPU_STOP,     /* the VM run is ending */
+};
+
+static enum vcpu_outcome vcpu_fail(struct vcpu *v, const char *what)
+{
+	uint64_t pc = 0;
+
+	vm_get_reg(v, KVM_REG_PC, &pc);
+	vm_err("vcpu %u: %s (guest pc 0x%" PRIx64 ")\n", v->id, what, pc);
+	vm_request_exit(v->vm, VM_EXIT_ERROR);
+	return VCPU_STOP;
+}
+
+static enum vcpu_outcome vcpu_ioctl_fail(struct vcpu *v, const char *what, int err)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s: %s", what, strerror(err));
+	return vcpu_fail(v, buf);
+}
+
+static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
+		       const struct smccc_result *res, enum smccc_outcome out, const char *rule)
+{
+	char name[48], line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "trace: vcpu %u %s %s (0x%08x)", v->id,
+		     smccc_conduit_name(call->conduit),
+		     smccc_fid_name(call->fid, name, sizeof(name)), call->fid);
+	for (unsigned int i = 0; i < call->nr_args && n < (int)sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " x%u=0x%" PRIx64, i + 1,
+			      call->args[i]);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if ((out == SMCCC_RESUME || out == SMCCC_CPU_SUSPEND) && res->nr)
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %" PRId64 " (0x%" PRIx64 ")%s",
+			 (int64_t)res->x[0], res->x[0],
+			 out == SMCCC_CPU_SUSPEND ? " on wake-up" : "");
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s",
+			 out == SMCCC_CPU_OFF	     ? "(cpu off)"
+			 : out == SMCCC_CPU_SUSPEND  ? "(power-down suspend)"
+			 : out == SMCCC_SYSTEM_OFF   ? "(system off)"
+			 : out == SMCCC_SYSTEM_RESET ? "(system reset)"
+						     : "(no result)");
+	if (rule) {
+		n = (int)strnlen(line, sizeof(line));
+		snprintf(line + n, sizeof(line) - (size_t)n, " [injected %s]", rule);
+	}
+	/* Through the stderr buffer: a stalled stderr must not stall the vCPU. */
+	n = (int)strnlen(line, sizeof(line) - 2);
+	line[n++] = '\n';
+	outbuf_write(v->vm->shared->err, line, (size_t)n);
+}
+
+static int vcpu_set_mp_state(struct vcpu *v, uint32_t state)
+{
+	struct kvm_mp_state mp = {.mp_state = state};
+
+	return ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0 ? -errno : 0;
+}
+
+/*
+ * CPU_SUSPEND and friends: KVM_MP_STATE_SUSPENDED makes the next KVM_RUN
+ * block like WFI until a wake-up event (a pending interrupt, even a masked
+ * one) and then exit with KVM_SYSTEM_EVENT_WAKEUP (api.rst), where
+ * vcpu_wakeup() finishes the job.
+ */
+static enum vcpu_outcome vcpu_suspend(struct vcpu *v)
+{
+	int ret = vcpu_set_mp_state(v, KVM_MP_STATE_SUSPENDED);
+
+	if (ret)
+		return vcpu_ioctl_fail(v, "KVM_SET_MP_STATE(SUSPENDED)", -ret);
+	return VCPU_CONTINUE;
+}
+
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be);
+
+/* The wake-up event arrived: standby returns (x0 = SUCCESS is already in
+ * place), power-down restarts at the entry point like CPU_ON (DEN0022 §6.4). */
+static enum vcpu_outcome vcpu_wakeup(struct vcpu *v)
+{
+	uint64_t entry, context_id;
+	int ret = vcpu_set_mp_state(v, KVM_MP_STATE_RUNNABLE);
+
+	if (ret)
+		return vcpu_ioctl_fail(v, "KVM_SET_MP_STATE(RUNNABLE)", -ret);
+	if (psci_suspend_end(&v->vm->psci, v->id, &entry, &context_id)) {
+		ret =
+		    vcpu_power_on(v, entry, context_id, psci_entry_big_endian(&v->vm->psci, v->id));
+		if (ret)
+			return vcpu_ioctl_fail(v, "resetting after a power-down suspend", -ret);
+	}
+	return VCPU_CONTINUE;
+}
+
+/*
+ * The injection rules (inject.h) for a call whose arguments are read: the
+ * vCPU it is about is the target x1 names for CPU_ON, AFFINITY_INFO and
+ * friends, else the caller. *target is that vCPU for such calls (-1: no
+ * vCPU has that MPIDR), else -1 and *has_target false.
+ */
+static void vcpu_inject_match(struct vcpu *v, const struct smccc_call *call,
+			      struct inject_action *act, bool *has_target, int *target)
+{
+	uint64_t x1 = call->nr_args ? call->args[0] : 0;
+
+	*has_target = call->nr_args && inject_fid_has_target(call->fid);
+	/* An SMC32 call's x1 is W1 (DEN0028 §2.6). */
+	*target = *has_target
+		      ? psci_find_cpu(&v->vm->psci, smccc_is_64(call->fid) ? x1 : (uint32_t)x1)
+		      : -1;
+	inject_match(v->vm->shared->inject, call->fid, *has_target ? *target : (int)v->id, act);
+}
+
+/* Answer an injected return code in place of the function: x0 as the
+ * dispatcher would write it (an SMC32 status sign-extended from W0), and for
+ * PSCI x1..x3 = 0 like every PSCI answer. */
+static void vcpu_inject_result(const struct smccc_range *row, const struct psci *psci, uint32_t fid,
+			       int64_t ret, struct smccc_result *res)
+{
+	res->x[0] = smccc_is_64(fid) ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
+	res->x[1] = res->x[2] = res->x[3] = 0;
+	res->nr = row && row->service == &psci->service ? 4 : 1;
+}
+
+/*
+ * KVM_EXIT_HYPERCALL: the function ID is in run->hypercall.nr and the
+ * conduit in its flags; arguments are read from x1.. only as far as the
+ * function needs, results written back to x0.. only as far as it defines
+ * (every register access is a syscall). The PC already points past the
+ * HVC/SMC (api.rst): it is not touched. An injection rule may delay the
+ * answer, replace it (the function does not run), or make a CPU_ON lose its
+ * target (inject.h).
+ */
+static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct smccc_call call = {
+	    .fid = (uint32_t)v->run->hypercall.nr,
+	    .conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC) ? SMCCC_CONDUIT_SMC
+									     : SMCCC_CONDUIT_HVC,
+	    .vcpu = v->id,
+	};
+	const struct smccc_range *row = smccc_lookup(&vm->smccc, call.fid);
+	bool record = tracefile_on(vm->shared->tracefile);
+	uint64_t t0 = record ? tracefile_now_ns() : 0;
+	struct inject_action act;
+	struct smccc_result res;
+	enum smccc_outcome out;
+	unsigned int extra_syscalls = 0;
+	bool has_target;
+	int ret, slot, target;
+
+	atomic_fetch_add(&vm->shared->hypercalls, 1);
+	slot = smccc_count(&vm->shared->calls, call.fid);
+	call.nr_args = smccc_row_nr_args(row, call.fid);
+	for (unsigned int i = 0; i < call.nr_args; i++) {
+		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
+	}
+	/* CPU_ON and the power-down suspends start a CPU in the caller's
+	 * endianness (DEN0022 §6.4.3): one more register read, for them only. */
+	if (row && row->service == &vm->psci.service && psci_call_enters_at(call.fid)) {
+		uint64_t sctlr;
+
+		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(SCTLR_EL1)", -ret);
+		call.caller_be = (sctlr & SCTLR_EL1_EE) != 0;
+		extra_syscalls++;
+	}
+	if (!row || !row->service)
+		atomic_fetch_add(&vm->shared->unknown_fids, 1);
+	vcpu_inject_match(v, &call, &act, &has_target, &target);
+	/* A stopping VM cuts the delay short (inject_stop): answer and go. */
+	if (act.hit && act.delay_ns)
+		inject_delay(vm->shared->inject, act.delay_ns);
+	if (act.hit && act.has_ret) {
+		/* Traced as the dispatcher would have seen them (§2.6: W registers). */
+		for (unsigned int i = 0; !smccc_is_64(call.fid) && i < call.nr_args; i++)
+			call.args[i] = (uint32_t)call.args[i];
+		vcpu_inject_result(row, &vm->psci, call.fid, act.ret, &res);
+		out = SMCCC_RESUME;
+	} else {
+		call.lost = act.hit && act.lost;
+		out = smccc_dispatch_row(row, &call, &res);
+	}
+	if (atomic_load_explicit(&vm->shared->trace, memory_order_relaxed))
+		vcpu_trace(v, &call, &res, out, act.hit ? act.rule : NULL);
+	for (unsigned int i = 0; i < res.nr; i++) {
+		ret = vm_set_reg(v, KVM_REG_X(i), res.x[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_SET_ONE_REG(hypercall result)", -ret);
+	}
+	/* The KVM_RUN that returned this exit, plus one ioctl per register. */
+	if (slot >= 0)
+		atomic_fetch_add(&vm->shared->calls.syscalls[slot],
+				 1 + call.nr_args + res.nr + extra_syscalls);
+	if (record) {
+		char line[TRACEFILE_MAX_LINE];
+		struct tracefile_call tc = {
+		    .t_ns = t0,
+		    .vmm_ns = tracefile_now_ns() - t0,
+		    .call = &call,
+		    .res = &res,
+		    .out = out,
+		    .has_target = has_target,
+		    .target = target,
+		    .rule = act.hit ? act.rule : NULL,
+		};
+
+		tracefile_write(vm->shared->tracefile, line,
+				tracefile_fmt_call(line, sizeof(line), &tc));
+	}
+	switch (out) {
+	case SMCCC_RESUME:
+		return VCPU_CONTINUE;
+	case SMCCC_CPU_OFF:
+		return VCPU_PARK;
+	case SMCCC_CPU_SUSPEND:
+		return vcpu_suspend(v);
+	case SMCCC_SYSTEM_OFF:
+		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);
+		return VCPU_STOP;
+	case SMCCC_SYSTEM_RESET:
+		vm_request_exit(vm, VM_EXIT_SYSTEM_RESET);
+		return VCPU_STOP;
+	}
+	return VCPU_CONTINUE;
+}
+
+static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t addr = v->run->mmio.phys_addr;
+	unsigned int len = v->run->mmio.len;
+	bool is_write = v->run->mmio.is_write;
+
+	atomic_fetch_add(&vm->shared->mmio_exits, 1);
+	if (len == 0 || len > sizeof(v->run->mmio.data))
+		return vcpu_fail(v, "MMIO exit with an impossible access size");
+	enum mmio_result r = mmio_access(&vm->mmio, addr, v->run->mmio.data, len, is_write);
+
+	if (r != MMIO_HANDLED)
+		atomic_fetch_add(&vm->shared->unclaimed_mmio, 1);
+	/* Warn once per VMM process, not once per reset. */
+	if (r == MMIO_UNCLAIMED_FIRST && atomic_load(&vm->shared->unclaimed_mmio) == 1) {
+		uint64_t pc = 0;
+
+		vm_get_reg(v, KVM_REG_PC, &pc);
+		vm_err("vcpu %u: %u-byte %s of unclaimed address 0x%" PRIx64 " (guest pc 0x%" PRIx64
+		       "): reads as zero, writes ignored; further ones "
+		       "are only counted\n",
+		       v->id, len, is_write ? "write" : "read", addr, pc);
+	}
+	return VCPU_CONTINUE;
+}
+
+/*
+ * KVM_EXIT_ARM_NISV: a data abort outside every memslot whose instruction
+ * KVM cannot decode (no valid ISV: a load/store pair, writeback, ...). A
+ * guest must not be able to kill the VMM that way: count it, warn once and
+ * give the guest what real hardware would, an external data abort
+ * (KVM_SET_VCPU_EVENTS, api.rst).
+ */
+static enum vcpu_outcome vcpu_handle_nisv(struct vcpu *v)
+{
+	struct kvm_vcpu_events ev;
+	uint64_t pc = 0;
+
+	atomic_fetch_add(&v->vm->shared->unclaimed_mmio, 1);
+	if (!atomic_exchange(&v->vm->shared->nisv_warned, true)) {
+		vm_get_reg(v, KVM_REG_PC, &pc);
+		vm_err("vcpu %u: MMIO access at 0x%llx that KVM cannot decode (no valid syndrome; "
+		       "guest pc 0x%" PRIx64 "): injecting an external data abort\n",
+		       v->id, (unsigned long long)v->run->arm_nisv.fault_ipa, pc);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return vcpu_ioctl_fail(v, "KVM_SET_VCPU_EVENTS(external data abort)", errno);
+	return VCPU_CONTINUE;
+}
+
+/* In-kernel PSCI reports SYSTEM_OFF/RESET as system events. */
+static enum vcpu_outcome vcpu_handle_system_event(struct vcpu *v)
+{
+	char buf[64];
+
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_OFF);
+		return VCPU_STOP;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_RESET);
+		return VCPU_STOP;
+	case KVM_SYSTEM_EVENT_WAKEUP:
+		return vcpu_wakeup(v);
+	case KVM_SYSTEM_EVENT_CRASH:
+		return vcpu_fail(v, "the guest reported a crash (SYSTEM_EVENT_CRASH)");
+	default:
+		snprintf(buf, sizeof(buf), "unexpected system event type %u",
+			 v->run->system_event.type);
+		return vcpu_fail(v, buf);
+	}
+}
+
+static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
+{
+	char buf[128];
+
+	switch (v->run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return vcpu_handle_hypercall(v);
+	case KVM_EXIT_MMIO:
+		return vcpu_handle_mmio(v);
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_handle_system_event(v);
+	case KVM_EXIT_ARM_NISV:
+		return vcpu_handle_nisv(v);
+	case KVM_EXIT_INTR:
+		return VCPU_CONTINUE;
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(buf, sizeof(buf), "KVM_EXIT_FAIL_ENTRY (hardware reason 0x%llx)",
+			 (unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+		return vcpu_fail(v, buf);
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(buf, sizeof(buf), "KVM_EXIT_INTERNAL_ERROR (suberror %u)",
+			 v->run->internal.suberror);
+		return vcpu_fail(v, buf);
+	default:
+		snprintf(buf, sizeof(buf), "unexpected exit reason %u", v->run->exit_reason);
+		return vcpu_fail(v, buf);
+	}
+}
+
+/* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id, and
+ * big-endian data accesses at EL1 if the caller had them (KVM's reset sets
+ * SCTLR_EL1.EE the same way for its in-kernel CPU_ON). */
+static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be)
+{
+	unsigned int syscalls = 2;
+	int ret = 0;
+
+	/* A vCPU that never ran since its creation-time KVM_ARM_VCPU_INIT is
+	 * already in the reset state: a second init would only cost time on
+	 * the CPU_ON path (the bring-up of every secondary). */
+	if (v->has_run) {
+		ret = vm_vcpu_reset(v, false);
+		syscalls++;
+	}
+	if (!ret)
+		ret = vm_set_reg(v, KVM_REG_PC, entry);
+	if (!ret)
+		ret = vm_set_reg(v, KVM_REG_X(0), x0);
+	if (!ret && be) {
+		uint64_t sctlr;
+
+		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
+		if (!ret)
+			ret = vm_set_reg(v, KVM_REG_SCTLR_EL1, sctlr | SCTLR_EL1_EE);
+		syscalls += 2;
+	}
+	/* The target's share of a CPU_ON: [KVM_ARM_VCPU_INIT,] PC and x0. */
+	atomic_fetch_add(&v->vm->shared->power_on_syscalls, syscalls);
+	return ret;
+}
+
+void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	bool user_psci = vm->cfg->psci_mode == PSCI_MODE_USER;
+	bool parked = user_psci && v->id != 0;
+	sigset_t kick;
+	char name[16];
+	int ret;
+
+	snprintf(name, sizeof(name), "vcpu%u", v->id);
+	pthread_setname_np(pthread_self(), name);
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	while (!atomic_load(&vm->stopping)) {
+		if (parked) {
+			uint64_t entry, context_id;
+
+			if (!psci_wait_for_on(&vm->psci, v->id, &entry, &context_id))
+				break;
+			ret = vcpu_power_on(v, entry, context_id,
+					    psci_entry_big_endian(&vm->psci, v->id));
+			if (ret) {
+				vcpu_ioctl_fail(v, "resetting for CPU_ON", -ret);
+				break;
+			}
+			psci_cpu_running(&vm->psci, v->id);
+			parked = false;
+		}
+		if (v->id == 0 && !v->has_run)
+			vm_note_first_run(vm);
+		v->has_run = true;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			vcpu_ioctl_fail(v, "KVM_RUN", errno);
+			break;
+		}
+		switch (vcpu_handle_exit(v)) {
+		case VCPU_CONTINUE:
+			break;
+		case VCPU_PARK:
+			parked = true;
+			break;
+		case VCPU_STOP:
+			return NULL;
+		}
+	}
+	return NULL;
+}

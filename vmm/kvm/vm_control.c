@@ -1,0 +1,363 @@
+/*
+ * Control requests executed against the running VM: the execution callback
+ * of the control socket (control_server.h), the only part of it that
+ * touches struct vm. Every request reads or flips plain state under the
+ * PSCI lock or an atomic; none waits on a vCPU (a vCPU sitting in KVM_RUN
+ * would hold its mutex for as long as the guest likes).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/control/server.h"
+#include "vmm/firmware/inject.h"
+#include "vmm/record/tracefile.h"
+#include "vmm/kvm/vm.h"
+
+/* Per-function counts as a JSON object member: "key":{"NAME":N,...}. */
+static void json_counts(FILE *f, const char *key, const struct smccc_counters *c,
+			const atomic_ulong *values)
+{
+	char name[48];
+	bool first = true;
+
+	fprintf(f, ",\"%s\":{", key);
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int k = atomic_load(&c->key[i]);
+
+		if (!k)
+			continue;
+		fprintf(f, "%s\"%s\":%lu", first ? "" : ",",
+			smccc_fid_name(k - 1, name, sizeof(name)), atomic_load(&values[i]));
+		first = false;
+	}
+	fputc('}', f);
+}
+
+/* `stats --json`: the same counters as one JSON object. */
+static char *control_stats_json(struct vmm_shared *sh)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"ok {\"hypercalls\":%lu,\"mmio_exits\":%lu,\"unclaimed_mmio\":%lu,"
+		"\"unknown_fids\":%lu,\"resets\":%u,\"power_on_syscalls\":%lu,"
+		"\"other_fid_calls\":%lu,\"trace_file_lines\":%lu,\"trace_file_dropped\":%lu",
+		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
+		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
+		atomic_load(&sh->power_on_syscalls), atomic_load(&sh->calls.other),
+		atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
+	json_counts(f, "calls", &sh->calls, sh->calls.count);
+	json_counts(f, "syscalls", &sh->calls, sh->calls.syscalls);
+	json_counts(f, "injected", &sh->inject->injected, sh->inject->injected.count);
+	fputs("}\n", f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *control_stats_line(struct vmm_shared *sh)
+{
+	char *buf = NULL, name[48];
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"ok hypercalls=%lu mmio_exits=%lu unclaimed_mmio=%lu unknown_fids=%lu resets=%u "
+		"power_on_syscalls=%lu",
+		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
+		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
+		atomic_load(&sh->power_on_syscalls));
+	/* Per function from fid_slots= to other_fid_calls= (the calls whose FID
+	 * found the table full): together they add up to hypercalls. */
+	fprintf(f, " fid_slots=%u/%u", smccc_counters_used(&sh->calls), SMCCC_COUNTER_SLOTS);
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int key = atomic_load(&sh->calls.key[i]);
+
+		if (key)
+			fprintf(f, " %s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
+				atomic_load(&sh->calls.count[i]));
+	}
+	fprintf(f, " other_fid_calls=%lu", atomic_load(&sh->calls.other));
+	/* The VMM's own syscalls per function, for `make bench`. */
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int key = atomic_load(&sh->calls.key[i]);
+
+		if (key)
+			fprintf(f, " syscalls.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
+				atomic_load(&sh->calls.syscalls[i]));
+	}
+	/* Answers the injection rules gave instead of the function's own. */
+	for (unsigned int i = 0; sh->inject && i < SMCCC_COUNTER_SLOTS; i++) {
+		unsigned int key = atomic_load(&sh->inject->injected.key[i]);
+
+		if (key)
+			fprintf(f, " injected.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
+				atomic_load(&sh->inject->injected.count[i]));
+	}
+	if (sh->tracefile)
+		fprintf(f, " trace_file_lines=%lu trace_file_dropped=%lu",
+			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
+	fputc('\n', f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * `unplug` of an ACPI guest (DESIGN.md §8): answered once the guest ejected
+ * the vCPU (_EJ0, and PSCI saw it go), or refused at the deadline. s->vm is
+ * the VM running now, which after a SYSTEM_RESET is a new one: a reset
+ * completes an unanswered eject (main.c), so the vCPU is gone there too.
+ */
+static bool acpi_unplug_done(struct control_server *s, const struct control_deferred *d,
+			     bool timed_out, struct control_reply *r)
+{
+	struct vm *vm = s->vm;
+	unsigned int cpu = (unsigned int)d->arg;
+
+	if (vm && vm->cpuhp_ready && cpuhp_gone(&vm->cpuhp, cpu)) {
+		control_reply_add(r, "ok");
+		return true;
+	}
+	if (!timed_out)
+		return false;
+	/* Withdrawn, so a later reset does not remove the vCPU behind the
+	 * guest's back. */
+	if (vm && vm->cpuhp_ready)
+		cpuhp_cancel_eject(&vm->cpuhp, cpu);
+	control_reply_add(r,
+			  "error the guest did not give vCPU %u up within %d s (it refused or "
+			  "ignored the eject request); the vCPU stays plugged",
+			  cpu, d->timeout_ms / 1000);
+	return true;
+}
+
+static void acpi_hotplug(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	int ret;
+
+	if (req->cmd == CONTROL_PLUG) {
+		ret = cpuhp_plug(&vm->cpuhp, req->cpu);
+		if (ret == 0)
+			control_reply_add(r, "ok");
+		else if (ret == -EALREADY)
+			control_reply_add(r, "error vCPU %u is already plugged", req->cpu);
+		else
+			control_reply_add(r, "error %s", strerror(-ret));
+		return;
+	}
+	if (req->when_off) {
+		control_reply_add(r, "error --when-off is for device-tree guests: an ACPI guest "
+				     "offlines the vCPU itself when asked to eject it");
+		return;
+	}
+	ret = cpuhp_request_eject(&vm->cpuhp, req->cpu);
+	if (ret == -EPERM) {
+		control_reply_add(r, "error cpu %u is the boot CPU and cannot be unplugged",
+				  req->cpu);
+	} else if (ret == -EALREADY) {
+		control_reply_add(r, "error vCPU %u is already absent", req->cpu);
+	} else if (ret) {
+		control_reply_add(r, "error %s", strerror(-ret));
+	} else {
+		control_reply_defer(r, &(struct control_deferred){
+					   .check = acpi_unplug_done,
+					   .arg = req->cpu,
+					   .timeout_ms = (int)req->timeout_s * 1000,
+				       });
+	}
+}
+
+static void hotplug(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	int ret;
+
+	if (vm->cfg->psci_mode == PSCI_MODE_KERNEL) {
+		control_reply_add(r, "error vCPU hotplug needs --psci user (KVM's PSCI would "
+				     "start any vCPU)");
+		return;
+	}
+	if (req->cpu >= vm->nr_cpus) {
+		control_reply_add(r, "error no vCPU %u (possible vCPUs: 0-%u)", req->cpu,
+				  vm->nr_cpus - 1);
+		return;
+	}
+	if (vm->cpuhp_ready) {
+		acpi_hotplug(vm, req, r);
+		return;
+	}
+	if (req->cmd == CONTROL_PLUG)
+		ret = psci_plug(&vm->psci, req->cpu);
+	else
+		ret = psci_unplug(&vm->psci, req->cpu, req->when_off);
+	if (ret == 0)
+		control_reply_add(r, "ok");
+	else if (ret == 1)
+		control_reply_add(r, "ok deferred: vCPU %u becomes absent at its CPU_OFF",
+				  req->cpu);
+	else if (ret == -EALREADY)
+		control_reply_add(r, "error vCPU %u is already %s", req->cpu,
+				  req->cmd == CONTROL_PLUG ? "present" : "absent");
+	else if (ret == -EBUSY)
+		control_reply_add(r,
+				  "error vCPU %u is on; the guest must CPU_OFF it first (or: "
+				  "unplug %u --when-off)",
+				  req->cpu, req->cpu);
+	else if (ret == -EPERM)
+		control_reply_add(r, "error cpu %u is the boot CPU and cannot be unplugged",
+				  req->cpu);
+	else
+		control_reply_add(r, "error %s", strerror(-ret));
+}
+
+/* `cpus --json`: one object per vCPU. */
+static void cpus_json(struct vm *vm, struct control_reply *r)
+{
+	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
+	struct psci_cpu_info info;
+
+	control_reply_add(r, "ok [");
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		psci_cpu_info(&vm->psci, i, &info);
+		control_reply_add(r,
+				  "%s{\"id\":%u,\"mpidr\":\"0x%" PRIx64
+				  "\",\"state\":\"%s\",\"present\":%s,\"cpu_ons\":%lu,"
+				  "\"cpu_offs\":%lu,\"lost\":%s}",
+				  i ? "," : "", i, info.mpidr,
+				  kernel_psci ? "kvm" : psci_cpu_state_name(&info),
+				  info.present ? "true" : "false", info.nr_on, info.nr_off,
+				  info.lost ? "true" : "false");
+	}
+	control_reply_add(r, "]");
+}
+
+static void inject(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	struct inject_rule rule;
+	char err[256], list[2048];
+
+	switch (req->inject_op) {
+	case CONTROL_INJECT_LIST:
+		control_reply_add(r, "ok %s", inject_list(vm->shared->inject, list, sizeof(list)));
+		return;
+	case CONTROL_INJECT_CLEAR:
+		control_reply_add(r, "ok cleared %u", inject_clear(vm->shared->inject));
+		return;
+	case CONTROL_INJECT_ADD:
+		break;
+	}
+	if (inject_parse(req->arg, &rule, err, sizeof(err))) {
+		control_reply_add(r, "error %s", err);
+		return;
+	}
+	if (rule.cpu != INJECT_ANY_CPU && (unsigned int)rule.cpu >= vm->nr_cpus) {
+		control_reply_add(r, "error inject '%s': cpu=%d, but the vCPUs are 0-%u", req->arg,
+				  rule.cpu, vm->nr_cpus - 1);
+		return;
+	}
+	if (inject_add(vm->shared->inject, &rule)) {
+		control_reply_add(r, "error inject: at most %d rules (inject clear)",
+				  INJECT_MAX_RULES);
+		return;
+	}
+	control_reply_add(r, "ok %s", rule.text);
+}
+
+static void trace_file(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	char err[320];
+
+	if (!req->on) {
+		tracefile_close(vm->shared->tracefile, 1000);
+		control_reply_add(r, "ok");
+		return;
+	}
+	if (tracefile_open(vm->shared->tracefile, req->arg, err, sizeof(err))) {
+		control_reply_add(r, "error %s", err);
+		return;
+	}
+	/* A record started mid-run needs the lanes' current states. */
+	vm_trace_snapshot(vm, "open");
+	control_reply_add(r, "ok");
+}
+
+static void execute(struct control_server *s, const struct control_req *req,
+		    struct control_reply *r)
+{
+	struct vm *vm = s->vm;
+	struct psci_cpu_info info;
+	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
+	char *stats;
+
+	switch (req->cmd) {
+	case CONTROL_HELP:
+		control_reply_add(r, "ok %s", control_help);
+		break;
+	case CONTROL_CPUS:
+		if (req->json) {
+			cpus_json(vm, r);
+			break;
+		}
+		control_reply_add(r, "ok");
+		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+			psci_cpu_info(&vm->psci, i, &info);
+			/* In kernel mode KVM owns the power state; asking a running
+			 * vCPU for it would block on its mutex. */
+			control_reply_add(r, " %u:0x%" PRIx64 ":%s:%lu:%lu", i, info.mpidr,
+					  kernel_psci ? "kvm" : psci_cpu_state_name(&info),
+					  info.nr_on, info.nr_off);
+			/* ACPI guests: what _STA says and any event in flight. */
+			if (vm->cpuhp_ready)
+				control_reply_add(r, ":%s%s%s",
+						  cpuhp_gone(&vm->cpuhp, i) ? "disabled"
+									    : "enabled",
+						  *cpuhp_state_name(&vm->cpuhp, i) ? "," : "",
+						  cpuhp_state_name(&vm->cpuhp, i));
+		}
+		break;
+	case CONTROL_PLUG:
+	case CONTROL_UNPLUG:
+		hotplug(vm, req, r);
+		break;
+	case CONTROL_STATS:
+		stats = req->json ? control_stats_json(vm->shared) : control_stats_line(vm->shared);
+		if (stats)
+			control_reply_add(r, "%s", stats); /* its newline ends the reply */
+		else
+			control_reply_add(r, "error out of memory");
+		free(stats);
+		break;
+	case CONTROL_TRACE:
+		atomic_store(&vm->shared->trace, req->on);
+		control_reply_add(r, "ok");
+		break;
+	case CONTROL_INJECT:
+		inject(vm, req, r);
+		break;
+	case CONTROL_TRACE_FILE:
+		trace_file(vm, req, r);
+		break;
+	case CONTROL_QUIT:
+		control_reply_add(r, "ok");
+		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);
+		break;
+	}
+}
+
+int control_server_open(struct control_server *s, const char *path, char *err, size_t errlen)
+{
+	return control_server_listen(s, path, execute, err, errlen);
+}

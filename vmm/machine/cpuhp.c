@@ -1,0 +1,193 @@
+/*
+ * ACPI CPU hotplug registers: see cpuhp.h for the protocol. The one thing
+ * that is easy to get wrong: after _EJ0 the kernel reads _STA again and
+ * complains ("Eject incomplete") if the device still says enabled, so an
+ * EJECTED write must clear ENABLED at once, even when PSCI has to defer the
+ * absence to the vCPU's CPU_OFF (ENABLED already excludes a deferred unplug).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/machine/cpuhp.h"
+#include "vmm/machine/guest_abi.h"
+#include "vmm/firmware/psci.h"
+
+int cpuhp_init(struct cpuhp *h, struct psci *psci, unsigned int nr_cpus, void (*pulse)(void *),
+	       void *ctx)
+{
+	memset(h, 0, sizeof(*h));
+	h->cpus = calloc(nr_cpus ? nr_cpus : 1, sizeof(*h->cpus));
+	if (!h->cpus)
+		return -ENOMEM;
+	h->psci = psci;
+	h->nr_cpus = nr_cpus;
+	h->pulse = pulse;
+	h->ctx = ctx;
+	pthread_mutex_init(&h->lock, NULL);
+	return 0;
+}
+
+void cpuhp_destroy(struct cpuhp *h)
+{
+	if (!h->cpus)
+		return;
+	pthread_mutex_destroy(&h->lock);
+	free(h->cpus);
+	h->cpus = NULL;
+}
+
+/* Plugged as ACPI sees it: present for PSCI and not on its way out. */
+static bool cpuhp_enabled(struct cpuhp *h, unsigned int cpu)
+{
+	struct psci_cpu_info info;
+
+	if (psci_cpu_info(h->psci, cpu, &info))
+		return false;
+	return info.present && !info.unplug_when_off;
+}
+
+static uint32_t cpuhp_read(struct cpuhp *h, uint64_t offset)
+{
+	uint32_t v;
+	unsigned int cpu;
+
+	if (offset == GUEST_CPUHP_COUNT)
+		return h->nr_cpus;
+	if (offset < GUEST_CPUHP_CPU(0) || (offset - GUEST_CPUHP_CPU(0)) / 4 >= h->nr_cpus)
+		return 0;
+	cpu = (unsigned int)((offset - GUEST_CPUHP_CPU(0)) / 4);
+	pthread_mutex_lock(&h->lock);
+	v = h->cpus[cpu].pending;
+	pthread_mutex_unlock(&h->lock);
+	if (cpuhp_enabled(h, cpu))
+		v |= GUEST_CPUHP_ENABLED;
+	return v;
+}
+
+static void cpuhp_write(struct cpuhp *h, uint64_t offset, uint32_t v)
+{
+	struct cpuhp_cpu *c;
+	unsigned int cpu;
+
+	if (offset < GUEST_CPUHP_CPU(0) || (offset - GUEST_CPUHP_CPU(0)) / 4 >= h->nr_cpus)
+		return; /* read-only or unused: ignored, like a real register file */
+	cpu = (unsigned int)((offset - GUEST_CPUHP_CPU(0)) / 4);
+	c = &h->cpus[cpu];
+	pthread_mutex_lock(&h->lock);
+	c->pending &= (uint8_t) ~(v & (GUEST_CPUHP_INSERT | GUEST_CPUHP_EJECT));
+	if (v & GUEST_CPUHP_EJECTED) {
+		/* _EJ0: the OS gave the vCPU up (asked to or not). PSCI makes
+		 * it absent now if it is OFF, else at its CPU_OFF; vCPU 0 is
+		 * refused there (-EPERM) and stays, as every reset needs it. */
+		c->ejects++;
+		c->eject_requested = false;
+		c->pending &= (uint8_t)~GUEST_CPUHP_EJECT;
+		psci_unplug(h->psci, cpu, true);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void cpuhp_mmio(void *ctx, uint64_t offset, uint8_t *data, unsigned int len, bool is_write)
+{
+	struct cpuhp *h = ctx;
+	uint32_t v = 0;
+
+	/* AML's DWordAcc fields make 32-bit accesses; others read as zero and
+	 * are ignored rather than half-applied. */
+	if (len != 4 || (offset & 3)) {
+		if (!is_write)
+			memset(data, 0, len);
+		return;
+	}
+	if (is_write) {
+		memcpy(&v, data, 4);
+		cpuhp_write(h, offset, v);
+	} else {
+		v = cpuhp_read(h, offset);
+		memcpy(data, &v, 4);
+	}
+}
+
+int cpuhp_plug(struct cpuhp *h, unsigned int cpu)
+{
+	int ret;
+
+	if (cpu >= h->nr_cpus)
+		return -ENOENT;
+	pthread_mutex_lock(&h->lock);
+	ret = psci_plug(h->psci, cpu);
+	if (ret == 0) {
+		h->cpus[cpu].pending |= GUEST_CPUHP_INSERT;
+		h->cpus[cpu].pending &= (uint8_t)~GUEST_CPUHP_EJECT;
+		h->cpus[cpu].eject_requested = false;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (ret == 0 && h->pulse)
+		h->pulse(h->ctx);
+	return ret;
+}
+
+int cpuhp_request_eject(struct cpuhp *h, unsigned int cpu)
+{
+	if (cpu >= h->nr_cpus)
+		return -ENOENT;
+	if (cpu == 0)
+		return -EPERM;
+	pthread_mutex_lock(&h->lock);
+	if (!cpuhp_enabled(h, cpu)) {
+		pthread_mutex_unlock(&h->lock);
+		return -EALREADY;
+	}
+	h->cpus[cpu].pending |= GUEST_CPUHP_EJECT;
+	h->cpus[cpu].pending &= (uint8_t)~GUEST_CPUHP_INSERT;
+	h->cpus[cpu].eject_requested = true;
+	pthread_mutex_unlock(&h->lock);
+	if (h->pulse)
+		h->pulse(h->ctx);
+	return 0;
+}
+
+void cpuhp_cancel_eject(struct cpuhp *h, unsigned int cpu)
+{
+	if (cpu >= h->nr_cpus)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->cpus[cpu].eject_requested = false;
+	h->cpus[cpu].pending &= (uint8_t)~GUEST_CPUHP_EJECT;
+	pthread_mutex_unlock(&h->lock);
+}
+
+bool cpuhp_gone(struct cpuhp *h, unsigned int cpu)
+{
+	return cpu < h->nr_cpus && !cpuhp_enabled(h, cpu);
+}
+
+bool cpuhp_eject_pending(struct cpuhp *h, unsigned int cpu)
+{
+	bool pending;
+
+	if (cpu >= h->nr_cpus)
+		return false;
+	pthread_mutex_lock(&h->lock);
+	pending = h->cpus[cpu].eject_requested;
+	pthread_mutex_unlock(&h->lock);
+	return pending && !cpuhp_gone(h, cpu);
+}
+
+const char *cpuhp_state_name(struct cpuhp *h, unsigned int cpu)
+{
+	const char *name = "";
+
+	if (cpu >= h->nr_cpus)
+		return name;
+	pthread_mutex_lock(&h->lock);
+	if (h->cpus[cpu].pending & GUEST_CPUHP_INSERT)
+		name = "insert-pending";
+	else if (h->cpus[cpu].pending & GUEST_CPUHP_EJECT)
+		name = "eject-pending";
+	else if (h->cpus[cpu].eject_requested)
+		name = "eject-requested";
+	pthread_mutex_unlock(&h->lock);
+	return name;
+}
