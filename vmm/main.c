@@ -285,6 +285,16 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	case CLI_OK:
 		break;
 	}
+	/* SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
+	 * signalfd. They (and the kick) are blocked before the first thread
+	 * exists (the trace file's writer is one), so every thread inherits the
+	 * mask and none of them can take a signal whose default action ends the
+	 * process. A signal arriving meanwhile stays pending for the signalfd. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	inject_init(&inject);
 	tracefile_init(&tracefile);
 	shared.inject = &inject;
@@ -330,14 +340,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		goto out_kvm;
 	}
 
-	/* SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
-	 * signalfd; vCPU threads inherit the blocked mask. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-	sigdelset(&stop_signals, SIGUSR1);
+	sigdelset(&stop_signals, VCPU_KICK_SIGNAL);
 	signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
 	if (signal_fd < 0) {
 		vm_err("signalfd: %s\n", strerror(errno));
