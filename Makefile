@@ -36,12 +36,13 @@ endif
 
 DEPS := $(B)/.deps-stamp
 
-# The folders are the layers (DESIGN.md §2): everything under vmm/kvm/ and
-# vmm/main.c talks to KVM or wires the pieces; every other folder is pure
-# logic, built again for the host and unit-tested there under sanitizers.
+# The folders are the layers (DESIGN.md §2): vmm/kvm/ talks to KVM and the
+# files directly in vmm/ wire the pieces together (main.c); every other folder
+# is pure logic, built again for the host and unit-tested there under
+# sanitizers.
 VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output fdt
 VMM_ALL_SRCS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.c))
-VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c) vmm/main.c
+VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c vmm/*.c)
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
 HEADERS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.h))
 
