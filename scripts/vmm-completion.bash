@@ -1,0 +1,84 @@
+# bash completion for vmm(1); `make install` puts it where bash-completion
+# looks (share/bash-completion/completions/vmm).
+
+_vmm_boot_options="--cpus --max-cpus --control --mem --params --cmdline --initrd --psci
+	--conduit --trace --trace-file --inject --dump-dtb --max-resets --exit-stats
+	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --help"
+_vmm_run_options="--kernel --console --irqchip --network --loglevel --nodefaults --name
+	--nocompat --no-dhcp --debug"
+_vmm_ctl_commands="cpus plug unplug stats trace trace-file inject quit help"
+
+_vmm()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	if [ "$cword" -eq 1 ]; then
+		mapfile -t COMPREPLY < <(compgen -W "boot run ctl info timeline help version --help
+			--version" -- "$cur")
+		return
+	fi
+	case ${words[1]} in
+	boot | run)
+		case $prev in
+		--initrd | -i | --trace-file | --dump-dtb | --kernel | -k)
+			_filedir
+			return
+			;;
+		--control)
+			_filedir
+			return
+			;;
+		--psci)
+			mapfile -t COMPREPLY < <(compgen -W "user kernel" -- "$cur")
+			return
+			;;
+		--conduit)
+			mapfile -t COMPREPLY < <(compgen -W "hvc smc" -- "$cur")
+			return
+			;;
+		--smccc-services)
+			mapfile -t COMPREPLY < <(compgen -W "trng pv-time kvm-features ptp none all" -- "$cur")
+			return
+			;;
+		--psci-version)
+			mapfile -t COMPREPLY < <(compgen -W "0.2 1.0 1.1" -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local opts=$_vmm_boot_options
+			[ "${words[1]}" = run ] && opts="$opts $_vmm_run_options"
+			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		else
+			_filedir
+		fi
+		;;
+	ctl)
+		if [ "$cword" -eq 2 ]; then
+			_filedir
+		elif [ "$cword" -eq 3 ]; then
+			mapfile -t COMPREPLY < <(compgen -W "$_vmm_ctl_commands" -- "$cur")
+		else
+			case ${words[3]} in
+			trace) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur") ;;
+			trace-file) _filedir ;;
+			inject) mapfile -t COMPREPLY < <(compgen -W "list clear" -- "$cur") ;;
+			cpus | stats) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
+			unplug) mapfile -t COMPREPLY < <(compgen -W "--when-off --timeout" -- "$cur") ;;
+			esac
+		fi
+		;;
+	timeline)
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "-o --title" -- "$cur")
+		else
+			_filedir
+		fi
+		;;
+	help)
+		mapfile -t COMPREPLY < <(compgen -W "boot run" -- "$cur")
+		;;
+	esac
+}
+complete -F _vmm vmm
