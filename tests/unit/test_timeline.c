@@ -372,9 +372,68 @@ TEST(sixty_four_vcpus_each_get_a_lane)
 	timeline_free(&tl);
 }
 
+/* ---- `vmm timeline` ---- */
+
+/* Does the file at path hold exactly want (or, for "<...", begin with it)? */
+static bool file_is(const char *path, const char *want)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return f && !strncmp(buf, want, strlen(want)) && (want[0] == '<' || n == strlen(want));
+}
+
+/*
+ * The default output is TRACE.svg. With a long TRACE the name was cut to
+ * fit a fixed buffer: at 511 bytes it was TRACE itself, so the record was
+ * overwritten by its own picture (at 508-510 bytes some other file,
+ * "TRACE.s", was). The whole name, or a refusal; never a cut one.
+ */
+TEST(default_output_name_of_a_long_trace_path_is_never_cut)
+{
+	static const char record[] = "{\"t\":1,\"ev\":\"vm\",\"what\":\"start\",\"cpus\":1}\n";
+	char dir[] = "/tmp/vmm-timeline-XXXXXX", in[600], out[620];
+	char *argv[] = {(char *)"timeline", in, NULL};
+	size_t len;
+	FILE *f;
+	int status;
+
+	if (!mkdtemp(dir)) {
+		printf("  mkdtemp failed\n");
+		check_failed_in_case = 1;
+		return;
+	}
+	/* DIR/././.../xxx...x.jsonl, 511 bytes long (a name is at most 255). */
+	len = (size_t)snprintf(in, sizeof(in), "%s/", dir);
+	while (511 - len > 200)
+		len += (size_t)snprintf(in + len, sizeof(in) - len, "./");
+	memset(in + len, 'x', 511 - len - 6);
+	strcpy(in + 511 - 6, ".jsonl");
+	CHECK_EQ(strlen(in), 511);
+	f = fopen(in, "w");
+	CHECK(f && fputs(record, f) >= 0);
+	if (f)
+		fclose(f);
+	status = timeline_main(2, argv);
+	snprintf(out, sizeof(out), "%s.svg", in);
+	CHECK(file_is(in, record)); /* the record is untouched */
+	if (status == 0)
+		CHECK(file_is(out, "<?xml"));
+	else
+		CHECK_EQ(access(out, F_OK), -1);
+	unlink(out);
+	unlink(in);
+	rmdir(dir);
+}
+
 CHECK_MAIN_BEGIN
 RUN(reader_collects_states_and_calls_in_time_order);
 RUN(reader_names_the_bad_line);
 RUN(two_vcpus_render_with_states_calls_and_injected_marks);
 RUN(sixty_four_vcpus_each_get_a_lane);
+RUN(default_output_name_of_a_long_trace_path_is_never_cut);
 CHECK_MAIN_END

@@ -3,7 +3,9 @@
  * timeline.h): read the record, draw it, write the picture. Every failure is
  * one line on stderr and exit status 2.
  *
- * The default output is TRACE.svg and the default title names TRACE.
+ * The default output is TRACE.svg and the default title names TRACE, both
+ * built to their full length: a name cut to fit a buffer would be another
+ * file's (at worst the record itself, overwritten by its own picture).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,25 +148,42 @@ static char *draw_file(const char *path, const char *title, size_t *svglen)
 	return svg;
 }
 
+/* a, b and c joined, malloc'd (NULL: out of memory). */
+static char *joined(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = malloc(la + lb + lc + 1);
+
+	if (s) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb);
+		memcpy(s + la + lb, c, lc + 1);
+	}
+	return s;
+}
+
 int timeline_main(int argc, char **argv)
 {
 	struct timeline_args a;
-	char defout[512], deftitle[300], *svg;
+	char *defout = NULL, *deftitle = NULL, *svg = NULL;
 	size_t svglen;
 	int ret = parse_args(argc, argv, &a);
 
 	if (ret)
 		return ret == 1 ? 0 : 2;
-	if (!a.out) {
-		snprintf(defout, sizeof(defout), "%s.svg", a.in);
-		a.out = defout;
-	}
-	if (!a.title) {
-		snprintf(deftitle, sizeof(deftitle), "vmm timeline: %s", a.in);
-		a.title = deftitle;
-	}
-	svg = draw_file(a.in, a.title, &svglen);
-	ret = svg && write_all(a.out, svg, svglen) == 0 ? 0 : 2;
+	ret = 2;
+	if (!a.out)
+		a.out = defout = joined("", a.in, ".svg");
+	if (!a.title)
+		a.title = deftitle = joined("vmm timeline: ", a.in, "");
+	if (!a.out || !a.title)
+		fprintf(stderr, "vmm: timeline: out of memory\n");
+	else
+		svg = draw_file(a.in, a.title, &svglen);
+	if (svg && write_all(a.out, svg, svglen) == 0)
+		ret = 0;
 	free(svg);
+	free(defout);
+	free(deftitle);
 	return ret;
 }
