@@ -76,9 +76,7 @@ TEST(reader_collects_states_and_calls_in_time_order)
 
 TEST(reader_names_the_bad_line)
 {
-	static const struct {
-		const char *text, *says;
-	} bad[] = {
+	static const struct check_refusal bad[] = {
 	    {"{\"t\":1,\"ev\":\"vm\"}\nnot json\n", "line 2: not a JSON object"},
 	    {"{\"t\":1,\"ev\":\"vm\"} trailing\n", "line 1: not a JSON object"},
 	    {"{\"ev\":\"vm\"}\n", "line 1: no \"t\""},
@@ -94,11 +92,9 @@ TEST(reader_names_the_bad_line)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (timeline_parse(&tl, bad[i].text, strlen(bad[i].text), err, sizeof(err)) != -1 ||
-		    !strstr(err, bad[i].says)) {
-			printf("  record %zu: got '%s', expected '%s'\n", i, err, bad[i].says);
-			check_failed_in_case = 1;
-		}
+		CHECK_REFUSED(
+		    timeline_parse(&tl, bad[i].input, strlen(bad[i].input), err, sizeof(err)), err,
+		    bad[i].says, bad[i].input);
 		timeline_free(&tl);
 	}
 	/* Unknown kinds and fields are skipped, nested values too. */

@@ -29,27 +29,24 @@ static const struct {
 #define COLOUR_CALL	"#212121"
 #define COLOUR_INJECTED "#e53935"
 
-/* Text content with XML's special characters escaped. */
+/* XML's escape for c, or NULL: none needed. */
+static const char *xml_escape(char c)
+{
+	return c == '<'	  ? "&lt;"
+	       : c == '>' ? "&gt;"
+	       : c == '&' ? "&amp;"
+	       : c == '"' ? "&quot;"
+			  : NULL;
+}
+
+/* Text content, escaped; control and non-ASCII bytes are left out. */
 static void out_text(struct strbuf *s, const char *t)
 {
 	for (; *t; t++) {
-		switch (*t) {
-		case '<':
-			strbuf_printf(s, "&lt;");
-			break;
-		case '>':
-			strbuf_printf(s, "&gt;");
-			break;
-		case '&':
-			strbuf_printf(s, "&amp;");
-			break;
-		case '"':
-			strbuf_printf(s, "&quot;");
-			break;
-		default:
-			if ((unsigned char)*t >= 0x20 && (unsigned char)*t < 0x7f)
-				strbuf_printf(s, "%c", *t);
-		}
+		if (xml_escape(*t))
+			strbuf_printf(s, "%s", xml_escape(*t));
+		else if ((unsigned char)*t >= 0x20 && (unsigned char)*t < 0x7f)
+			strbuf_printf(s, "%c", *t);
 	}
 }
 
@@ -178,29 +175,30 @@ static void draw_axis(struct strbuf *s, const struct tl_layout *l)
 		      TL_LEFT + TL_PLOT_W / 2, y + 34);
 }
 
-/* The legend's second row: what the call marks mean. */
+/* The legend's second row: what the call marks mean, each with a swatch
+ * drawn like the mark (dx, dy: from the row's start; x, y: of the swatch). */
+static const struct {
+	unsigned int dx, x, y, w, h;
+	const char *colour, *attrs, *label;
+} mark_legend[] = {
+    {0, 6, 24, 1, 14, COLOUR_CALL, "", "forwarded call (caller's lane)"},
+    {250, 6, 24, 2, 14, COLOUR_INJECTED, "", "injected answer (caller's and target's lane)"},
+    {580, 0, 29, 14, 4, COLOUR_INJECTED, " fill-opacity=\"0.6\"",
+     "time to answer, when wider than 2 px (red: injected)"},
+};
+
 static void draw_mark_legend(struct strbuf *s, unsigned int y)
 {
-	unsigned int x = TL_LEFT;
+	for (size_t i = 0; i < sizeof(mark_legend) / sizeof(mark_legend[0]); i++) {
+		unsigned int x = TL_LEFT + mark_legend[i].dx;
 
-	strbuf_printf(s,
-		      "<rect x=\"%u\" y=\"%u\" width=\"1\" height=\"14\" fill=\"%s\"/>\n"
-		      "<text x=\"%u\" y=\"%u\" font-size=\"12\">forwarded call (caller's "
-		      "lane)</text>\n",
-		      x + 6, y + 24, COLOUR_CALL, x + 19, y + 35);
-	x += 250;
-	strbuf_printf(s,
-		      "<rect x=\"%u\" y=\"%u\" width=\"2\" height=\"14\" fill=\"%s\"/>\n"
-		      "<text x=\"%u\" y=\"%u\" font-size=\"12\">injected answer (caller's and "
-		      "target's lane)</text>\n",
-		      x + 6, y + 24, COLOUR_INJECTED, x + 19, y + 35);
-	x += 330;
-	strbuf_printf(s,
-		      "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"4\" fill=\"%s\" "
-		      "fill-opacity=\"0.6\"/>\n"
-		      "<text x=\"%u\" y=\"%u\" font-size=\"12\">time to answer, when wider than "
-		      "2 px (red: injected)</text>\n",
-		      x, y + 29, COLOUR_INJECTED, x + 19, y + 35);
+		strbuf_printf(s,
+			      "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"%s/>\n"
+			      "<text x=\"%u\" y=\"%u\" font-size=\"12\">%s</text>\n",
+			      x + mark_legend[i].x, y + mark_legend[i].y, mark_legend[i].w,
+			      mark_legend[i].h, mark_legend[i].colour, mark_legend[i].attrs, x + 19,
+			      y + 35, mark_legend[i].label);
+	}
 }
 
 static void draw_legend(struct strbuf *s, unsigned int y)
