@@ -1,11 +1,11 @@
 /*
- * Unit tests of the control socket server (vmm/control/server.c) over real
- * UNIX sockets in a temporary directory, with a fake execution callback in
- * place of the VM: the socket path (a live socket is never replaced, a stale
- * one is, and on exit only our own socket is removed), client slots and the
- * idle timeout, replies that are delivered whole or not at all, running out
- * of file descriptors without spinning, deferred replies, and `vmm ctl`
- * noticing a reply cut short.
+ * Unit tests of the control socket server (vmm/control/listener.c, server.c,
+ * client.c) over real UNIX sockets in a temporary directory, with a fake
+ * execution callback in place of the VM: the socket path (a live socket is
+ * never replaced, a stale one is, and on exit only our own socket is
+ * removed), client slots and the idle timeout, replies that are delivered
+ * whole or not at all, running out of file descriptors without spinning,
+ * deferred replies, and `vmm ctl` noticing a reply cut short.
  *
  * The server and its clients share this one thread: every client-side wait
  * pumps the server's loop until a deadline (never a loop count).

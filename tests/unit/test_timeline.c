@@ -1,5 +1,5 @@
 /*
- * Unit tests of the timeline picture (vmm/record/timeline.c): the JSON-lines
+ * Unit tests of the timeline picture (vmm/record/timeline_*.c): the JSON-lines
  * reader, and the SVG checked the way a user sees it: rendered to PNG by
  * rsvg-convert (Debian's librsvg2-bin, installed by scripts/deps), whose
  * size and pixels are then inspected: the lanes show the right state colour
@@ -261,7 +261,7 @@ static bool is(const uint8_t *px, uint32_t rgb)
 	       abs(px[2] - (int)(rgb & 0xff)) < 12;
 }
 
-/* The geometry timeline.c promises: plot from x = 64 to 1176, lanes from
+/* The geometry timeline_layout.h promises: plot from x = 64 to 1176, lanes from
  * y = 64, 36 px each for up to 4 vCPUs, 10 px for 17-64. */
 #define PLOT_X0 64.0
 #define PLOT_W	1112.0
