@@ -44,6 +44,24 @@ extern int check_cases_failed;
 		}                                                                                  \
 	} while (0)
 
+/* A table row: a bad input and what its one-line refusal must mention. */
+struct check_refusal {
+	const char *input, *says;
+};
+
+/* A refusal: ret is -1 and err one line that mentions says. input names
+ * the case in the failure message. */
+#define CHECK_REFUSED(ret, err, says, input)                                                       \
+	do {                                                                                       \
+		int check_r_ = (ret);                                                              \
+		const char *check_e_ = (err), *check_s_ = (says);                                  \
+		if (check_r_ != -1 || !strstr(check_e_, check_s_) || strchr(check_e_, '\n')) {     \
+			printf("  %s:%d: '%s' -> %d '%s', expected -1 and one line with '%s'\n",   \
+			       __FILE__, __LINE__, (input), check_r_, check_e_, check_s_);         \
+			check_failed_in_case = 1;                                                  \
+		}                                                                                  \
+	} while (0)
+
 #define RUN(name)                                                                                  \
 	do {                                                                                       \
 		check_failed_in_case = 0;                                                          \

@@ -1,11 +1,11 @@
 /*
- * Unit tests of the control socket server (vmm/control/server.c) over real
- * UNIX sockets in a temporary directory, with a fake execution callback in
- * place of the VM: the socket path (a live socket is never replaced, a stale
- * one is, and on exit only our own socket is removed), client slots and the
- * idle timeout, replies that are delivered whole or not at all, running out
- * of file descriptors without spinning, deferred replies, and `vmm ctl`
- * noticing a reply cut short.
+ * Unit tests of the control socket server (vmm/control/listener.c, server.c,
+ * client.c) over real UNIX sockets in a temporary directory, with a fake
+ * execution callback in place of the VM: the socket path (a live socket is
+ * never replaced, a stale one is, and on exit only our own socket is
+ * removed), client slots and the idle timeout, replies that are delivered
+ * whole or not at all, running out of file descriptors without spinning,
+ * deferred replies, and `vmm ctl` noticing a reply cut short.
  *
  * The server and its clients share this one thread: every client-side wait
  * pumps the server's loop until a deadline (never a loop count).
@@ -249,6 +249,39 @@ static bool ask(struct control_server *s, int fd, const char *request, const cha
 	return true;
 }
 
+/* A server at a fresh path with the fake VM, reset, behind it; false if
+ * the case failed already (and said why). */
+static bool start(struct control_server *s)
+{
+	if (!make_dir())
+		return false;
+	fake_reset();
+	if (!listen_at(s, path)) {
+		remove_dir();
+		return false;
+	}
+	return true;
+}
+
+static void stop(struct control_server *s)
+{
+	control_server_close(s);
+	remove_dir();
+}
+
+/* start() and one client connected: its fd, or -1 (all undone again). */
+static int start_with_client(struct control_server *s)
+{
+	int fd;
+
+	if (!start(s))
+		return -1;
+	fd = connect_to(path);
+	if (fd < 0)
+		stop(s);
+	return fd;
+}
+
 /* ---- the socket path ---- */
 
 TEST(a_live_socket_of_another_vmm_is_refused)
@@ -258,11 +291,8 @@ TEST(a_live_socket_of_another_vmm_is_refused)
 	struct stat st;
 	int fd;
 
-	if (!make_dir())
+	if (!start(&a))
 		return;
-	fake_reset();
-	if (!listen_at(&a, path))
-		goto out;
 	CHECK_EQ(stat(path, &st), 0);
 	CHECK_EQ(st.st_mode & 0777, 0600);
 	CHECK_EQ(control_server_listen(&b, path, fake_exec, err, sizeof(err)), -1);
@@ -278,7 +308,6 @@ TEST(a_live_socket_of_another_vmm_is_refused)
 	}
 	control_server_close(&a);
 	CHECK(access(path, F_OK) != 0); /* our own socket goes with us */
-out:
 	remove_dir();
 }
 
@@ -362,32 +391,24 @@ TEST(pipelined_requests_get_whole_replies_in_order)
 {
 	struct control_server s;
 	char line[256];
-	int fd;
+	int fd = start_with_client(&s);
 
-	if (!make_dir())
+	if (fd < 0)
 		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
-	if (fd >= 0) {
-		say(fd, "cpus\ncpus\nfrobnicate\ncpus\nstats\n");
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
-		CHECK_STR(line, "ok 000000 ");
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
-		CHECK_STR(line, "ok 000001 ");
-		CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
-		CHECK(strncmp(line, "error unknown command 'frobnicate'", 34) == 0);
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
-		CHECK_STR(line, "ok 000002 ");
-		/* a handler's newlines never split its reply */
-		CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
-		CHECK_STR(line, "ok two lines");
-		close(fd);
-	}
-	control_server_close(&s);
-out:
-	remove_dir();
+	say(fd, "cpus\ncpus\nfrobnicate\ncpus\nstats\n");
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
+	CHECK_STR(line, "ok 000000 ");
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
+	CHECK_STR(line, "ok 000001 ");
+	CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
+	CHECK(strncmp(line, "error unknown command 'frobnicate'", 34) == 0);
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10);
+	CHECK_STR(line, "ok 000002 ");
+	/* a handler's newlines never split its reply */
+	CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
+	CHECK_STR(line, "ok two lines");
+	close(fd);
+	stop(&s);
 }
 
 /* The server's end of the only client: a small socket buffer makes a reply
@@ -407,17 +428,11 @@ TEST(a_slow_reader_gets_every_reply_whole)
 {
 	struct control_server s;
 	static char line[4096];
-	int fd, n;
+	int fd = start_with_client(&s), n;
 
-	if (!make_dir())
-		return;
-	fake_reset();
-	fx.cpus_pad = 990; /* 1000-byte lines */
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
 	if (fd < 0)
-		goto close;
+		return;
+	fx.cpus_pad = 990; /* 1000-byte lines */
 	ask(&s, fd, "help\n", "ok help");
 	CHECK_EQ(shrink_server_sndbuf(&s), 0);
 	/* 40 KB of replies: more than the socket takes, less than CONTROL_OUT_MAX */
@@ -439,35 +454,24 @@ TEST(a_slow_reader_gets_every_reply_whole)
 	}
 	ask(&s, fd, "help\n", "ok help");
 	close(fd);
-close:
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 TEST(a_reply_longer_than_the_buffer_reaches_a_client_that_reads)
 {
 	struct control_server s;
 	static char line[CONTROL_OUT_MAX * 2];
-	int fd;
+	int fd = start_with_client(&s);
 
-	if (!make_dir())
+	if (fd < 0)
 		return;
-	fake_reset();
 	fx.cpus_pad = CONTROL_OUT_MAX + CONTROL_OUT_MAX / 4;
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
-	if (fd >= 0) {
-		say(fd, "cpus\n");
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10 + (int)fx.cpus_pad);
-		CHECK_EQ(nr_clients(&s), 1);
-		ask(&s, fd, "help\n", "ok help");
-		close(fd);
-	}
-	control_server_close(&s);
-out:
-	remove_dir();
+	say(fd, "cpus\n");
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 10 + (int)fx.cpus_pad);
+	CHECK_EQ(nr_clients(&s), 1);
+	ask(&s, fd, "help\n", "ok help");
+	close(fd);
+	stop(&s);
 }
 
 TEST(a_client_that_never_reads_is_dropped_not_cut)
@@ -476,17 +480,11 @@ TEST(a_client_that_never_reads_is_dropped_not_cut)
 	static char line[4096];
 	unsigned int whole = 0;
 	uint64_t end;
-	int fd, n, other;
+	int fd = start_with_client(&s), n, other;
 
-	if (!make_dir())
-		return;
-	fake_reset();
-	fx.cpus_pad = 990;
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
 	if (fd < 0)
-		goto close;
+		return;
+	fx.cpus_pad = 990;
 	ask(&s, fd, "help\n", "ok help");
 	CHECK_EQ(shrink_server_sndbuf(&s), 0);
 	/* 300 KB of replies that nobody reads: far beyond CONTROL_OUT_MAX. One
@@ -523,36 +521,25 @@ TEST(a_client_that_never_reads_is_dropped_not_cut)
 		ask(&s, other, "help\n", "ok help");
 		close(other);
 	}
-close:
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 TEST(a_half_closed_client_still_gets_its_replies)
 {
 	struct control_server s;
 	char line[64];
-	int fd;
+	int fd = start_with_client(&s);
 
-	if (!make_dir())
+	if (fd < 0)
 		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
-	if (fd >= 0) {
-		say(fd, "help\nhelp\n");
-		shutdown(fd, SHUT_WR);
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 7);
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 7);
-		CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), LINE_EOF);
-		CHECK_EQ(nr_clients(&s), 0);
-		close(fd);
-	}
-	control_server_close(&s);
-out:
-	remove_dir();
+	say(fd, "help\nhelp\n");
+	shutdown(fd, SHUT_WR);
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 7);
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), 7);
+	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 5000), LINE_EOF);
+	CHECK_EQ(nr_clients(&s), 0);
+	close(fd);
+	stop(&s);
 }
 
 /* ---- slots and idle clients ---- */
@@ -564,11 +551,8 @@ TEST(all_slots_taken_refuses_the_newest_and_idle_ones_leave)
 	char line[256];
 	uint64_t end;
 
-	if (!make_dir())
+	if (!start(&s))
 		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
 	s.idle_timeout_ms = 3000;
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
 		fds[i] = connect_to(path);
@@ -594,32 +578,27 @@ TEST(all_slots_taken_refuses_the_newest_and_idle_ones_leave)
 	close(again);
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		close(fds[i]);
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 TEST(idle_timeout_spares_a_client_that_talks_and_drops_a_silent_one)
 {
 	struct control_server s;
 	int talker, silent;
-	uint64_t start, end, dropped_at = 0;
+	uint64_t started, end, dropped_at = 0;
 	char line[64];
 
-	if (!make_dir())
+	if (!start(&s))
 		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
 	s.idle_timeout_ms = 2000;
 	CHECK_EQ(control_server_poll_timeout(&s, -1), -1); /* no client, no deadline */
-	start = ms_now();
+	started = ms_now();
 	silent = connect_to(path);
 	talker = connect_to(path);
 	turn(&s, 100);
 	CHECK(control_server_poll_timeout(&s, -1) >= 0);
 	CHECK(control_server_poll_timeout(&s, -1) <= 2000);
-	end = start + 3000;
+	end = started + 3000;
 	while (ms_now() < end) {
 		ask(&s, talker, "help\n", "ok help");
 		pump(&s, 100);
@@ -628,13 +607,11 @@ TEST(idle_timeout_spares_a_client_that_talks_and_drops_a_silent_one)
 	}
 	CHECK_EQ(read_line(&s, silent, line, sizeof(line), 100), LINE_EOF);
 	CHECK(dropped_at != 0);
-	CHECK(dropped_at - start >= 2000); /* not before its time */
+	CHECK(dropped_at - started >= 2000); /* not before its time */
 	ask(&s, talker, "help\n", "ok help");
 	close(silent);
 	close(talker);
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 /* ---- out of file descriptors ---- */
@@ -712,37 +689,37 @@ out:
 	return turns;
 }
 
-TEST(emfile_is_answered_with_the_spare_fd_without_spinning)
+/* The out-of-fds case with or without the spare fd: the loop must not
+ * spin. reply: what the knocking client was told ("" if nothing). */
+static void check_no_spin_out_of_fds(bool spare, char *reply, size_t cap)
 {
-	char reply[128] = "";
 	int turns;
 
+	reply[0] = '\0';
 	if (!make_dir())
 		return;
 	fake_reset();
-	turns = loop_turns_out_of_fds(true, reply, sizeof(reply));
+	turns = loop_turns_out_of_fds(spare, reply, cap);
 	CHECK(turns >= 0);
 	CHECK(turns < 200);
-	CHECK_STR(reply, "error the VMM is out of file descriptors");
 	if (turns >= 200)
 		printf("  %d loop turns in 1.5 s\n", turns);
 	remove_dir();
 }
 
+TEST(emfile_is_answered_with_the_spare_fd_without_spinning)
+{
+	char reply[128];
+
+	check_no_spin_out_of_fds(true, reply, sizeof(reply));
+	CHECK_STR(reply, "error the VMM is out of file descriptors");
+}
+
 TEST(emfile_without_a_spare_pauses_accepting_instead_of_spinning)
 {
-	char reply[128] = "";
-	int turns;
+	char reply[128];
 
-	if (!make_dir())
-		return;
-	fake_reset();
-	turns = loop_turns_out_of_fds(false, reply, sizeof(reply));
-	CHECK(turns >= 0);
-	CHECK(turns < 200);
-	if (turns >= 200)
-		printf("  %d loop turns in 1.5 s\n", turns);
-	remove_dir();
+	check_no_spin_out_of_fds(false, reply, sizeof(reply));
 }
 
 /* ---- deferred replies ---- */
@@ -751,16 +728,12 @@ TEST(a_deferred_reply_holds_back_later_requests_until_answered)
 {
 	struct control_server s;
 	char line[128];
-	int fd, other;
+	int fd = start_with_client(&s), other;
 
-	if (!make_dir())
+	if (fd < 0)
 		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
 	other = connect_to(path);
-	if (fd < 0 || other < 0)
+	if (other < 0)
 		goto close;
 	say(fd, "plug 7\nhelp\n");
 	CHECK_EQ(read_line(&s, fd, line, sizeof(line), 300), LINE_TIMEOUT);
@@ -777,37 +750,27 @@ TEST(a_deferred_reply_holds_back_later_requests_until_answered)
 	CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
 	CHECK_STR(line, "ok help");
 	CHECK_EQ(fx.help, 2);
+	close(other);
 close:
-	if (fd >= 0)
-		close(fd);
-	if (other >= 0)
-		close(other);
-	control_server_close(&s);
-out:
-	remove_dir();
+	close(fd);
+	stop(&s);
 }
 
 TEST(a_deferred_reply_answers_at_its_deadline)
 {
 	struct control_server s;
 	char line[128];
-	uint64_t start;
-	int fd;
+	uint64_t started;
+	int fd = start_with_client(&s);
 
-	if (!make_dir())
-		return;
-	fake_reset();
-	fx.defer_ms = 300;
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
 	if (fd < 0)
-		goto close;
-	start = ms_now();
+		return;
+	fx.defer_ms = 300;
+	started = ms_now();
 	say(fd, "plug 3\n");
 	CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
 	CHECK_STR(line, "error the guest did not give cpu 3 up within 300 ms");
-	CHECK(ms_now() - start >= 300);
+	CHECK(ms_now() - started >= 300);
 	/* a check with nothing to say at the deadline still gets a reply */
 	fx.answer_on_timeout = false;
 	say(fd, "plug 4\nhelp\n");
@@ -816,25 +779,16 @@ TEST(a_deferred_reply_answers_at_its_deadline)
 	CHECK(read_line(&s, fd, line, sizeof(line), 5000) > 0);
 	CHECK_STR(line, "ok help");
 	close(fd);
-close:
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 TEST(a_deferred_reply_is_forgotten_when_its_client_leaves)
 {
 	struct control_server s;
-	int fd, checks;
+	int fd = start_with_client(&s), checks;
 
-	if (!make_dir())
-		return;
-	fake_reset();
-	if (!listen_at(&s, path))
-		goto out;
-	fd = connect_to(path);
 	if (fd < 0)
-		goto close;
+		return;
 	say(fd, "plug 5\n");
 	pump(&s, 100);
 	CHECK_EQ(nr_clients(&s), 1);
@@ -845,10 +799,7 @@ TEST(a_deferred_reply_is_forgotten_when_its_client_leaves)
 	pump(&s, 100);
 	CHECK_EQ(fx.checks, checks);
 	CHECK_EQ(control_server_poll_timeout(&s, -1), -1);
-close:
-	control_server_close(&s);
-out:
-	remove_dir();
+	stop(&s);
 }
 
 /* ---- vmm ctl ---- */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the timeline picture (vmm/record/timeline.c): the JSON-lines
+ * Unit tests of the timeline picture (vmm/record/timeline_*.c): the JSON-lines
  * reader, and the SVG checked the way a user sees it: rendered to PNG by
  * rsvg-convert (Debian's librsvg2-bin, installed by scripts/deps), whose
  * size and pixels are then inspected: the lanes show the right state colour
@@ -76,9 +76,7 @@ TEST(reader_collects_states_and_calls_in_time_order)
 
 TEST(reader_names_the_bad_line)
 {
-	static const struct {
-		const char *text, *says;
-	} bad[] = {
+	static const struct check_refusal bad[] = {
 	    {"{\"t\":1,\"ev\":\"vm\"}\nnot json\n", "line 2: not a JSON object"},
 	    {"{\"t\":1,\"ev\":\"vm\"} trailing\n", "line 1: not a JSON object"},
 	    {"{\"ev\":\"vm\"}\n", "line 1: no \"t\""},
@@ -94,11 +92,9 @@ TEST(reader_names_the_bad_line)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (timeline_parse(&tl, bad[i].text, strlen(bad[i].text), err, sizeof(err)) != -1 ||
-		    !strstr(err, bad[i].says)) {
-			printf("  record %zu: got '%s', expected '%s'\n", i, err, bad[i].says);
-			check_failed_in_case = 1;
-		}
+		CHECK_REFUSED(
+		    timeline_parse(&tl, bad[i].input, strlen(bad[i].input), err, sizeof(err)), err,
+		    bad[i].says, bad[i].input);
 		timeline_free(&tl);
 	}
 	/* Unknown kinds and fields are skipped, nested values too. */
@@ -265,7 +261,7 @@ static bool is(const uint8_t *px, uint32_t rgb)
 	       abs(px[2] - (int)(rgb & 0xff)) < 12;
 }
 
-/* The geometry timeline.c promises: plot from x = 64 to 1176, lanes from
+/* The geometry timeline_layout.h promises: plot from x = 64 to 1176, lanes from
  * y = 64, 36 px each for up to 4 vCPUs, 10 px for 17-64. */
 #define PLOT_X0 64.0
 #define PLOT_W	1112.0
@@ -372,9 +368,68 @@ TEST(sixty_four_vcpus_each_get_a_lane)
 	timeline_free(&tl);
 }
 
+/* ---- `vmm timeline` ---- */
+
+/* Does the file at path hold exactly want (or, for "<...", begin with it)? */
+static bool file_is(const char *path, const char *want)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return f && !strncmp(buf, want, strlen(want)) && (want[0] == '<' || n == strlen(want));
+}
+
+/*
+ * The default output is TRACE.svg. With a long TRACE the name was cut to
+ * fit a fixed buffer: at 511 bytes it was TRACE itself, so the record was
+ * overwritten by its own picture (at 508-510 bytes some other file,
+ * "TRACE.s", was). The whole name, or a refusal; never a cut one.
+ */
+TEST(default_output_name_of_a_long_trace_path_is_never_cut)
+{
+	static const char record[] = "{\"t\":1,\"ev\":\"vm\",\"what\":\"start\",\"cpus\":1}\n";
+	char dir[] = "/tmp/vmm-timeline-XXXXXX", in[600], out[620];
+	char *argv[] = {(char *)"timeline", in, NULL};
+	size_t len;
+	FILE *f;
+	int status;
+
+	if (!mkdtemp(dir)) {
+		printf("  mkdtemp failed\n");
+		check_failed_in_case = 1;
+		return;
+	}
+	/* DIR/././.../xxx...x.jsonl, 511 bytes long (a name is at most 255). */
+	len = (size_t)snprintf(in, sizeof(in), "%s/", dir);
+	while (511 - len > 200)
+		len += (size_t)snprintf(in + len, sizeof(in) - len, "./");
+	memset(in + len, 'x', 511 - len - 6);
+	strcpy(in + 511 - 6, ".jsonl");
+	CHECK_EQ(strlen(in), 511);
+	f = fopen(in, "w");
+	CHECK(f && fputs(record, f) >= 0);
+	if (f)
+		fclose(f);
+	status = timeline_main(2, argv);
+	snprintf(out, sizeof(out), "%s.svg", in);
+	CHECK(file_is(in, record)); /* the record is untouched */
+	if (status == 0)
+		CHECK(file_is(out, "<?xml"));
+	else
+		CHECK_EQ(access(out, F_OK), -1);
+	unlink(out);
+	unlink(in);
+	rmdir(dir);
+}
+
 CHECK_MAIN_BEGIN
 RUN(reader_collects_states_and_calls_in_time_order);
 RUN(reader_names_the_bad_line);
 RUN(two_vcpus_render_with_states_calls_and_injected_marks);
 RUN(sixty_four_vcpus_each_get_a_lane);
+RUN(default_output_name_of_a_long_trace_path_is_never_cut);
 CHECK_MAIN_END

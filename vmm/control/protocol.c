@@ -53,103 +53,159 @@ static int parse_cpu(const char *s, unsigned int *cpu)
 		return -1;                                                                         \
 	} while (0)
 
-int control_parse(const char *line, struct control_req *req, char *err, size_t errlen)
+/*
+ * One command's arguments: w[0] is the command, n >= 1 the word count.
+ * Fills req (req->cmd is set from the table) or fails with a reason.
+ */
+typedef int (*parse_args_fn)(int n, char **w, struct control_req *req, char *err, size_t errlen);
+
+/* cpus, stats: nothing, or --json. */
+static int parse_json_flag(int n, char **w, struct control_req *req, char *err, size_t errlen)
 {
-	char copy[CONTROL_MAX_LINE + 1], *w[MAX_WORDS];
+	if (n > 2)
+		FAIL("'%s' takes no arguments", w[0]);
+	if (n == 2 && strcmp(w[1], "--json"))
+		FAIL("'%s' takes no arguments but --json", w[0]);
+	req->json = n == 2;
+	return 0;
+}
+
+/* quit, help. */
+static int parse_no_args(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	(void)req;
+	if (n != 1)
+		FAIL("'%s' takes no arguments", w[0]);
+	return 0;
+}
+
+/* plug ID */
+static int parse_plug(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	if (n < 2)
+		FAIL("usage: plug ID");
+	if (parse_cpu(w[1], &req->cpu))
+		FAIL("'%s' is not a vCPU id", w[1]);
+	if (n > 2)
+		FAIL("usage: plug ID");
+	return 0;
+}
+
+/* unplug ID [--when-off] [--timeout SECONDS], the options in any order. */
+static int parse_unplug(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	static const char usage[] = "usage: unplug ID [--when-off] [--timeout SECONDS]";
+
+	if (n < 2)
+		FAIL("%s", usage);
+	if (parse_cpu(w[1], &req->cpu))
+		FAIL("'%s' is not a vCPU id", w[1]);
+	req->timeout_s = CONTROL_UNPLUG_TIMEOUT_S;
+	for (int i = 2; i < n; i++) {
+		if (!strcmp(w[i], "--when-off")) {
+			req->when_off = true;
+		} else if (!strcmp(w[i], "--timeout") && i + 1 < n) {
+			i++;
+			if (parse_cpu(w[i], &req->timeout_s) || req->timeout_s == 0 ||
+			    req->timeout_s > CONTROL_UNPLUG_TIMEOUT_MAX_S)
+				FAIL("--timeout: '%s' is not a number of seconds from 1 to %d",
+				     w[i], CONTROL_UNPLUG_TIMEOUT_MAX_S);
+		} else {
+			FAIL("%s", usage);
+		}
+	}
+	return 0;
+}
+
+/* trace on|off */
+static int parse_trace(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	if (n != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off")))
+		FAIL("usage: trace on|off");
+	req->on = !strcmp(w[1], "on");
+	return 0;
+}
+
+/* trace-file PATH|off */
+static int parse_trace_file(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	if (n != 2)
+		FAIL("usage: trace-file PATH|off");
+	req->on = strcmp(w[1], "off") != 0;
+	snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
+	return 0;
+}
+
+/* inject RULE|list|clear; a rule is checked here, so the error names what
+ * is wrong with it. */
+static int parse_inject(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	struct inject_rule rule;
+
+	if (n != 2)
+		FAIL("usage: inject RULE|list|clear (RULE e.g. "
+		     "CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE)");
+	if (!strcmp(w[1], "list")) {
+		req->inject_op = CONTROL_INJECT_LIST;
+	} else if (!strcmp(w[1], "clear")) {
+		req->inject_op = CONTROL_INJECT_CLEAR;
+	} else {
+		if (inject_parse(w[1], &rule, err, errlen))
+			return -1;
+		req->inject_op = CONTROL_INJECT_ADD;
+		snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum control_cmd cmd;
+	parse_args_fn parse;
+} commands[] = {
+    {"cpus", CONTROL_CPUS, parse_json_flag},  {"plug", CONTROL_PLUG, parse_plug},
+    {"unplug", CONTROL_UNPLUG, parse_unplug}, {"stats", CONTROL_STATS, parse_json_flag},
+    {"trace", CONTROL_TRACE, parse_trace},    {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
+    {"inject", CONTROL_INJECT, parse_inject}, {"quit", CONTROL_QUIT, parse_no_args},
+    {"help", CONTROL_HELP, parse_no_args},
+};
+
+/* The request as words, in copy; fails on a byte that has no business in a
+ * request line. */
+static int split_request(const char *line, char copy[CONTROL_MAX_LINE + 1], char *w[MAX_WORDS],
+			 char *err, size_t errlen)
+{
 	int n;
 
-	memset(req, 0, sizeof(*req));
 	if (strlen(line) > CONTROL_MAX_LINE)
 		FAIL("line too long (at most %d bytes)", CONTROL_MAX_LINE);
 	for (const char *p = line; *p; p++)
 		if (!isprint((unsigned char)*p) && *p != '\t')
 			FAIL("request contains a non-printable byte 0x%02x",
 			     (unsigned int)(unsigned char)*p);
-	snprintf(copy, sizeof(copy), "%s", line);
+	snprintf(copy, CONTROL_MAX_LINE + 1, "%s", line);
 	n = split(copy, w);
 	if (n < 0)
 		FAIL("too many words");
 	if (n == 0)
 		FAIL("empty request (try 'help')");
+	return n;
+}
 
-	if ((!strcmp(w[0], "cpus") || !strcmp(w[0], "stats")) && n == 2) {
-		if (strcmp(w[1], "--json"))
-			FAIL("'%s' takes no arguments but --json", w[0]);
-		req->cmd = w[0][0] == 'c' ? CONTROL_CPUS : CONTROL_STATS;
-		req->json = true;
-		return 0;
-	}
-	if (!strcmp(w[0], "inject")) {
-		struct inject_rule rule;
+int control_parse(const char *line, struct control_req *req, char *err, size_t errlen)
+{
+	char copy[CONTROL_MAX_LINE + 1], *w[MAX_WORDS];
+	int n;
 
-		if (n != 2)
-			FAIL("usage: inject RULE|list|clear (RULE e.g. "
-			     "CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE)");
-		req->cmd = CONTROL_INJECT;
-		if (!strcmp(w[1], "list")) {
-			req->inject_op = CONTROL_INJECT_LIST;
-		} else if (!strcmp(w[1], "clear")) {
-			req->inject_op = CONTROL_INJECT_CLEAR;
-		} else {
-			/* Checked here, so the error names what is wrong. */
-			if (inject_parse(w[1], &rule, err, errlen))
-				return -1;
-			req->inject_op = CONTROL_INJECT_ADD;
-			snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
+	memset(req, 0, sizeof(*req));
+	n = split_request(line, copy, w, err, errlen);
+	if (n < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(w[0], commands[i].name)) {
+			req->cmd = commands[i].cmd;
+			return commands[i].parse(n, w, req, err, errlen);
 		}
-		return 0;
-	}
-	if (!strcmp(w[0], "trace-file")) {
-		if (n != 2)
-			FAIL("usage: trace-file PATH|off");
-		req->cmd = CONTROL_TRACE_FILE;
-		req->on = strcmp(w[1], "off") != 0;
-		snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
-		return 0;
-	}
-	if (!strcmp(w[0], "cpus") || !strcmp(w[0], "stats") || !strcmp(w[0], "quit") ||
-	    !strcmp(w[0], "help")) {
-		if (n != 1)
-			FAIL("'%s' takes no arguments", w[0]);
-		req->cmd = !strcmp(w[0], "cpus")    ? CONTROL_CPUS
-			   : !strcmp(w[0], "stats") ? CONTROL_STATS
-			   : !strcmp(w[0], "quit")  ? CONTROL_QUIT
-						    : CONTROL_HELP;
-		return 0;
-	}
-	if (!strcmp(w[0], "plug") || !strcmp(w[0], "unplug")) {
-		bool unplug = w[0][0] == 'u';
-		const char *usage =
-		    unplug ? "unplug ID [--when-off] [--timeout SECONDS]" : "plug ID";
-
-		if (n < 2)
-			FAIL("usage: %s", usage);
-		if (parse_cpu(w[1], &req->cpu))
-			FAIL("'%s' is not a vCPU id", w[1]);
-		req->timeout_s = CONTROL_UNPLUG_TIMEOUT_S;
-		for (int i = 2; i < n; i++) {
-			if (unplug && !strcmp(w[i], "--when-off")) {
-				req->when_off = true;
-			} else if (unplug && !strcmp(w[i], "--timeout") && i + 1 < n) {
-				if (parse_cpu(w[i + 1], &req->timeout_s) || req->timeout_s == 0 ||
-				    req->timeout_s > CONTROL_UNPLUG_TIMEOUT_MAX_S)
-					FAIL("--timeout: '%s' is not a number of seconds from 1 to "
-					     "%d",
-					     w[i + 1], CONTROL_UNPLUG_TIMEOUT_MAX_S);
-				i++;
-			} else {
-				FAIL("usage: %s", usage);
-			}
-		}
-		req->cmd = unplug ? CONTROL_UNPLUG : CONTROL_PLUG;
-		return 0;
-	}
-	if (!strcmp(w[0], "trace")) {
-		if (n != 2 || (strcmp(w[1], "on") && strcmp(w[1], "off")))
-			FAIL("usage: trace on|off");
-		req->cmd = CONTROL_TRACE;
-		req->on = !strcmp(w[1], "on");
-		return 0;
 	}
 	FAIL("unknown command '%.32s' (try 'help')", w[0]);
 }

@@ -3,13 +3,14 @@
  * the main thread's poll loop, never from a vCPU thread, so a slow or
  * hostile client can delay nothing but itself. Protocol: vmm/control/protocol.h.
  *
- * Two halves. control/server.c is pure socket work, unit-tested on the build
- * host: the path (a live socket of another VMM is never replaced, and on exit
- * only our own socket is removed), client slots, idle timeouts, per-client
- * output buffers, deferred replies. It hands every parsed request to an
+ * Two halves. The socket work is pure and unit-tested on the build host:
+ * control/listener.c the path (a live socket of another VMM is never
+ * replaced, and on exit only our own socket is removed) and accepting,
+ * control/server.c the client slots, idle timeouts, per-client output
+ * buffers and deferred replies. It hands every parsed request to an
  * execution callback. kvm/vm_control.c is that callback for a running VM (the
  * only part that touches struct vm), plus control_server_open() and the
- * `stats` line.
+ * `stats` line. control/client.c is `vmm ctl`.
  *
  * Per client, replies leave in request order and each is one whole line:
  *  - a reply the socket cannot take at once waits in the client's output

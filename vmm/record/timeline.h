@@ -8,7 +8,9 @@
  * Lanes shrink with the vCPU count so that 64 still fit a screen.
  *
  * Pure: text in, SVG text out; unit-tested on the build host (and the SVG
- * rendered with rsvg-convert there).
+ * rendered with rsvg-convert there). In four files: timeline_read.c reads
+ * the record, timeline_layout.c places lanes, intervals and marks,
+ * timeline_svg.c draws them, timeline_cmd.c is the `vmm timeline` command.
  */
 #ifndef VMM_TIMELINE_H
 #define VMM_TIMELINE_H
