@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/gic.h"
-#include "guest/print.h"
 #include "guest/suspend.h"
 #include "guest/timer.h"
 
@@ -215,12 +215,12 @@ void secondary_main(unsigned int idx)
 	case JOB_SUSPEND:
 		job_suspend(idx, me, cmd, seq, c);
 		break;
-	case JOB_STRESS:
-		stress_job(idx, c);
+	case JOB_CALL:
+		((cpu_job_fn)READ_ONCE(cmd->call))(idx, c);
 		break;
-	case JOB_CHATTER:
+	case JOB_CALL_AFTER_GO:
 		if (wait_go(idx, cmd, seq))
-			chatter_job(idx);
+			((cpu_job_fn)READ_ONCE(cmd->call))(idx, c);
 		break;
 	case JOB_OFF:
 		break;
@@ -263,6 +263,12 @@ void cpu_set_race(const struct cpu_run *run, uint32_t fid, uint64_t target, uint
 	WRITE_ONCE(cmd->race_target, target);
 	WRITE_ONCE(cmd->race_ctx, ctx);
 	WRITE_ONCE(cmd->race_gen, gen);
+	dmb();
+}
+
+void cpu_set_call(const struct cpu_run *run, cpu_job_fn fn)
+{
+	WRITE_ONCE(cpu_cmds[run->idx].call, (uintptr_t)fn);
 	dmb();
 }
 

@@ -78,20 +78,28 @@ struct cpu_report {
 	uint64_t susp_done;    /* seq once the fields above are valid */
 	uint64_t susp_error;   /* nonzero: the GIC set-up failed, no call made */
 
-	uint64_t bad_entries; /* JOB_STRESS: entries with an unexpected x0 */
+	uint64_t bad_entries; /* stress.c: entries with an unexpected x0 */
 } __attribute__((aligned(1 << CPU_REPORT_SHIFT)));
 
 enum cpu_job {
-	JOB_OFF,     /* check in, CPU_OFF at once */
-	JOB_HOLD,    /* check in, wait for cpu_release(), CPU_OFF */
-	JOB_HELLO,   /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
-	JOB_RACE,    /* check in, wait for race_go, CPU_ON the race target, wait for
-		      * cpu_release(), CPU_OFF */
-	JOB_SUSPEND, /* check in, set up the virtual timer as a wake-up event, make
-		      * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
-	JOB_STRESS,  /* check in, CPU_ON other CPUs a number of times (stress.c), CPU_OFF */
-	JOB_CHATTER, /* check in, wait for cpu_release(), print lines (chatter.c), CPU_OFF */
+	JOB_OFF,	   /* check in, CPU_OFF at once */
+	JOB_HOLD,	   /* check in, wait for cpu_release(), CPU_OFF */
+	JOB_HELLO,	   /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
+	JOB_RACE,	   /* check in, wait for race_go, CPU_ON the race target, wait for
+			    * cpu_release(), CPU_OFF */
+	JOB_SUSPEND,	   /* check in, set up the virtual timer as a wake-up event, make
+			    * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
+	JOB_CALL,	   /* check in, call cpu_cmd.call (a mode's own job), CPU_OFF */
+	JOB_CALL_AFTER_GO, /* check in, wait for cpu_release(), call cpu_cmd.call, CPU_OFF */
 };
+
+/*
+ * A job a mode brings along (stress.c, chatter.c): cpus.c runs it on
+ * secondary idx, with the conduit of its cpu_cmd, and calls CPU_OFF when it
+ * returns. Passed in through cpu_cmd, so that this file, below the modes,
+ * never names one of them.
+ */
+typedef void (*cpu_job_fn)(unsigned int idx, enum conduit c);
 
 /* Written only by the boot CPU, before the CPU_ON that starts the job. */
 struct cpu_cmd {
@@ -108,6 +116,8 @@ struct cpu_cmd {
 	uint64_t susp_fid;
 	uint64_t susp_state;
 	uint64_t susp_ticks;
+	/* JOB_CALL, JOB_CALL_AFTER_GO: what to run (a cpu_job_fn). */
+	uint64_t call;
 } __attribute__((aligned(64)));
 
 /* A secondary that entered with a context id we never gave out (head.S), or
@@ -192,6 +202,10 @@ struct off_poll {
  */
 bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p);
 
+/* JOB_CALL, JOB_CALL_AFTER_GO: the function the secondary runs. Call after
+ * cpu_prepare() and before cpu_on(). */
+void cpu_set_call(const struct cpu_run *run, cpu_job_fn fn);
+
 /* JOB_SUSPEND: make the call (fid, power_state) with the wake-up timer
  * ticks ahead. Call after cpu_prepare() and before cpu_on(). */
 void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks);
@@ -206,12 +220,6 @@ void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_sta
 #define OFF_POLL_MAX_US 20000
 bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks);
 bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last);
-
-/* JOB_STRESS body (stress.c), on secondary idx after its check-in. */
-void stress_job(unsigned int idx, enum conduit c);
-
-/* JOB_CHATTER body (chatter.c), on secondary idx after its release. */
-void chatter_job(unsigned int idx);
 
 /* Logical index of the CPU with DT reg mpidr, or -1. */
 int cpu_index_of(uint64_t mpidr);

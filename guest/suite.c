@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/print.h"
 #include "guest/smccc.h"
