@@ -96,6 +96,22 @@
 	mov	x30, xzr
 	.endm
 
+/*
+ * A vector table \name: 16 entries of 128 bytes, 2 KiB aligned (VBAR_EL1
+ * bits 10:0 are RES0), in section .text.\name; entry n is the macro
+ * \entry with n. The code after it stays in that section.
+ */
+	.macro	vector_table name, entry
+	.section .text.\name, "ax"
+	.balign	2048
+	.globl	\name
+\name:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	128
+	\entry	\n
+	.endr
+	.endm
+
 /* Sleep for ever: where a CPU ends that has nothing left to do. */
 	.macro	sleep_forever
 9999:	wfi

@@ -236,19 +236,15 @@ stray_secondary:
 	.ltorg
 
 /*
- * Exception vectors: 16 entries of 128 bytes, 2 KiB aligned (VBAR_EL1[10:0]
- * are RES0). The guest takes no exceptions on purpose, so every entry reports
- * and fails. Entry n passes n; exception_report() names it.
+ * Exception vectors (entry.h's vector_table). The guest takes no exceptions
+ * on purpose, so every entry reports and fails. Entry n passes n;
+ * exception_report() names it.
  */
-	.section .text.vectors, "ax"
-	.balign	2048
-	.globl	vectors
-vectors:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	.balign	128
+	.macro	report_vector n
 	mov	x0, #\n
 	b	exception_entry
-	.endr
+	.endm
+	vector_table vectors, report_vector
 
 exception_entry:
 	mrs	x1, esr_el1

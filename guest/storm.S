@@ -31,7 +31,7 @@ storm_entry:
 	.ltorg
 
 /*
- * Vectors: 16 entries of 128 bytes, 2 KiB aligned. Each saves x0..x30,
+ * Vectors (entry.h's vector_table). Each saves x0..x30,
  * ELR_EL1, SPSR_EL1, ESR_EL1 and FAR_EL1 in a struct storm_frame on the
  * current stack, calls storm_exception(frame), which may change the saved
  * ELR/SPSR (skip the instruction, mask what was taken), and returns there.
@@ -56,17 +56,13 @@ storm_entry:
 	\op	x28, x29, [sp, #224]
 	.endm
 
-	.section .text.storm_vectors, "ax"
-	.balign	2048
-	.globl	storm_vectors
-storm_vectors:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	.balign	128
+	.macro	storm_vector n
 	sub	sp, sp, #STORM_FRAME_SIZE
 	stp	x0, x1, [sp, #0]
 	mov	x0, #\n
 	b	storm_exception_entry
-	.endr
+	.endm
+	vector_table storm_vectors, storm_vector
 
 storm_exception_entry:
 	frame_x2_x29 stp
