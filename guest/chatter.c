@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/bootargs.h"
 #include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"

@@ -13,7 +13,7 @@
  * A secondary's life for one CPU_ON (its check-in number seq = 1, 2, ...):
  *   head.S records the entry state, secondary_main() bumps checkins to seq,
  *   does its job (cpu_cmds.job), writes leaving = seq and calls CPU_OFF.
- * A power-down suspend inside a job (JOB_SUSPEND) is not a new life: the
+ * A power-down suspend inside a job (suspend_job) is not a new life: the
  * CPU resumes through cpu_resume_entry back into the job (suspend.h), which
  * head.S counts in its slot's resumes.
  */
@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "guest/guest.h"
+#include "guest/machine.h"
 #include "guest/smccc.h"
 
 /*
@@ -68,7 +69,7 @@ struct cpu_report {
 	uint64_t off_result;  /* what CPU_OFF returned, if it did */
 	uint64_t off_failed;  /* seq once off_result is valid */
 
-	/* JOB_SUSPEND: how its suspend call went. */
+	/* suspend_job (suspend.c): how its suspend call went. */
 	uint64_t susp_ctx;     /* the context id it passed */
 	uint64_t susp_t0;      /* CNTVCT_EL0 just before arming the timer */
 	uint64_t susp_ready;   /* seq: about to make the call */
@@ -82,14 +83,12 @@ struct cpu_report {
 } __attribute__((aligned(1 << CPU_REPORT_SHIFT)));
 
 enum cpu_job {
-	JOB_OFF,	   /* check in, CPU_OFF at once */
-	JOB_HOLD,	   /* check in, wait for cpu_release(), CPU_OFF */
-	JOB_HELLO,	   /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
-	JOB_RACE,	   /* check in, wait for race_go, CPU_ON the race target, wait for
-			    * cpu_release(), CPU_OFF */
-	JOB_SUSPEND,	   /* check in, set up the virtual timer as a wake-up event, make
-			    * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
-	JOB_CALL,	   /* check in, call cpu_cmd.call (a mode's own job), CPU_OFF */
+	JOB_OFF,   /* check in, CPU_OFF at once */
+	JOB_HOLD,  /* check in, wait for cpu_release(), CPU_OFF */
+	JOB_HELLO, /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
+	JOB_RACE,  /* check in, wait for race_go, CPU_ON the race target, wait for
+		    * cpu_release(), CPU_OFF */
+	JOB_CALL,  /* check in, call cpu_cmd.call (a job from above: stress, suspend), CPU_OFF */
 	JOB_CALL_AFTER_GO, /* check in, wait for cpu_release(), call cpu_cmd.call, CPU_OFF */
 };
 
@@ -111,7 +110,7 @@ struct cpu_cmd {
 	uint64_t race_target;
 	uint64_t race_ctx;
 	uint64_t race_gen;
-	/* JOB_SUSPEND: fid(power_state, cpu_resume_entry, tagged ctx) after
+	/* suspend_job: fid(power_state, cpu_resume_entry, tagged ctx) after
 	 * arming the virtual timer susp_ticks ahead. */
 	uint64_t susp_fid;
 	uint64_t susp_state;
@@ -133,17 +132,6 @@ extern struct cpu_report cpu_reports[GUEST_MAX_CPUS];
 extern struct cpu_cmd cpu_cmds[GUEST_MAX_CPUS];
 extern struct stray_entry stray_entry;
 extern uint64_t race_go;
-
-/* The machine as the DT describes it; set up by primary_main(). */
-struct machine {
-	unsigned int nr_cpus;
-	unsigned int nr_cpus_dt;	/* CPU nodes in the DT, used or not */
-	uint64_t mpidr[GUEST_MAX_CPUS]; /* DT reg of each logical CPU */
-	unsigned int boot_cpu;		/* logical index of the boot CPU */
-	enum conduit conduit;		/* the DT's /psci method */
-	uint64_t ram_base, ram_size;	/* the DT's first /memory range */
-};
-extern struct machine machine;
 
 /* head.S */
 void secondary_entry(void);
@@ -206,7 +194,7 @@ bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p)
  * cpu_prepare() and before cpu_on(). */
 void cpu_set_call(const struct cpu_run *run, cpu_job_fn fn);
 
-/* JOB_SUSPEND: make the call (fid, power_state) with the wake-up timer
+/* suspend_job: make the call (fid, power_state) with the wake-up timer
  * ticks ahead. Call after cpu_prepare() and before cpu_on(). */
 void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks);
 
@@ -220,8 +208,5 @@ void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_sta
 #define OFF_POLL_MAX_US 20000
 bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks);
 bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last);
-
-/* Logical index of the CPU with DT reg mpidr, or -1. */
-int cpu_index_of(uint64_t mpidr);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
 #include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/gic.h"

@@ -174,13 +174,14 @@ static void t_cpu_suspend_standby(struct suite *s, enum conduit c)
 	tc_end(s, &t);
 }
 
-/* CPU_ON a secondary for JOB_SUSPEND (fid, power_state, its timer ticks). */
+/* CPU_ON a secondary for suspend_job (fid, power_state, its timer ticks). */
 static bool start_suspender(struct suite *s, struct tcase *t, struct cpu_run *run, unsigned int idx,
 			    enum conduit c, uint32_t fid, uint64_t power_state, uint64_t ticks)
 {
 	int32_t r;
 
-	cpu_prepare(run, idx, JOB_SUSPEND, c);
+	cpu_prepare(run, idx, JOB_CALL, c);
+	cpu_set_call(run, suspend_job);
 	cpu_set_suspend(run, fid, power_state, ticks);
 	r = cpu_on(run, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[idx]);
 	if (r != PSCI_RET_SUCCESS) {
@@ -201,7 +202,7 @@ struct watch {
 };
 
 /*
- * One JOB_SUSPEND run on secondary idx: start it, and while it sleeps poll
+ * One suspend_job run on secondary idx: start it, and while it sleeps poll
  * AFFINITY_INFO (must stay ON, §5.7: a suspended core is on) and, until it
  * shows, NODE_HW_STATE for want_hw. Then check how the call came back
  * (power-down: resumed at the entry point with x0 = its context id in a

@@ -61,8 +61,10 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
 #include "guest/console.h"
 #include "guest/cpus.h"
+#include "guest/finish.h"
 #include "guest/gic.h"
 #include "guest/main.h"
 #include "guest/smccc.h"
