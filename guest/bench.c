@@ -25,9 +25,10 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 #include "guest/testdev.h"
 #include "guest/timer.h"

@@ -19,9 +19,10 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/bootargs.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 
 #define CHATTER_LINES  100
@@ -31,8 +32,10 @@
 /* Written only by the boot CPU, before any secondary starts. */
 static uint64_t chatter_lines;
 
-void chatter_job(unsigned int idx)
+/* On every CPU that prints, the boot CPU included. */
+static void chatter_job(unsigned int idx, enum conduit c)
 {
+	(void)c;
 	uint64_t lines = READ_ONCE(chatter_lines);
 	char payload[CHATTER_MIN + CHATTER_SPREAD];
 
@@ -61,7 +64,8 @@ bool mode_chatter(void)
 
 		if (i == machine.boot_cpu)
 			continue;
-		cpu_prepare(run, i, JOB_CHATTER, c);
+		cpu_prepare(run, i, JOB_CALL_AFTER_GO, c);
+		cpu_set_call(run, chatter_job);
 		r = cpu_on(run, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[i]);
 		if (r == PSCI_RET_DENIED)
 			continue;
@@ -84,7 +88,7 @@ bool mode_chatter(void)
 	/* All of them at once, the boot CPU too. */
 	for (unsigned int k = 0; k < nr; k++)
 		cpu_release(&runs[k]);
-	chatter_job(machine.boot_cpu);
+	chatter_job(machine.boot_cpu, c);
 
 	for (unsigned int k = 0; k < nr; k++) {
 		struct off_poll p;

@@ -24,13 +24,17 @@
  * (console_crash_reset()) before it prints its report, in case it faulted
  * while holding the lock. CPU_OFF is called only after console_flush().
  */
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/guest.h"
 #include "guest/print.h"
 #include "guest/timer.h"
+#include "guest/uart.h"
 
 /* The longest line sent in one piece; longer ones go out in pieces. */
 #define CONSOLE_LINE_MAX 512
@@ -212,4 +216,26 @@ void console_crash_reset(void)
 	WRITE_ONCE(c->ticket, 0);
 	WRITE_ONCE(c->choosing, 0);
 	dmb();
+}
+
+static void console_put(char c, void *arg)
+{
+	(void)arg;
+	console_putc(c);
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vformatk(console_put, NULL, fmt, ap);
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
 }

@@ -7,10 +7,8 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
-#include "guest/gic.h"
-#include "guest/print.h"
-#include "guest/suspend.h"
 #include "guest/timer.h"
 
 _Static_assert(offsetof(struct cpu_report, entry_x0) == CPU_REPORT_X0, "head.S offset");
@@ -42,16 +40,6 @@ struct cpu_report cpu_reports[GUEST_MAX_CPUS];
 struct cpu_cmd cpu_cmds[GUEST_MAX_CPUS];
 struct stray_entry stray_entry;
 uint64_t race_go;
-struct machine machine;
-
-int cpu_index_of(uint64_t mpidr)
-{
-	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (machine.mpidr[i] == mpidr)
-			return (int)i;
-	}
-	return -1;
-}
 
 /* ---- the secondary's side ---- */
 
@@ -111,45 +99,6 @@ static void say_hello(unsigned int idx, const struct cpu_report *me)
 	       (unsigned long long)CURRENTEL_EL(me->entry_el),
 	       me->entry_sctlr & SCTLR_EL1_M ? "on" : "off");
 	printk("    [cpu%u] calling CPU_OFF: this call does not return\n", idx);
-}
-
-/*
- * JOB_SUSPEND: arm the virtual timer as the wake-up event, announce the call
- * (susp_ready), make it, and report whether it returned or the CPU resumed at
- * cpu_resume_entry (then everything but RAM was reset, head.S restored our
- * registers). The boot CPU watches PSCI's view of us meanwhile.
- */
-static void job_suspend(unsigned int idx, struct cpu_report *me, const struct cpu_cmd *cmd,
-			uint64_t seq, enum conduit c)
-{
-	uint32_t fid = (uint32_t)READ_ONCE(cmd->susp_fid);
-	uint64_t state = READ_ONCE(cmd->susp_state);
-	uint64_t ticks = READ_ONCE(cmd->susp_ticks);
-	uint64_t ctx = suspend_next_ctx(idx, GUEST_TAG_CPU_SUSPEND);
-	uint64_t t0 = counter_now();
-	char why[96];
-	uint64_t x0;
-
-	if (!wake_timer_arm(idx, ticks, why, sizeof(why))) {
-		WRITE_ONCE(me->susp_error, 1);
-		dmb();
-		WRITE_ONCE(me->susp_done, seq);
-		dsb();
-		return;
-	}
-	WRITE_ONCE(me->susp_ctx, ctx);
-	WRITE_ONCE(me->susp_t0, t0);
-	dmb();
-	WRITE_ONCE(me->susp_ready, seq);
-	dsb();
-	x0 = psci_suspend_call(c, fid, state, (uintptr_t)cpu_resume_entry, ctx);
-	WRITE_ONCE(me->susp_t1, counter_now());
-	vtimer_stop();
-	WRITE_ONCE(me->susp_resumed, x0 == GUEST_SUSPEND_RESUMED);
-	WRITE_ONCE(me->susp_result, x0);
-	dmb();
-	WRITE_ONCE(me->susp_done, seq);
-	dsb();
 }
 
 void secondary_main(unsigned int idx)
@@ -212,15 +161,12 @@ void secondary_main(unsigned int idx)
 		wait_go(idx, cmd, seq);
 		break;
 	}
-	case JOB_SUSPEND:
-		job_suspend(idx, me, cmd, seq, c);
+	case JOB_CALL:
+		((cpu_job_fn)READ_ONCE(cmd->call))(idx, c);
 		break;
-	case JOB_STRESS:
-		stress_job(idx, c);
-		break;
-	case JOB_CHATTER:
+	case JOB_CALL_AFTER_GO:
 		if (wait_go(idx, cmd, seq))
-			chatter_job(idx);
+			((cpu_job_fn)READ_ONCE(cmd->call))(idx, c);
 		break;
 	case JOB_OFF:
 		break;
@@ -263,6 +209,12 @@ void cpu_set_race(const struct cpu_run *run, uint32_t fid, uint64_t target, uint
 	WRITE_ONCE(cmd->race_target, target);
 	WRITE_ONCE(cmd->race_ctx, ctx);
 	WRITE_ONCE(cmd->race_gen, gen);
+	dmb();
+}
+
+void cpu_set_call(const struct cpu_run *run, cpu_job_fn fn)
+{
+	WRITE_ONCE(cpu_cmds[run->idx].call, (uintptr_t)fn);
 	dmb();
 }
 

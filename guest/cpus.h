@@ -13,7 +13,7 @@
  * A secondary's life for one CPU_ON (its check-in number seq = 1, 2, ...):
  *   head.S records the entry state, secondary_main() bumps checkins to seq,
  *   does its job (cpu_cmds.job), writes leaving = seq and calls CPU_OFF.
- * A power-down suspend inside a job (JOB_SUSPEND) is not a new life: the
+ * A power-down suspend inside a job (suspend_job) is not a new life: the
  * CPU resumes through cpu_resume_entry back into the job (suspend.h), which
  * head.S counts in its slot's resumes.
  */
@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "guest/guest.h"
+#include "guest/machine.h"
 #include "guest/smccc.h"
 
 /*
@@ -68,7 +69,7 @@ struct cpu_report {
 	uint64_t off_result;  /* what CPU_OFF returned, if it did */
 	uint64_t off_failed;  /* seq once off_result is valid */
 
-	/* JOB_SUSPEND: how its suspend call went. */
+	/* suspend_job (suspend.c): how its suspend call went. */
 	uint64_t susp_ctx;     /* the context id it passed */
 	uint64_t susp_t0;      /* CNTVCT_EL0 just before arming the timer */
 	uint64_t susp_ready;   /* seq: about to make the call */
@@ -78,20 +79,26 @@ struct cpu_report {
 	uint64_t susp_done;    /* seq once the fields above are valid */
 	uint64_t susp_error;   /* nonzero: the GIC set-up failed, no call made */
 
-	uint64_t bad_entries; /* JOB_STRESS: entries with an unexpected x0 */
+	uint64_t bad_entries; /* stress.c: entries with an unexpected x0 */
 } __attribute__((aligned(1 << CPU_REPORT_SHIFT)));
 
 enum cpu_job {
-	JOB_OFF,     /* check in, CPU_OFF at once */
-	JOB_HOLD,    /* check in, wait for cpu_release(), CPU_OFF */
-	JOB_HELLO,   /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
-	JOB_RACE,    /* check in, wait for race_go, CPU_ON the race target, wait for
-		      * cpu_release(), CPU_OFF */
-	JOB_SUSPEND, /* check in, set up the virtual timer as a wake-up event, make
-		      * the suspend call in cpu_cmd, report how it came back, CPU_OFF */
-	JOB_STRESS,  /* check in, CPU_ON other CPUs a number of times (stress.c), CPU_OFF */
-	JOB_CHATTER, /* check in, wait for cpu_release(), print lines (chatter.c), CPU_OFF */
+	JOB_OFF,   /* check in, CPU_OFF at once */
+	JOB_HOLD,  /* check in, wait for cpu_release(), CPU_OFF */
+	JOB_HELLO, /* check in, wait for cpu_release(), print a hello line, CPU_OFF */
+	JOB_RACE,  /* check in, wait for race_go, CPU_ON the race target, wait for
+		    * cpu_release(), CPU_OFF */
+	JOB_CALL,  /* check in, call cpu_cmd.call (a job from above: stress, suspend), CPU_OFF */
+	JOB_CALL_AFTER_GO, /* check in, wait for cpu_release(), call cpu_cmd.call, CPU_OFF */
 };
+
+/*
+ * A job a mode brings along (stress.c, chatter.c): cpus.c runs it on
+ * secondary idx, with the conduit of its cpu_cmd, and calls CPU_OFF when it
+ * returns. Passed in through cpu_cmd, so that this file, below the modes,
+ * never names one of them.
+ */
+typedef void (*cpu_job_fn)(unsigned int idx, enum conduit c);
 
 /* Written only by the boot CPU, before the CPU_ON that starts the job. */
 struct cpu_cmd {
@@ -103,11 +110,13 @@ struct cpu_cmd {
 	uint64_t race_target;
 	uint64_t race_ctx;
 	uint64_t race_gen;
-	/* JOB_SUSPEND: fid(power_state, cpu_resume_entry, tagged ctx) after
+	/* suspend_job: fid(power_state, cpu_resume_entry, tagged ctx) after
 	 * arming the virtual timer susp_ticks ahead. */
 	uint64_t susp_fid;
 	uint64_t susp_state;
 	uint64_t susp_ticks;
+	/* JOB_CALL, JOB_CALL_AFTER_GO: what to run (a cpu_job_fn). */
+	uint64_t call;
 } __attribute__((aligned(64)));
 
 /* A secondary that entered with a context id we never gave out (head.S), or
@@ -123,17 +132,6 @@ extern struct cpu_report cpu_reports[GUEST_MAX_CPUS];
 extern struct cpu_cmd cpu_cmds[GUEST_MAX_CPUS];
 extern struct stray_entry stray_entry;
 extern uint64_t race_go;
-
-/* The machine as the DT describes it; set up by primary_main(). */
-struct machine {
-	unsigned int nr_cpus;
-	unsigned int nr_cpus_dt;	/* CPU nodes in the DT, used or not */
-	uint64_t mpidr[GUEST_MAX_CPUS]; /* DT reg of each logical CPU */
-	unsigned int boot_cpu;		/* logical index of the boot CPU */
-	enum conduit conduit;		/* the DT's /psci method */
-	uint64_t ram_base, ram_size;	/* the DT's first /memory range */
-};
-extern struct machine machine;
 
 /* head.S */
 void secondary_entry(void);
@@ -192,7 +190,11 @@ struct off_poll {
  */
 bool cpu_wait_off(const struct cpu_run *run, enum conduit c, struct off_poll *p);
 
-/* JOB_SUSPEND: make the call (fid, power_state) with the wake-up timer
+/* JOB_CALL, JOB_CALL_AFTER_GO: the function the secondary runs. Call after
+ * cpu_prepare() and before cpu_on(). */
+void cpu_set_call(const struct cpu_run *run, cpu_job_fn fn);
+
+/* suspend_job: make the call (fid, power_state) with the wake-up timer
  * ticks ahead. Call after cpu_prepare() and before cpu_on(). */
 void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_state, uint64_t ticks);
 
@@ -206,14 +208,5 @@ void cpu_set_suspend(const struct cpu_run *run, uint32_t fid, uint64_t power_sta
 #define OFF_POLL_MAX_US 20000
 bool cpu_wait_checkin_for(const struct cpu_run *run, uint64_t ticks);
 bool cpu_wait_off_for(unsigned int idx, enum conduit c, uint64_t ticks, int32_t *last);
-
-/* JOB_STRESS body (stress.c), on secondary idx after its check-in. */
-void stress_job(unsigned int idx, enum conduit c);
-
-/* JOB_CHATTER body (chatter.c), on secondary idx after its release. */
-void chatter_job(unsigned int idx);
-
-/* Logical index of the CPU with DT reg mpidr, or -1. */
-int cpu_index_of(uint64_t mpidr);
 
 #endif

@@ -6,8 +6,8 @@
  */
 #include <stdbool.h>
 
+#include "guest/console.h"
 #include "guest/main.h"
-#include "guest/print.h"
 
 bool mode_flood(void)
 {

@@ -10,7 +10,7 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
-#include "guest/cpus.h"
+#include "guest/machine.h"
 #include "guest/gic.h"
 #include "guest/print.h"
 #include "guest/timer.h"

@@ -9,6 +9,7 @@
  * stack until we set one up and every access is to Device memory.
  */
 #include "vmm/machine/guest_abi.h"
+#include "guest/entry.h"
 #include "guest/guest.h"
 
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008
@@ -43,10 +44,9 @@ primary_entry:
 	cmp	x1, x2
 	b.ne	wrong_load_address
 
-	ldr	x1, =vectors
-	msr	vbar_el1, x1
-	msr	spsel, #1
-	isb
+	/* Logical index 0 until primary_main has read the DT (exception stack). */
+	mov	x7, xzr
+	el1_setup vectors
 
 	/* Zero .bss (16-byte aligned by guest.ld). The stacks are not in it. */
 	ldr	x1, =__bss_start
@@ -57,16 +57,13 @@ primary_entry:
 	b	1b
 2:	dsb	sy
 
-	/* Logical index 0 until primary_main has read the DT (exception stack). */
-	msr	tpidr_el1, xzr
 	ldr	x1, =boot_stack_top
 	mov	sp, x1
 	mov	x29, xzr
 	mov	x30, xzr
 	mov	x0, x19
 	bl	primary_main
-3:	wfi
-	b	3b
+	sleep_forever
 
 /*
  * Loaded at the wrong address: say so with position-independent code only
@@ -119,52 +116,15 @@ wrong_load_msg:
 	.globl	secondary_entry
 	.balign	8
 secondary_entry:
-	mrs	x10, cntvct_el0
-	mrs	x1, CurrentEL
-	mrs	x2, daif
-	mrs	x3, sctlr_el1
-	mrs	x4, mpidr_el1
-	/* A big-endian caller starts us big-endian (SCTLR_EL1.EE, DEN0022
-	 * §6.4.3): x3 keeps that for the report; back to little-endian
-	 * before the first data access (literal pool, stores). */
-	bic	x9, x3, #(1 << 25)
-	msr	sctlr_el1, x9
-	isb
-
-	and	x5, x0, #0xffff0000
-	mov	x6, #GUEST_CTX_BASE
-	cmp	x5, x6
-	b.ne	stray_secondary
-	and	x7, x0, #GUEST_CTX_INDEX_MASK
-	cmp	x7, #GUEST_MAX_CPUS
-	b.hs	stray_secondary
-
-	ldr	x8, =cpu_reports
-	add	x8, x8, x7, lsl #CPU_REPORT_SHIFT
-	str	x0, [x8, #CPU_REPORT_X0]
-	str	x1, [x8, #CPU_REPORT_EL]
-	str	x2, [x8, #CPU_REPORT_DAIF]
-	str	x3, [x8, #CPU_REPORT_SCTLR]
-	str	x4, [x8, #CPU_REPORT_MPIDR]
-	str	x10, [x8, #CPU_REPORT_CNTVCT]
-
-	msr	daifset, #0xf
-	msr	tpidr_el1, x7
-	ldr	x9, =vectors
-	msr	vbar_el1, x9
-	msr	spsel, #1
-	isb
-
-	ldr	x9, =cpu_stacks
-	add	x9, x9, x7, lsl #GUEST_STACK_SHIFT
-	add	x9, x9, #GUEST_STACK_SIZE
-	mov	sp, x9
-	mov	x29, xzr
-	mov	x30, xzr
+	read_entry_state
+	ctx_index stray_secondary
+	report_entry_state CPU_REPORT_X0, CPU_REPORT_EL, CPU_REPORT_DAIF, CPU_REPORT_SCTLR, \
+			   CPU_REPORT_MPIDR, CPU_REPORT_CNTVCT
+	el1_setup vectors
+	cpu_stack_top x7, x9
 	mov	w0, w7
 	bl	secondary_main
-1:	wfi
-	b	1b
+	sleep_forever
 
 /*
  * uint64_t psci_suspend_call(enum conduit c, uint32_t fid, uint64_t a1,
@@ -178,19 +138,30 @@ secondary_entry:
  * cpu_resume_entry (DEN0022 §6.4.3: entry state as after CPU_ON, RAM kept),
  * that path restores the slot and returns GUEST_SUSPEND_RESUMED from here.
  */
-	.globl	psci_suspend_call
-	.balign	8
-psci_suspend_call:
+
+/* x8 = this CPU's suspend_ctxs slot (TPIDR_EL1 = logical index). Clobbers x9. */
+	.macro	this_suspend_ctx
 	mrs	x9, tpidr_el1
 	and	x9, x9, #(GUEST_MAX_CPUS - 1)
 	ldr	x8, =suspend_ctxs
 	add	x8, x8, x9, lsl #SUSPEND_CTX_SHIFT
-	stp	x19, x20, [x8, #0]
-	stp	x21, x22, [x8, #16]
-	stp	x23, x24, [x8, #32]
-	stp	x25, x26, [x8, #48]
-	stp	x27, x28, [x8, #64]
-	stp	x29, x30, [x8, #80]
+	.endm
+
+/* \op (stp or ldp) the callee-saved x19..x30 at the slot \ctx. */
+	.macro	callee_saved op, ctx
+	\op	x19, x20, [\ctx, #0]
+	\op	x21, x22, [\ctx, #16]
+	\op	x23, x24, [\ctx, #32]
+	\op	x25, x26, [\ctx, #48]
+	\op	x27, x28, [\ctx, #64]
+	\op	x29, x30, [\ctx, #80]
+	.endm
+
+	.globl	psci_suspend_call
+	.balign	8
+psci_suspend_call:
+	this_suspend_ctx
+	callee_saved stp, x8
 	mov	x9, sp
 	str	x9, [x8, #SUSPEND_CTX_SP]
 	mov	x9, #1
@@ -207,10 +178,7 @@ psci_suspend_call:
 	b	3f
 2:	smc	#0
 3:	/* It returned. x4..x17 may be corrupted (SMCCC v1.0): recompute. */
-	mrs	x9, tpidr_el1
-	and	x9, x9, #(GUEST_MAX_CPUS - 1)
-	ldr	x8, =suspend_ctxs
-	add	x8, x8, x9, lsl #SUSPEND_CTX_SHIFT
+	this_suspend_ctx
 	str	xzr, [x8, #SUSPEND_CTX_ARMED]
 	ldp	x29, x30, [x8, #80]
 	ret
@@ -227,56 +195,23 @@ psci_suspend_call:
 	.globl	cpu_resume_entry
 	.balign	8
 cpu_resume_entry:
-	mrs	x10, cntvct_el0
-	mrs	x1, CurrentEL
-	mrs	x2, daif
-	mrs	x3, sctlr_el1
-	mrs	x4, mpidr_el1
-	/* A big-endian caller starts us big-endian (SCTLR_EL1.EE, DEN0022
-	 * §6.4.3): x3 keeps that for the report; back to little-endian
-	 * before the first data access (literal pool, stores). */
-	bic	x9, x3, #(1 << 25)
-	msr	sctlr_el1, x9
-	isb
-
-	and	x5, x0, #0xffff0000
-	mov	x6, #GUEST_CTX_BASE
-	cmp	x5, x6
-	b.ne	stray_secondary
-	and	x7, x0, #GUEST_CTX_INDEX_MASK
-	cmp	x7, #GUEST_MAX_CPUS
-	b.hs	stray_secondary
+	read_entry_state
+	ctx_index stray_secondary
 	ldr	x11, =suspend_ctxs
 	add	x11, x11, x7, lsl #SUSPEND_CTX_SHIFT
 	ldr	x12, [x11, #SUSPEND_CTX_ARMED]
 	cbz	x12, stray_secondary
 
-	ldr	x8, =cpu_reports
-	add	x8, x8, x7, lsl #CPU_REPORT_SHIFT
-	str	x0, [x8, #CPU_REPORT_RESUME_X0]
-	str	x1, [x8, #CPU_REPORT_RESUME_EL]
-	str	x2, [x8, #CPU_REPORT_RESUME_DAIF]
-	str	x3, [x8, #CPU_REPORT_RESUME_SCTLR]
-	str	x4, [x8, #CPU_REPORT_RESUME_MPIDR]
-	str	x10, [x8, #CPU_REPORT_RESUME_CNT]
+	report_entry_state CPU_REPORT_RESUME_X0, CPU_REPORT_RESUME_EL, CPU_REPORT_RESUME_DAIF, \
+			   CPU_REPORT_RESUME_SCTLR, CPU_REPORT_RESUME_MPIDR, CPU_REPORT_RESUME_CNT
 	ldr	x9, [x8, #CPU_REPORT_RESUMES]
 	add	x9, x9, #1
 	str	x9, [x8, #CPU_REPORT_RESUMES]
 
-	msr	daifset, #0xf
-	msr	tpidr_el1, x7
-	ldr	x9, =vectors
-	msr	vbar_el1, x9
-	msr	spsel, #1
-	isb
+	el1_setup vectors
 
 	str	xzr, [x11, #SUSPEND_CTX_ARMED]
-	ldp	x19, x20, [x11, #0]
-	ldp	x21, x22, [x11, #16]
-	ldp	x23, x24, [x11, #32]
-	ldp	x25, x26, [x11, #48]
-	ldp	x27, x28, [x11, #64]
-	ldp	x29, x30, [x11, #80]
+	callee_saved ldp, x11
 	ldr	x9, [x11, #SUSPEND_CTX_SP]
 	mov	sp, x9
 	dsb	sy
@@ -285,9 +220,10 @@ cpu_resume_entry:
 
 /*
  * A context id we did not hand out: without a logical index there is no
- * stack or slot to use. Leave x0 and MPIDR_EL1 where the boot CPU looks when
- * a CPU fails to check in, and sleep.
+ * stack or slot to use. Leave x0 and MPIDR_EL1 (x4) where the boot CPU looks
+ * when a CPU fails to check in, and sleep. storm.S's entry ends here too.
  */
+	.globl	stray_secondary
 stray_secondary:
 	ldr	x8, =stray_entry
 	str	x0, [x8, #STRAY_X0]
@@ -296,24 +232,19 @@ stray_secondary:
 	add	x9, x9, #1
 	str	x9, [x8, #STRAY_COUNT]
 	dsb	sy
-2:	wfi
-	b	2b
+	sleep_forever
 	.ltorg
 
 /*
- * Exception vectors: 16 entries of 128 bytes, 2 KiB aligned (VBAR_EL1[10:0]
- * are RES0). The guest takes no exceptions on purpose, so every entry reports
- * and fails. Entry n passes n; exception_report() names it.
+ * Exception vectors (entry.h's vector_table). The guest takes no exceptions
+ * on purpose, so every entry reports and fails. Entry n passes n;
+ * exception_report() names it.
  */
-	.section .text.vectors, "ax"
-	.balign	2048
-	.globl	vectors
-vectors:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	.balign	128
+	.macro	report_vector n
 	mov	x0, #\n
 	b	exception_entry
-	.endr
+	.endm
+	vector_table vectors, report_vector
 
 exception_entry:
 	mrs	x1, esr_el1
@@ -326,15 +257,9 @@ exception_entry:
 	 * cause of the exception. */
 	mrs	x6, tpidr_el1
 	and	x6, x6, #(GUEST_MAX_CPUS - 1)
-	ldr	x7, =cpu_stacks
-	add	x7, x7, x6, lsl #GUEST_STACK_SHIFT
-	add	x7, x7, #GUEST_STACK_SIZE
-	mov	sp, x7
-	mov	x29, xzr
-	mov	x30, xzr
+	cpu_stack_top x6, x7
 	bl	exception_report
-3:	wfi
-	b	3b
+	sleep_forever
 	.ltorg
 
 /* ---- Stacks: not loaded, not zeroed, counted in image_size ---- */

@@ -1,7 +1,6 @@
 /*
  * The boot CPU's C entry: read the device tree, pick the mode from the first
- * word of bootargs, run it, report the verdict and power off. Also the
- * report for unexpected exceptions on any CPU.
+ * word of bootargs, run it, report the verdict and power off (finish.c).
  *
  * Modes (first word of bootargs): demo (the default), test, null (pass at
  * once, for start-up benchmarks), fail (report failure), crash (take an
@@ -13,10 +12,12 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/fdt_read.h"
+#include "guest/finish.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 #include "guest/storm.h"
 #include "guest/testdev.h"
@@ -25,56 +26,6 @@
 extern char _head[];
 
 static struct dt_info dt;
-/* Per CPU, written by that CPU only: exceptions taken so far. */
-static uint32_t exc_nesting[GUEST_MAX_CPUS];
-
-void guest_finish(bool failed)
-{
-	int32_t ret;
-
-	/* The VM may stop at SYSTEM_OFF: nothing may stay buffered. */
-	console_flush();
-	testdev_write(GUEST_TESTDEV_RESULT, failed ? 1 : 0);
-	dsb();
-	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
-	/* DEN0022 SYSTEM_OFF: does not return. */
-	printk("guest: SYSTEM_OFF returned %d (%s)\n", ret, psci_ret_name(ret));
-	for (;;)
-		wfi();
-}
-
-/* Named as in Linux's arch/arm64/kernel/entry.S, in VBAR_EL1 order. */
-static const char *const vector_names[16] = {
-    "el1t_64_sync", "el1t_64_irq", "el1t_64_fiq", "el1t_64_error",
-    "el1h_64_sync", "el1h_64_irq", "el1h_64_fiq", "el1h_64_error",
-    "el0t_64_sync", "el0t_64_irq", "el0t_64_fiq", "el0t_64_error",
-    "el0t_32_sync", "el0t_32_irq", "el0t_32_fiq", "el0t_32_error",
-};
-
-void exception_report(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far, uint64_t spsr,
-		      uint64_t sp)
-{
-	unsigned int cpu = read_sysreg(tpidr_el1) & (GUEST_MAX_CPUS - 1);
-	uint32_t nesting = READ_ONCE(exc_nesting[cpu]) + 1;
-
-	WRITE_ONCE(exc_nesting[cpu], nesting);
-	/* It may have faulted while printing: let go of the console lock. */
-	console_crash_reset();
-	/* A fault while reporting must not loop: report once, then only try
-	 * to fail and power off, then give up quietly. */
-	if (nesting == 1)
-		printk("\nguest: unexpected exception %s on cpu%u (MPIDR_EL1 0x%llx): "
-		       "ESR_EL1 0x%llx (EC 0x%llx), ELR_EL1 0x%llx, FAR_EL1 0x%llx, "
-		       "SPSR_EL1 0x%llx, SP 0x%llx\n",
-		       vector_names[vector & 15], cpu, (unsigned long long)read_sysreg(mpidr_el1),
-		       (unsigned long long)esr, (unsigned long long)(esr >> 26) & 0x3f,
-		       (unsigned long long)elr, (unsigned long long)far, (unsigned long long)spsr,
-		       (unsigned long long)sp);
-	if (nesting <= 2)
-		guest_finish(true);
-	for (;;)
-		wfi();
-}
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -95,73 +46,6 @@ static void first_word(const char *s, char *word, unsigned int size)
 	while (*s && *s != ' ' && *s != '\t' && n + 1 < size)
 		word[n++] = *s++;
 	word[n] = '\0';
-}
-
-/* The value of "key=" among the words of bootargs after the mode, or NULL;
- * *len is its length. */
-static const char *bootarg_find(const char *key, unsigned int *len)
-{
-	const char *p = dt.bootargs;
-	bool first = true;
-
-	while (*p) {
-		const char *w, *k = key;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		w = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (first || w == p) {
-			first = false;
-			continue;
-		}
-		while (*k && w < p && *w == *k) {
-			w++;
-			k++;
-		}
-		if (!*k && w < p && *w == '=') {
-			*len = (unsigned int)(p - w - 1);
-			return w + 1;
-		}
-	}
-	return NULL;
-}
-
-uint64_t bootarg_uint(const char *key, uint64_t def)
-{
-	unsigned int len, i = 0, base = 10;
-	const char *v = bootarg_find(key, &len);
-	uint64_t n = 0;
-
-	if (!v)
-		return def;
-	if (len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == len)
-		goto bad;
-	for (; i < len; i++) {
-		char ch = v[i];
-		unsigned int d;
-
-		if (ch >= '0' && ch <= '9')
-			d = (unsigned int)(ch - '0');
-		else if (base == 16 && ch >= 'a' && ch <= 'f')
-			d = (unsigned int)(ch - 'a' + 10);
-		else if (base == 16 && ch >= 'A' && ch <= 'F')
-			d = (unsigned int)(ch - 'A' + 10);
-		else
-			goto bad;
-		if (n > (UINT64_MAX - d) / base)
-			goto bad;
-		n = n * base + d;
-	}
-	return n;
-bad:
-	printk("guest: option %s is not a number; using %llu\n", key, (unsigned long long)def);
-	return def;
 }
 
 static void __noreturn mode_reset(void)
@@ -233,6 +117,7 @@ void primary_main(uint64_t dtb)
 		printk("guest: bad device tree at 0x%llx: %s\n", (unsigned long long)dtb, why);
 		guest_finish(true);
 	}
+	bootargs_init(dt.bootargs);
 	first_word(dt.bootargs, mode, sizeof(mode));
 	if (!mode[0])
 		first_word("demo", mode, sizeof(mode));

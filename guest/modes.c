@@ -18,9 +18,9 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 #include "guest/suspend.h"
 #include "guest/testdev.h"

@@ -114,6 +114,45 @@ static bool expect_slept(struct tcase *t, const char *what, uint64_t t0, uint64_
 		       (unsigned long long)us_from_ticks(wake));
 }
 
+/*
+ * *ret = a call on this CPU that should fail at once, made with a wake-up
+ * event armed so that it comes back even if the VMM wrongly suspends the
+ * CPU. False, with the case failed, when no wake-up event could be armed.
+ */
+static bool call_with_wake(struct tcase *t, enum conduit c, uint32_t fid, uint64_t a1, uint64_t a2,
+			   uint64_t a3, int32_t *ret)
+{
+	char why[96];
+
+	if (!wake_timer_arm(self(), ticks_from_ms(WAKE_MS), why, sizeof(why))) {
+		tc_fail(t, "no wake-up event: %s", why);
+		return false;
+	}
+	*ret = psci_call(c, fid, a1, a2, a3);
+	vtimer_stop();
+	return true;
+}
+
+/* §5.12, §5.19: a suspend of the whole CPU or system to an entry point
+ * outside RAM is INVALID_ADDRESS; in-kernel PSCI has neither call. */
+static void suspend_bad_entry_case(struct suite *s, enum conduit c, const char *name,
+				   const uint32_t fids[2], unsigned int tag)
+{
+	struct tcase t;
+
+	tc_begin(&t, name, c);
+	for (unsigned int i = 0; i < 2; i++) {
+		int32_t ret;
+
+		if (!call_with_wake(&t, c, fids[i], BAD_ENTRY, suspend_next_ctx(self(), tag), 0,
+				    &ret))
+			break;
+		expect(&t, fid_name(fids[i]), ret,
+		       s->kernel_psci ? PSCI_RET_NOT_SUPPORTED : PSCI_RET_INVALID_ADDRESS, false);
+	}
+	tc_end(s, &t);
+}
+
 /* §5.4: CPU_SUSPEND to the standby state returns SUCCESS after a wake-up
  * event. In-kernel PSCI treats it as WFI: the same result. */
 static void t_cpu_suspend_standby(struct suite *s, enum conduit c)
@@ -135,13 +174,14 @@ static void t_cpu_suspend_standby(struct suite *s, enum conduit c)
 	tc_end(s, &t);
 }
 
-/* CPU_ON a secondary for JOB_SUSPEND (fid, power_state, its timer ticks). */
+/* CPU_ON a secondary for suspend_job (fid, power_state, its timer ticks). */
 static bool start_suspender(struct suite *s, struct tcase *t, struct cpu_run *run, unsigned int idx,
 			    enum conduit c, uint32_t fid, uint64_t power_state, uint64_t ticks)
 {
 	int32_t r;
 
-	cpu_prepare(run, idx, JOB_SUSPEND, c);
+	cpu_prepare(run, idx, JOB_CALL, c);
+	cpu_set_call(run, suspend_job);
 	cpu_set_suspend(run, fid, power_state, ticks);
 	r = cpu_on(run, c, PSCI_0_2_FN64_CPU_ON, machine.mpidr[idx]);
 	if (r != PSCI_RET_SUCCESS) {
@@ -162,7 +202,7 @@ struct watch {
 };
 
 /*
- * One JOB_SUSPEND run on secondary idx: start it, and while it sleeps poll
+ * One suspend_job run on secondary idx: start it, and while it sleeps poll
  * AFFINITY_INFO (must stay ON, §5.7: a suspended core is on) and, until it
  * shows, NODE_HW_STATE for want_hw. Then check how the call came back
  * (power-down: resumed at the entry point with x0 = its context id in a
@@ -322,7 +362,6 @@ static void t_cpu_suspend_errors(struct suite *s, enum conduit c)
 	struct suspend_result r;
 	struct tcase t;
 	char what[64];
-	char why[96];
 	int32_t ret;
 
 	tc_begin(&t, "cpu_suspend_bad_state", c);
@@ -347,13 +386,9 @@ static void t_cpu_suspend_errors(struct suite *s, enum conduit c)
 		return;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(fids); i++) {
-		if (!wake_timer_arm(self(), wake, why, sizeof(why))) {
-			tc_fail(&t, "no wake-up event: %s", why);
+		if (!call_with_wake(&t, c, fids[i], POWER_STATE_POWERDOWN, BAD_ENTRY,
+				    suspend_next_ctx(self(), GUEST_TAG_CPU_SUSPEND), &ret))
 			break;
-		}
-		ret = psci_call(c, fids[i], POWER_STATE_POWERDOWN, BAD_ENTRY,
-				suspend_next_ctx(self(), GUEST_TAG_CPU_SUSPEND));
-		vtimer_stop();
 		snprintk(what, sizeof(what), "%s(power-down, entry 0x%lx)", fid_name(fids[i]),
 			 BAD_ENTRY);
 		expect(&t, what, ret, PSCI_RET_INVALID_ADDRESS, false);
@@ -400,21 +435,8 @@ static void t_cpu_default_suspend(struct suite *s, enum conduit c)
 	}
 	tc_end(s, &t);
 
-	tc_begin(&t, "cpu_default_suspend_bad_entry", c);
-	for (unsigned int i = 0; i < ARRAY_SIZE(fids); i++) {
-		int32_t ret;
-
-		if (!wake_timer_arm(self(), wake, why, sizeof(why))) {
-			tc_fail(&t, "no wake-up event: %s", why);
-			break;
-		}
-		ret = psci_call(c, fids[i], BAD_ENTRY,
-				suspend_next_ctx(self(), GUEST_TAG_DEFAULT_SUSPEND), 0);
-		vtimer_stop();
-		expect(&t, fid_name(fids[i]), ret,
-		       s->kernel_psci ? PSCI_RET_NOT_SUPPORTED : PSCI_RET_INVALID_ADDRESS, false);
-	}
-	tc_end(s, &t);
+	suspend_bad_entry_case(s, c, "cpu_default_suspend_bad_entry", fids,
+			       GUEST_TAG_DEFAULT_SUSPEND);
 }
 
 /* §5.13: NODE_HW_STATE(target_cpu, power_level). */
@@ -540,21 +562,7 @@ static void t_system_suspend(struct suite *s, enum conduit c)
 		tc_end(s, &t);
 	}
 
-	tc_begin(&t, "system_suspend_bad_entry", c);
-	for (unsigned int i = 0; i < ARRAY_SIZE(fids); i++) {
-		int32_t ret;
-
-		if (!wake_timer_arm(self(), wake, why, sizeof(why))) {
-			tc_fail(&t, "no wake-up event: %s", why);
-			break;
-		}
-		ret = psci_call(c, fids[i], BAD_ENTRY,
-				suspend_next_ctx(self(), GUEST_TAG_SYSTEM_SUSPEND), 0);
-		vtimer_stop();
-		expect(&t, fid_name(fids[i]), ret,
-		       s->kernel_psci ? PSCI_RET_NOT_SUPPORTED : PSCI_RET_INVALID_ADDRESS, false);
-	}
-	tc_end(s, &t);
+	suspend_bad_entry_case(s, c, "system_suspend_bad_entry", fids, GUEST_TAG_SYSTEM_SUSPEND);
 }
 
 /* §5.16: SYSTEM_RESET2 knows the architectural warm reset (0) only; other
@@ -635,18 +643,13 @@ static void t_not_supported(struct suite *s, enum conduit c)
 	    {PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU, "MIGRATE_INFO_UP_CPU64", 0, 0},
 	};
 	struct tcase t;
-	char why[96];
 
 	tc_begin(&t, "not_supported_calls", c);
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		int32_t ret;
 
-		if (!wake_timer_arm(self(), ticks_from_ms(WAKE_MS), why, sizeof(why))) {
-			tc_fail(&t, "no wake-up event: %s", why);
+		if (!call_with_wake(&t, c, calls[i].fid, calls[i].a1, calls[i].a2, 0, &ret))
 			break;
-		}
-		ret = psci_call(c, calls[i].fid, calls[i].a1, calls[i].a2, 0);
-		vtimer_stop();
 		expect(&t, calls[i].name, ret, PSCI_RET_NOT_SUPPORTED, false);
 	}
 	tc_end(s, &t);

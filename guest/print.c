@@ -1,29 +1,26 @@
 /*
- * A small printf-like formatter for the test guest. Output goes either to the
- * console (console.c) or into a caller's buffer; see print.h for what it
- * understands.
+ * A small printf-like formatter for the test guest. Output goes into a
+ * caller's buffer (snprintk) or to a caller's function (vformatk: console.c
+ * passes the console's); see print.h for what it understands.
  *
- * Pure code apart from console_putc(): it can be compiled natively and checked
- * against the C library's printf.
+ * Pure code that calls nothing of the guest's: it can be compiled natively
+ * and checked against the C library's printf.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "guest/print.h"
 
-/* Where formatted characters go: buf == NULL means the console. */
+/* Where formatted characters go. */
 struct sink {
-	char *buf;
-	size_t size;
-	size_t len; /* characters produced, including any that did not fit */
+	void (*put)(char c, void *arg);
+	void *arg;
+	size_t len; /* characters produced */
 };
 
 static void sink_put(struct sink *s, char c)
 {
-	if (!s->buf)
-		console_putc(c);
-	else if (s->len + 1 < s->size)
-		s->buf[s->len] = c;
+	s->put(c, s->arg);
 	s->len++;
 }
 
@@ -197,9 +194,9 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 	}
 }
 
-int vprintk(const char *fmt, va_list ap)
+int vformatk(void (*put)(char c, void *arg), void *arg, const char *fmt, va_list ap)
 {
-	struct sink s = {.buf = NULL};
+	struct sink s = {.put = put, .arg = arg};
 	va_list aq;
 
 	va_copy(aq, ap);
@@ -208,29 +205,30 @@ int vprintk(const char *fmt, va_list ap)
 	return (int)s.len;
 }
 
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
+/* snprintk's sink: keeps what fits, with room for the NUL. */
+struct buf_sink {
+	char *buf;
+	size_t size;
+	size_t len; /* characters produced, including any that did not fit */
+};
 
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
+static void buf_put(char c, void *arg)
+{
+	struct buf_sink *b = arg;
+
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = c;
+	b->len++;
 }
 
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	static char dummy;
-	struct sink s = {.buf = size ? buf : &dummy, .size = size};
-	va_list aq;
+	struct buf_sink b = {.buf = buf, .size = size};
 
-	va_copy(aq, ap);
-	format(&s, fmt, &aq);
-	va_end(aq);
+	vformatk(buf_put, &b, fmt, ap);
 	if (size)
-		buf[s.len < size ? s.len : size - 1] = '\0';
-	return (int)s.len;
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return (int)b.len;
 }
 
 int snprintk(char *buf, size_t size, const char *fmt, ...)

@@ -11,6 +11,7 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
 #include "guest/print.h"
@@ -417,17 +418,12 @@ static void t_on_off_cycles(struct suite *s, enum conduit c)
 
 	tc_begin(&t, "cpu_on_off_x20", c);
 	if (s->nr_present == 1) {
-		tc_skip(s, &t,
-			machine.nr_cpus == 1 ? "needs a second CPU" : "needs a second present CPU");
+		no_secondary(s, &t);
 		return;
 	}
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
-		if (i == machine.boot_cpu || !cpu_present(s, i))
+		if (i == machine.boot_cpu || !cpu_present(s, i) || lost_cpu(s, &t, i))
 			continue;
-		if (s->lost[i]) {
-			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
-			continue;
-		}
 		for (unsigned int n = 0; n < ON_OFF_CYCLES; n++) {
 			uint32_t fid = cpu_on_fids[n % 2];
 			struct cpu_run run;
@@ -478,8 +474,7 @@ static void t_race(struct suite *s, enum conduit c)
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
 		if (i == machine.boot_cpu || !cpu_present(s, i))
 			continue;
-		if (s->lost[i]) {
-			tc_fail(&t, "cpu%u is unusable after an earlier failure", i);
+		if (lost_cpu(s, &t, i)) {
 			tc_end(s, &t);
 			return;
 		}

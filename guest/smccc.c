@@ -14,27 +14,8 @@
 	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",       \
 	    "x17", "memory"
 
-static struct smccc_res smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 asm("x0") = fid;
-	register uint64_t x1 asm("x1") = a1;
-	register uint64_t x2 asm("x2") = a2;
-	register uint64_t x3 asm("x3") = a3;
-
-	asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
-	return (struct smccc_res){x0, x1, x2, x3};
-}
-
-static struct smccc_res smccc_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 asm("x0") = fid;
-	register uint64_t x1 asm("x1") = a1;
-	register uint64_t x2 asm("x2") = a2;
-	register uint64_t x3 asm("x3") = a3;
-
-	asm volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
-	return (struct smccc_res){x0, x1, x2, x3};
-}
+/* The four argument and result registers, named x0..x3 in the caller. */
+#define SMCCC_REGS "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 
 /*
  * The call made with SCTLR_EL1.EE set, i.e. from a big-endian caller, which
@@ -49,7 +30,7 @@ static struct smccc_res smccc_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64
 		     "isb\n\t" insn "\n\t"                                                         \
 		     "msr sctlr_el1, x19\n\t"                                                      \
 		     "isb"                                                                         \
-		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)                                      \
+		     : SMCCC_REGS                                                                  \
 		     :                                                                             \
 		     : "x19", "x20", SMCCC_CLOBBERS)
 
@@ -70,9 +51,16 @@ struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1
 
 struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
+	register uint64_t x0 asm("x0") = fid;
+	register uint64_t x1 asm("x1") = a1;
+	register uint64_t x2 asm("x2") = a2;
+	register uint64_t x3 asm("x3") = a3;
+
 	if (c == CONDUIT_SMC)
-		return smccc_smc(fid, a1, a2, a3);
-	return smccc_hvc(fid, a1, a2, a3);
+		asm volatile("smc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
+	else
+		asm volatile("hvc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
+	return (struct smccc_res){x0, x1, x2, x3};
 }
 
 uint64_t smccc_smc_imm1(uint64_t fid)

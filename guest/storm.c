@@ -61,10 +61,12 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
+#include "guest/finish.h"
 #include "guest/gic.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 #include "guest/storm.h"
 #include "guest/suspend.h"

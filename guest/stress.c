@@ -2,9 +2,9 @@
  * `stress`: every running CPU fires CPU_ON at the others, while the host may
  * plug and unplug vCPUs through the control socket. Each call may answer
  * SUCCESS, ALREADY_ON or DENIED (the target is absent right now, PSCI 1.2);
- * anything else fails. A CPU that a SUCCESS started (JOB_STRESS through
- * secondary_entry, context id tagged GUEST_TAG_STRESS) checks in, makes a
- * burst of calls of its own and powers off.
+ * anything else fails. A CPU that a SUCCESS started (secondary_entry, job
+ * JOB_CALL of stress_job, context id tagged GUEST_TAG_STRESS) checks in,
+ * makes a burst of calls of its own and powers off.
  *
  * The check, with single-writer bookkeeping only: for every target, the
  * SUCCESS answers all callers got for it equal the times it checked in. A
@@ -17,9 +17,10 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/bootargs.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
-#include "guest/print.h"
 #include "guest/smccc.h"
 #include "guest/timer.h"
 
@@ -82,7 +83,8 @@ static void stress_call(unsigned int idx, enum conduit c)
 	dmb();
 }
 
-void stress_job(unsigned int idx, enum conduit c)
+/* A life of a secondary that a stress CPU_ON started. */
+static void stress_job(unsigned int idx, enum conduit c)
 {
 	struct cpu_report *me = &cpu_reports[idx];
 	uint64_t burst = READ_ONCE(stress_burst);
@@ -156,8 +158,10 @@ bool mode_stress(void)
 	for (unsigned int i = 0; i < machine.nr_cpus; i++) {
 		struct cpu_run run;
 
-		if (i != machine.boot_cpu)
-			cpu_prepare(&run, i, JOB_STRESS, c);
+		if (i == machine.boot_cpu)
+			continue;
+		cpu_prepare(&run, i, JOB_CALL, c);
+		cpu_set_call(&run, stress_job);
 	}
 	dsb();
 

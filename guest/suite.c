@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "guest/arch.h"
+#include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/print.h"
 #include "guest/smccc.h"
@@ -146,6 +147,14 @@ bool cpu_present(const struct suite *s, unsigned int idx)
 	return idx < s->nr_present;
 }
 
+bool lost_cpu(const struct suite *s, struct tcase *t, unsigned int idx)
+{
+	if (!s->lost[idx])
+		return false;
+	tc_fail(t, "cpu%u is unusable after an earlier failure", idx);
+	return true;
+}
+
 /* The first present secondary still usable, or -1. */
 int first_secondary(const struct suite *s)
 {
@@ -203,8 +212,8 @@ bool start_cpu(struct suite *s, struct tcase *t, struct cpu_run *run, unsigned i
 {
 	int32_t r;
 
-	if (s->lost[idx])
-		return tc_fail(t, "cpu%u is unusable after an earlier failure", idx);
+	if (lost_cpu(s, t, idx))
+		return false;
 	cpu_prepare(run, idx, job, c);
 	r = cpu_on(run, c, fid, target);
 	if (r != PSCI_RET_SUCCESS) {

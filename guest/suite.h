@@ -69,6 +69,10 @@ bool expect_affinity(struct tcase *t, enum conduit c, uint32_t fid, uint64_t tar
 /* Is logical CPU idx present (CPU_ON may succeed)? */
 bool cpu_present(const struct suite *s, unsigned int idx);
 
+/* True, with t failed, if logical CPU idx was lost: an earlier failure
+ * left it in a state nobody knows. */
+bool lost_cpu(const struct suite *s, struct tcase *t, unsigned int idx);
+
 /* The first present secondary still usable, or -1. */
 int first_secondary(const struct suite *s);
 

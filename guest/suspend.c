@@ -1,6 +1,7 @@
 /*
- * Suspend calls that may power the calling CPU down, and the check of the
- * state it resumes in. See suspend.h; the register save/restore is head.S.
+ * Suspend calls that may power the calling CPU down, the check of the
+ * state it resumes in, and a secondary's suspend job. See suspend.h; the
+ * register save/restore is head.S.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -84,4 +85,39 @@ bool resume_state_ok(unsigned int cpu, uint64_t ctx, char *why, unsigned long wh
 	else
 		return true;
 	return false;
+}
+
+void suspend_job(unsigned int idx, enum conduit c)
+{
+	struct cpu_report *me = &cpu_reports[idx];
+	const struct cpu_cmd *cmd = &cpu_cmds[idx];
+	uint64_t seq = READ_ONCE(me->checkins);
+	uint32_t fid = (uint32_t)READ_ONCE(cmd->susp_fid);
+	uint64_t state = READ_ONCE(cmd->susp_state);
+	uint64_t ticks = READ_ONCE(cmd->susp_ticks);
+	uint64_t ctx = suspend_next_ctx(idx, GUEST_TAG_CPU_SUSPEND);
+	uint64_t t0 = counter_now();
+	char why[96];
+	uint64_t x0;
+
+	if (!wake_timer_arm(idx, ticks, why, sizeof(why))) {
+		WRITE_ONCE(me->susp_error, 1);
+		dmb();
+		WRITE_ONCE(me->susp_done, seq);
+		dsb();
+		return;
+	}
+	WRITE_ONCE(me->susp_ctx, ctx);
+	WRITE_ONCE(me->susp_t0, t0);
+	dmb();
+	WRITE_ONCE(me->susp_ready, seq);
+	dsb();
+	x0 = psci_suspend_call(c, fid, state, (uintptr_t)cpu_resume_entry, ctx);
+	WRITE_ONCE(me->susp_t1, counter_now());
+	vtimer_stop();
+	WRITE_ONCE(me->susp_resumed, x0 == GUEST_SUSPEND_RESUMED);
+	WRITE_ONCE(me->susp_result, x0);
+	dmb();
+	WRITE_ONCE(me->susp_done, seq);
+	dsb();
 }

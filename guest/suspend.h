@@ -51,6 +51,15 @@ void suspend_with_timer(unsigned int cpu, enum conduit c, uint32_t fid, enum sus
 			uint64_t power_state, unsigned int kind, uint64_t wake_ticks,
 			struct suspend_result *r);
 
+/*
+ * A secondary's job (cpus.h, JOB_CALL; the call and timer from
+ * cpu_set_suspend()): arm the virtual timer as the wake-up event, announce
+ * the call (susp_ready), make it, and report whether it returned or the CPU
+ * resumed at cpu_resume_entry (then everything but RAM was reset, head.S
+ * restored our registers). The boot CPU watches PSCI's view of it meanwhile.
+ */
+void suspend_job(unsigned int idx, enum conduit c);
+
 /* Does the entry state recorded at the last resume of cpu look like a
  * CPU_ON entry (DEN0022 §6.4.3) with x0 = ctx? Returns false with a reason. */
 bool resume_state_ok(unsigned int cpu, uint64_t ctx, char *why, unsigned long why_size);

@@ -8,8 +8,8 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
-#include "guest/print.h"
 #include "guest/timer.h"
+#include "guest/uart.h"
 
 #define UART_THR      0x0  /* transmit holding register (write) */
 #define UART_LSR      0x5  /* line status register */

@@ -35,6 +35,15 @@ expect_line() {
 	}
 }
 
+# expect_lines LOG PATTERN...: for each PATTERN, a line of LOG matches it.
+expect_lines() {
+	lines_log=$1
+	shift
+	for lines_pat in "$@"; do
+		expect_line "$lines_pat" "$lines_log"
+	done
+}
+
 # expect_no_line PATTERN LOG
 expect_no_line() {
 	if grep -Eq -- "$1" "$2"; then
@@ -60,6 +69,19 @@ expect_one_line_error() {
 		fail "expected a one-line error, got $lines lines"
 	}
 	expect_line "^vmm: .*$2" "$1"
+}
+
+# vmm_wait STATUS LOG WHAT: wait for the VMM started in the background
+# ($vmm_pid, its output in LOG); LOG.clean is LOG without CRs. Fails, with the
+# last 40 lines of the log, unless it exited with STATUS. Sets rc.
+vmm_wait() {
+	wait "$vmm_pid"
+	rc=$?
+	tr -d '\r' <"$2" >"$2.clean"
+	[ "$rc" = "$1" ] || {
+		tail -n 40 "$2.clean"
+		fail "$3: exit $rc, expected $1"
+	}
 }
 
 # export_file PATH NAME: bring PATH back to the build host as $B/NAME

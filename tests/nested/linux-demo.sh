@@ -7,7 +7,18 @@
 sock=/tmp/linux-demo.sock
 log=/tmp/linux-demo.log
 say() { printf '\n=== %s\n' "$*"; }
-show() { tr -d '\r' <$log | grep '^@@' | sed -n "$1,\$p" | sed 's/^@@ /    guest: /'; }
+# guest_lines REGEX: the lines of $log that match, as the guest's.
+guest_lines() { tr -d '\r' <$log | grep -E -- "$1" | sed 's/^@@ /    guest: /'; }
+show() { guest_lines '^@@' | sed -n "$1,\$p"; }
+# acpi_step plug|unplug C NARRATION ANSWER: when the guest asks for it, the
+# host plugs or unplugs cpuC; then wait for the guest's "@@ cpuC ANSWER".
+acpi_step() {
+	wait_marker $log "@@ $1 me: $2"
+	say "$3"
+	ctl $1 $2
+	wait_marker $log "@@ cpu$2 $4"
+	guest_lines "^@@ cpu$2 $4"
+}
 
 say "vmm boot linux-guest/Image -c 2 --max-cpus 4 --control $sock (userspace PSCI)"
 ./vmm $LINUX -c 2 --max-cpus 4 --control $sock --trace-file /tmp/linux-demo.jsonl -p "console=ttyS0 vmm=hotplug cycles=5" >$log 2>&1 &
@@ -67,18 +78,10 @@ show 1
 say "host: vmm ctl cpus (the last field is what the CPU's ACPI _STA says)"
 ctl cpus
 for c in 2 3; do
-	wait_marker $log "@@ plug me: $c"
-	say "host: vmm ctl plug $c (the GED interrupt; the kernel hot-adds cpu$c)"
-	ctl plug $c
-	wait_marker $log "@@ cpu$c online"
-	tr -d '\r' <$log | grep "^@@ cpu$c online" | sed 's/^@@ /    guest: /'
+	acpi_step plug $c "host: vmm ctl plug $c (the GED interrupt; the kernel hot-adds cpu$c)" online
 done
 for c in 2 3; do
-	wait_marker $log "@@ unplug me: $c"
-	say "host: vmm ctl unplug $c (an eject request; answered once the guest ejected it)"
-	ctl unplug $c
-	wait_marker $log "@@ cpu$c gone"
-	tr -d '\r' <$log | grep "^@@ cpu$c gone" | sed 's/^@@ /    guest: /'
+	acpi_step unplug $c "host: vmm ctl unplug $c (an eject request; answered once the guest ejected it)" gone
 done
 for i in 0 1; do
 	wait_marker $log "@@ cycle $i plug me: 3"
@@ -93,6 +96,6 @@ echo go >&4
 wait $vmm_pid
 rc=$?
 say "the ACPI guest's log"
-tr -d '\r' <$log | grep -E '^@@ (acpi|cpu|cycles|after|hot-added)' | sed 's/^@@ /    guest: /'
+guest_lines '^@@ (acpi|cpu|cycles|after|hot-added)'
 say "the ACPI guest powered off: vmm exited $rc"
 [ $rc = 0 ]

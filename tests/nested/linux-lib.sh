@@ -34,6 +34,29 @@ wait_marker() {
 	fail "waited $(($(date +%s) - start))s for '$2' (x$want), saw it $n times"
 }
 
+# linux_reboot_then_quit LOG ARGS...: Linux (vmm $LINUX ARGS, bootargs
+# vmm=reboot, --control $sock) in the background, output in LOG; once it
+# has rebooted with `reboot -f` (SYSTEM_RESET) and is back (resets=1), `ctl
+# stats` must count the reset (the reply is kept in LOG.stats), then `ctl
+# quit` must end it with status 0. Leaves LOG.clean.
+linux_reboot_then_quit() {
+	rb_log=$1
+	shift
+	rm -f "$sock"
+	# shellcheck disable=SC2086
+	./vmm $LINUX "$@" --control "$sock" -p "console=ttyS0 vmm=reboot" >"$rb_log" 2>&1 &
+	vmm_pid=$!
+	wait_marker "$rb_log" "@@ rebooting"
+	wait_marker "$rb_log" "@@ booted again: resets=1"
+	./vmm ctl "$sock" stats >"$rb_log.stats" 2>&1 || {
+		cat "$rb_log.stats"
+		fail "vmm ctl stats failed"
+	}
+	grep -q ' resets=1 ' "$rb_log.stats" || fail "stats does not count the reset"
+	ctl quit
+	vmm_wait 0 "$rb_log" "ctl quit after the reboot"
+}
+
 # ctl ARGS...: vmm ctl on $sock; fails unless the reply starts with ok.
 ctl() {
 	./vmm ctl "$sock" "$@" >/tmp/ctl.out 2>&1 || {

@@ -96,13 +96,12 @@ wait_within() {
 	wait $dog 2>/dev/null
 }
 
-# storm_run_held CONDUIT SEED CALLS TAG: one storm with hold=1 under host
-# churn. When the guest holds: `ctl stats` of the quiet VM must add up, then
-# `ctl quit` must end the VMM within 2 s with status 0 (the guest's verdict:
-# pass); the exit statistics must add up too and the memory figures must be
-# sane. Prints a summary line.
-storm_run_held() {
-	conduit=$1 seed=$2 calls=$3 tag=$4
+# storm_start CONDUIT TAG GUEST_ARGS: the storm VMM in the background (with
+# the control socket, exit statistics and `-p "GUEST_ARGS $STORM_GUEST_ARGS"`)
+# and the host's churn beside it. Sets sock, out, err (its files), vmm_pid and
+# churn_pid.
+storm_start() {
+	conduit=$1 tag=$2
 	sock=/tmp/storm-$tag.sock
 	out=/tmp/storm-$tag.out
 	err=/tmp/storm-$tag.err
@@ -110,13 +109,27 @@ storm_run_held() {
 	: >"$out" # before wait_marker reads it
 	# shellcheck disable=SC2086
 	./vmm boot guest.img $STORM_VMM_ARGS --conduit "$conduit" --control "$sock" --exit-stats \
-		-p "storm seed=$seed calls=$calls hold=1 $STORM_GUEST_ARGS" >"$out" 2>"$err" &
+		-p "$3 $STORM_GUEST_ARGS" >"$out" 2>"$err" &
 	vmm_pid=$!
 	storm_churn "$sock" $vmm_pid 300 /tmp/storm-$tag.plugs &
 	churn_pid=$!
-	wait_marker "$out" "@@ storm held"
+}
+
+# storm_stop_churn: end storm_start's churn.
+storm_stop_churn() {
 	kill $churn_pid 2>/dev/null
 	wait $churn_pid 2>/dev/null
+}
+
+# storm_run_held CONDUIT SEED CALLS TAG: one storm with hold=1 under host
+# churn. When the guest holds: `ctl stats` of the quiet VM must add up, then
+# `ctl quit` must end the VMM within 2 s with status 0 (the guest's verdict:
+# pass); the exit statistics must add up too and the memory figures must be
+# sane. Prints a summary line.
+storm_run_held() {
+	storm_start "$1" "$4" "storm seed=$2 calls=$3 hold=1"
+	wait_marker "$out" "@@ storm held"
+	storm_stop_churn
 	./vmm ctl "$sock" stats >/tmp/storm-$tag.stats 2>&1 || {
 		cat /tmp/storm-$tag.stats
 		fail "$tag: ctl stats failed"
@@ -154,26 +167,14 @@ storm_run_held() {
 # storm_run_signal CONDUIT SEED TAG: a storm that would run for long; once it
 # started, SIGTERM must end the VMM within 3 s with status 130.
 storm_run_signal() {
-	conduit=$1 seed=$2 tag=$3
-	sock=/tmp/storm-$tag.sock
-	out=/tmp/storm-$tag.out
-	err=/tmp/storm-$tag.err
-	rm -f "$sock"
-	: >"$out" # before wait_marker reads it
-	# shellcheck disable=SC2086
-	./vmm boot guest.img $STORM_VMM_ARGS --conduit "$conduit" --control "$sock" --exit-stats \
-		-p "storm seed=$seed calls=100000000 $STORM_GUEST_ARGS" >"$out" 2>"$err" &
-	vmm_pid=$!
-	storm_churn "$sock" $vmm_pid 300 /tmp/storm-$tag.plugs &
-	churn_pid=$!
+	storm_start "$1" "$3" "storm seed=$2 calls=100000000"
 	wait_marker "$out" "@@ storm starting"
 	sleep 1
 	kill -TERM $vmm_pid
 	wait_within $vmm_pid 30
 	rc=$wait_rc
 	[ $rc = 137 ] && fail "$tag: the VMM still ran 3 s after SIGTERM (killed)"
-	kill $churn_pid 2>/dev/null
-	wait $churn_pid 2>/dev/null
+	storm_stop_churn
 	[ $rc = 130 ] || {
 		tail -n 5 "$err"
 		fail "$tag: exit status $rc after SIGTERM, expected 130"

@@ -3,9 +3,10 @@
 . tests/nested/lib.sh
 vmm_expect 0 /tmp/info.log info
 cat /tmp/info.log
-expect_line '^kvm api version: 12$' /tmp/info.log
-expect_line '^max vcpus: [1-9][0-9]*$' /tmp/info.log
-expect_line '^smccc filter: yes$' /tmp/info.log
-expect_line '^fw bitmap std: 0x[0-9a-f]+' /tmp/info.log
-expect_line '^fw bitmap vendor-hyp: 0x[0-9a-f]+' /tmp/info.log
-expect_line '^in-kernel psci version: 1\.[0-9]+$' /tmp/info.log
+expect_lines /tmp/info.log \
+	'^kvm api version: 12$' \
+	'^max vcpus: [1-9][0-9]*$' \
+	'^smccc filter: yes$' \
+	'^fw bitmap std: 0x[0-9a-f]+' \
+	'^fw bitmap vendor-hyp: 0x[0-9a-f]+' \
+	'^in-kernel psci version: 1\.[0-9]+$'

@@ -29,16 +29,6 @@ expect_line '^@@ dmesg: .*psci: PSCIv1.1 detected' /tmp/acpi-kernel.log
 # reboot -f: SYSTEM_RESET, a fresh VM, the ACPI machine again.
 sock=/tmp/acpi-rb.sock
 log=/tmp/acpi-rb.log
-rm -f $sock
-./vmm $LINUX --acpi -c 2 --max-cpus 3 --control $sock -p "console=ttyS0 vmm=reboot" >$log 2>&1 &
-vmm_pid=$!
-wait_marker $log "@@ rebooting"
-wait_marker $log "@@ booted again: resets=1"
-ctl stats | grep -q ' resets=1 ' || fail "stats does not count the reset"
-ctl quit
-wait $vmm_pid
-rc=$?
-[ $rc = 0 ] || fail "quit after an ACPI reboot: exit $rc, expected 0"
-tr -d '\r' <$log >$log.clean
+linux_reboot_then_quit $log --acpi -c 2 --max-cpus 3
 expect_count 2 '^@@ linux up: online=0-1 possible=0-2' $log.clean
 expect_count 2 '^@@ dmesg: .*psci: probing for conduit method from ACPI' $log.clean

@@ -2,8 +2,7 @@
 # through our CPU_ON; cpu1 goes offline/online 50 times (CPU_OFF/CPU_ON);
 # absent cpu2/cpu3 are denied by firmware; `vmm ctl plug` lets them come
 # online, `vmm ctl unplug --when-off` + offline makes them fail again, twice
-# each; the
-# guest powers off cleanly (exit 0).
+# each; the guest powers off cleanly (exit 0).
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
 sock=/tmp/linux-hp.sock
@@ -21,10 +20,7 @@ for round in 1 2; do
 		ctl unplug $c --when-off
 	done
 done
-wait $vmm_pid
-rc=$?
-tr -d '\r' <$log >$log.clean
-[ $rc = 0 ] || { tail -n 40 $log.clean; fail "the Linux guest's VMM exited $rc, expected 0"; }
+vmm_wait 0 $log "the Linux guest's VMM"
 expect_line '^@@ linux up: online=0-1 possible=0-3 mode=hotplug' $log.clean
 expect_line '^@@ dmesg: .*psci: PSCIv1.3 detected' $log.clean
 expect_line '^@@ cpu1 cycles done: 50$' $log.clean

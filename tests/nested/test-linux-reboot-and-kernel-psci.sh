@@ -6,17 +6,8 @@
 . tests/nested/linux-lib.sh
 sock=/tmp/linux-rb.sock
 log=/tmp/linux-rb.log
-./vmm $LINUX -c 2 --control $sock -p "console=ttyS0 vmm=reboot" >$log 2>&1 &
-vmm_pid=$!
-wait_marker $log "@@ rebooting"
-wait_marker $log "@@ booted again: resets=1"
-ctl stats | grep -q ' resets=1 ' || fail "stats does not count the reset"
-ctl stats | grep -Eq ' PSCI_SYSTEM_RESET=1( |$)' || fail "stats does not show SYSTEM_RESET"
-ctl quit
-wait $vmm_pid
-rc=$?
-[ $rc = 0 ] || fail "quit after reboot: exit $rc, expected 0"
-tr -d '\r' <$log >$log.clean
+linux_reboot_then_quit $log -c 2
+grep -Eq ' PSCI_SYSTEM_RESET=1( |$)' $log.stats || fail "stats does not show SYSTEM_RESET"
 expect_count 2 '^@@ linux up: online=0-1' $log.clean
 
 vmm_expect 0 /tmp/linux-k.log $LINUX -c 2 --psci kernel -p "console=ttyS0 vmm=poweroff"

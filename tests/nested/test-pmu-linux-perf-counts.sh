@@ -16,10 +16,7 @@ vmm_pid=$!
 wait_marker $log "@@ plug me: 1"
 ctl plug 1
 wait_marker $log "@@ pmu done"
-wait $vmm_pid
-rc=$?
-tr -d '\r' <$log >$log.clean
-[ $rc = 0 ] || { cat $log.clean; fail "Linux with --pmu exited $rc"; }
+vmm_wait 0 $log "Linux with --pmu"
 expect_line '^@@ dmesg-pmu: .*hw perfevents: enabled with armv8_pmuv3[_0-9]* PMU driver, [0-9]+ .*counters available' $log.clean
 # CPU_CYCLES; instructions are printed too, but QEMU's emulated PMU (the
 # nested host's) implements INST_RETIRED only with -icount.

@@ -6,12 +6,13 @@
 . tests/nested/lib.sh
 vmm_expect 0 /tmp/f.log boot guest.img -p sip --trace \
 	--smccc-filter 0x82000000+0x100:forward --smccc-filter 0x83000000-0x830000ff:deny
-expect_line '^@@ sip hvc: x0=-1 hcalls\+1$' /tmp/f.log
-expect_line '^@@ sip smc: x0=-1 hcalls\+1$' /tmp/f.log
-expect_line '^@@ oem hvc: x0=-1 hcalls\+0$' /tmp/f.log
-expect_line '^@@ oem smc: x0=-1 hcalls\+0$' /tmp/f.log
-expect_line '^trace: vcpu 0 hvc SiP 0x0010 \(0x82000010\) -> -1 ' /tmp/f.log
-expect_line '^trace: vcpu 0 smc SiP 0x0010 \(0x82000010\) -> -1 ' /tmp/f.log
+expect_lines /tmp/f.log \
+	'^@@ sip hvc: x0=-1 hcalls\+1$' \
+	'^@@ sip smc: x0=-1 hcalls\+1$' \
+	'^@@ oem hvc: x0=-1 hcalls\+0$' \
+	'^@@ oem smc: x0=-1 hcalls\+0$' \
+	'^trace: vcpu 0 hvc SiP 0x0010 \(0x82000010\) -> -1 ' \
+	'^trace: vcpu 0 smc SiP 0x0010 \(0x82000010\) -> -1 '
 expect_no_line '^trace: .*0x83000010' /tmp/f.log
 # Without the filter the SiP call stays with KVM: no exit.
 vmm_expect 0 /tmp/f0.log boot guest.img -p sip

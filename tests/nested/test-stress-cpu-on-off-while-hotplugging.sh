@@ -29,10 +29,7 @@ while kill -0 $vmm_pid 2>/dev/null; do
 	done
 	./vmm ctl $sock cpus >/tmp/stress-cpus 2>/dev/null
 done
-wait $vmm_pid
-rc=$?
-tr -d '\r' <$log >$log.clean
-[ $rc = 0 ] || { tail -n 30 $log.clean; fail "stress run exited $rc"; }
+vmm_wait 0 $log "the stress run"
 expect_line '^@@ stress done: [0-9]+ calls' $log.clean
 calls=$(sed -n 's/^@@ stress done: \([0-9]*\) calls.*/\1/p' $log.clean)
 [ "$calls" -ge 4000 ] || fail "only $calls CPU_ON calls"

@@ -42,6 +42,13 @@ static void bus_init(struct mmio_bus *bus)
 	atomic_init(&bus->unclaimed, 0);
 }
 
+/* A bus with one device, a, at 0x1000-0x1fff. */
+static void bus_with_a(struct mmio_bus *bus, struct dev *a)
+{
+	bus_init(bus);
+	CHECK_EQ(mmio_register(bus, 0x1000, 0x1000, dev_fn, a, "a"), 0);
+}
+
 TEST(register_and_route_with_offsets)
 {
 	struct mmio_bus bus;
@@ -96,8 +103,7 @@ TEST(overlapping_registration_refused)
 	struct mmio_bus bus;
 	struct dev a = {0};
 
-	bus_init(&bus);
-	CHECK_EQ(mmio_register(&bus, 0x1000, 0x1000, dev_fn, &a, "a"), 0);
+	bus_with_a(&bus, &a);
 	for (size_t i = 0; i < sizeof(clash) / sizeof(clash[0]); i++)
 		CHECK_EQ(mmio_register(&bus, clash[i].base, clash[i].size, dev_fn, &a, "b"),
 			 -EEXIST);
@@ -138,8 +144,7 @@ TEST(access_straddling_a_region_edge_is_not_routed)
 	struct dev a = {.fill = 0xaa};
 	uint8_t data[8];
 
-	bus_init(&bus);
-	CHECK_EQ(mmio_register(&bus, 0x1000, 0x1000, dev_fn, &a, "a"), 0);
+	bus_with_a(&bus, &a);
 	/* over the end */
 	memset(data, 0x5a, sizeof(data));
 	CHECK(mmio_access(&bus, 0x1ffe, data, 4, false) != MMIO_HANDLED);
@@ -179,8 +184,7 @@ TEST(unclaimed_read_returns_zeros_and_write_is_ignored)
 	uint8_t data[8];
 	bool zero = true;
 
-	bus_init(&bus);
-	CHECK_EQ(mmio_register(&bus, 0x1000, 0x1000, dev_fn, &a, "a"), 0);
+	bus_with_a(&bus, &a);
 	memset(data, 0xa5, sizeof(data));
 	CHECK(mmio_access(&bus, 0x9000, data, 8, false) != MMIO_HANDLED);
 	for (int i = 0; i < 8; i++)
@@ -206,8 +210,7 @@ TEST(first_unclaimed_access_is_reported_once)
 	struct dev a = {0};
 	uint8_t data[8] = {0};
 
-	bus_init(&bus);
-	CHECK_EQ(mmio_register(&bus, 0x1000, 0x1000, dev_fn, &a, "a"), 0);
+	bus_with_a(&bus, &a);
 	CHECK_EQ(mmio_access(&bus, 0x1000, data, 4, false), MMIO_HANDLED);
 	CHECK_EQ(atomic_load(&bus.unclaimed), 0);
 	CHECK_EQ(mmio_access(&bus, 0x9000, data, 4, true), MMIO_UNCLAIMED_FIRST);

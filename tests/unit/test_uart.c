@@ -81,243 +81,200 @@ static size_t rx(struct uart *u, const char *s)
 	return uart_receive(u, (const uint8_t *)s, strlen(s));
 }
 
+/*
+ * A test on a fresh UART u whose transmit and interrupt line go to the sink
+ * s; the UART is destroyed after the body.
+ */
+#define UART_TEST(name)                                                                            \
+	static void name##_on(struct uart *u, struct sink *s __attribute__((unused)));             \
+	TEST(name)                                                                                 \
+	{                                                                                          \
+		struct uart u;                                                                     \
+		struct sink s;                                                                     \
+                                                                                                   \
+		setup(&u, &s);                                                                     \
+		name##_on(&u, &s);                                                                 \
+		uart_destroy(&u);                                                                  \
+	}                                                                                          \
+	static void name##_on(struct uart *u, struct sink *s __attribute__((unused)))
+
 /* The line level the device last signalled (false if never). */
 static bool line(const struct sink *s)
 {
 	return s->nr_irq ? s->levels[s->nr_irq - 1] : false;
 }
 
-TEST(thr_write_transmits_the_byte)
+UART_TEST(thr_write_transmits_the_byte)
 {
-	struct uart u;
-	struct sink s;
+	static const uint8_t bytes[] = {'h', 'i', 0x00, 0xff};
 
-	setup(&u, &s);
-	wr(&u, 0, 'h');
-	wr(&u, 0, 'i');
-	wr(&u, 0, 0x00);
-	wr(&u, 0, 0xff);
-	CHECK_EQ(s.nr_tx, 4);
-	CHECK_EQ(s.tx[0], 'h');
-	CHECK_EQ(s.tx[1], 'i');
-	CHECK_EQ(s.tx[2], 0x00);
-	CHECK_EQ(s.tx[3], 0xff);
-	CHECK_EQ(s.nr_irq, 0); /* no interrupt enabled */
-	uart_destroy(&u);
+	for (unsigned int i = 0; i < sizeof(bytes); i++)
+		wr(u, 0, bytes[i]);
+	CHECK_EQ(s->nr_tx, sizeof(bytes));
+	CHECK(memcmp(s->tx, bytes, sizeof(bytes)) == 0);
+	CHECK_EQ(s->nr_irq, 0); /* no interrupt enabled */
 }
 
-TEST(lsr_transmitter_always_empty_dr_follows_rx)
+UART_TEST(lsr_transmitter_always_empty_dr_follows_rx)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	CHECK_EQ(rd(&u, 5), LSR_THRE | LSR_TEMT);
-	wr(&u, 0, 'x');
-	CHECK_EQ(rd(&u, 5), LSR_THRE | LSR_TEMT);
-	CHECK_EQ(rx(&u, "ab"), 2);
-	CHECK_EQ(rd(&u, 5), LSR_THRE | LSR_TEMT | LSR_DR);
-	rd(&u, 0);
-	CHECK_EQ(rd(&u, 5), LSR_THRE | LSR_TEMT | LSR_DR);
-	rd(&u, 0);
-	CHECK_EQ(rd(&u, 5), LSR_THRE | LSR_TEMT);
-	uart_destroy(&u);
+	CHECK_EQ(rd(u, 5), LSR_THRE | LSR_TEMT);
+	wr(u, 0, 'x');
+	CHECK_EQ(rd(u, 5), LSR_THRE | LSR_TEMT);
+	CHECK_EQ(rx(u, "ab"), 2);
+	CHECK_EQ(rd(u, 5), LSR_THRE | LSR_TEMT | LSR_DR);
+	rd(u, 0);
+	CHECK_EQ(rd(u, 5), LSR_THRE | LSR_TEMT | LSR_DR);
+	rd(u, 0);
+	CHECK_EQ(rd(u, 5), LSR_THRE | LSR_TEMT);
 }
 
-TEST(received_bytes_read_back_in_order)
+UART_TEST(received_bytes_read_back_in_order)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	CHECK_EQ(rx(&u, "hel"), 3);
-	CHECK_EQ(rx(&u, "lo"), 2);
-	CHECK_EQ(rd(&u, 0), 'h');
-	CHECK_EQ(rd(&u, 0), 'e');
-	CHECK_EQ(rd(&u, 0), 'l');
-	CHECK_EQ(rd(&u, 0), 'l');
-	CHECK_EQ(rd(&u, 0), 'o');
-	CHECK_EQ(rd(&u, 5) & LSR_DR, 0);
-	CHECK_EQ(rd(&u, 0), 0); /* empty FIFO reads 0 */
-	CHECK_EQ(s.nr_tx, 0);
-	uart_destroy(&u);
+	CHECK_EQ(rx(u, "hel"), 3);
+	CHECK_EQ(rx(u, "lo"), 2);
+	for (const char *c = "hello"; *c; c++)
+		CHECK_EQ(rd(u, 0), *c);
+	CHECK_EQ(rd(u, 5) & LSR_DR, 0);
+	CHECK_EQ(rd(u, 0), 0); /* empty FIFO reads 0 */
+	CHECK_EQ(s->nr_tx, 0);
 }
 
-TEST(fifo_full_takes_what_fits)
+UART_TEST(fifo_full_takes_what_fits)
 {
-	struct uart u;
-	struct sink s;
 	uint8_t buf[100];
 	bool in_order = true;
 
-	setup(&u, &s);
 	for (unsigned int i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)i;
-	CHECK_EQ(uart_receive(&u, buf, sizeof(buf)), UART_RX_FIFO_SIZE);
+	CHECK_EQ(uart_receive(u, buf, sizeof(buf)), UART_RX_FIFO_SIZE);
 	CHECK_EQ(UART_RX_FIFO_SIZE, 64);
-	CHECK_EQ(uart_receive(&u, buf, 1), 0);
+	CHECK_EQ(uart_receive(u, buf, 1), 0);
 	/* make room for 5, offer 10: 5 fit, behind the 59 still queued */
 	for (unsigned int i = 0; i < 5; i++)
-		CHECK_EQ(rd(&u, 0), i);
-	CHECK_EQ(uart_receive(&u, buf + 64, 10), 5);
+		CHECK_EQ(rd(u, 0), i);
+	CHECK_EQ(uart_receive(u, buf + 64, 10), 5);
 	for (unsigned int i = 5; i < 69; i++)
-		if (rd(&u, 0) != (uint8_t)i)
+		if (rd(u, 0) != (uint8_t)i)
 			in_order = false;
 	CHECK(in_order);
-	CHECK_EQ(rd(&u, 5) & LSR_DR, 0);
-	CHECK_EQ(uart_receive(&u, buf, 0), 0);
-	uart_destroy(&u);
+	CHECK_EQ(rd(u, 5) & LSR_DR, 0);
+	CHECK_EQ(uart_receive(u, buf, 0), 0);
 }
 
-TEST(dlab_switches_to_the_divisor_latch)
+UART_TEST(dlab_switches_to_the_divisor_latch)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 1, IER_RDI); /* IER, before DLAB */
-	wr(&u, 3, LCR_DLAB | 0x03);
-	CHECK_EQ(rd(&u, 3), LCR_DLAB | 0x03);
-	wr(&u, 0, 0x0c); /* DLL: 9600 baud */
-	wr(&u, 1, 0x12); /* DLM */
-	CHECK_EQ(rd(&u, 0), 0x0c);
-	CHECK_EQ(rd(&u, 1), 0x12);
-	CHECK_EQ(s.nr_tx, 0); /* DLL write is not a transmit */
+	wr(u, 1, IER_RDI); /* IER, before DLAB */
+	wr(u, 3, LCR_DLAB | 0x03);
+	CHECK_EQ(rd(u, 3), LCR_DLAB | 0x03);
+	wr(u, 0, 0x0c); /* DLL: 9600 baud */
+	wr(u, 1, 0x12); /* DLM */
+	CHECK_EQ(rd(u, 0), 0x0c);
+	CHECK_EQ(rd(u, 1), 0x12);
+	CHECK_EQ(s->nr_tx, 0); /* DLL write is not a transmit */
 	/* queued data is not consumed through DLL */
-	CHECK_EQ(rx(&u, "z"), 1);
-	CHECK_EQ(rd(&u, 0), 0x0c);
-	wr(&u, 3, 0x03);
-	CHECK_EQ(rd(&u, 1), IER_RDI); /* IER untouched by the DLM write */
-	CHECK_EQ(rd(&u, 0), 'z');
-	wr(&u, 0, 'q');
-	CHECK_EQ(s.nr_tx, 1);
+	CHECK_EQ(rx(u, "z"), 1);
+	CHECK_EQ(rd(u, 0), 0x0c);
+	wr(u, 3, 0x03);
+	CHECK_EQ(rd(u, 1), IER_RDI); /* IER untouched by the DLM write */
+	CHECK_EQ(rd(u, 0), 'z');
+	wr(u, 0, 'q');
+	CHECK_EQ(s->nr_tx, 1);
 	/* and the latch kept its value */
-	wr(&u, 3, LCR_DLAB);
-	CHECK_EQ(rd(&u, 0), 0x0c);
-	CHECK_EQ(rd(&u, 1), 0x12);
-	uart_destroy(&u);
+	wr(u, 3, LCR_DLAB);
+	CHECK_EQ(rd(u, 0), 0x0c);
+	CHECK_EQ(rd(u, 1), 0x12);
 }
 
-TEST(scratch_register_holds_a_byte)
+UART_TEST(scratch_register_holds_a_byte)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 7, 0x5a);
-	CHECK_EQ(rd(&u, 7), 0x5a);
-	wr(&u, 7, 0xa5);
-	CHECK_EQ(rd(&u, 7), 0xa5);
-	wr(&u, 3, LCR_DLAB); /* not banked */
-	CHECK_EQ(rd(&u, 7), 0xa5);
-	uart_destroy(&u);
+	wr(u, 7, 0x5a);
+	CHECK_EQ(rd(u, 7), 0x5a);
+	wr(u, 7, 0xa5);
+	CHECK_EQ(rd(u, 7), 0xa5);
+	wr(u, 3, LCR_DLAB); /* not banked */
+	CHECK_EQ(rd(u, 7), 0xa5);
 }
 
-TEST(iir_without_interrupt_reads_no_int)
+UART_TEST(iir_without_interrupt_reads_no_int)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
-	wr(&u, 2, 0x01); /* FCR: FIFOs on, as the 8250 driver probes */
-	CHECK_EQ(rd(&u, 2), 0xc0 | IIR_NONE);
-	wr(&u, 2, 0x00);
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
-	uart_destroy(&u);
+	CHECK_EQ(rd(u, 2), IIR_NONE);
+	wr(u, 2, 0x01); /* FCR: FIFOs on, as the 8250 driver probes */
+	CHECK_EQ(rd(u, 2), 0xc0 | IIR_NONE);
+	wr(u, 2, 0x00);
+	CHECK_EQ(rd(u, 2), IIR_NONE);
 }
 
-TEST(iir_rdi_with_ier_rdi_and_data)
+UART_TEST(iir_rdi_with_ier_rdi_and_data)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	CHECK_EQ(rx(&u, "a"), 1);
-	CHECK_EQ(rd(&u, 2), IIR_NONE); /* not enabled */
-	CHECK_EQ(s.nr_irq, 0);
-	wr(&u, 1, IER_RDI);
-	CHECK_EQ(rd(&u, 2), IIR_RDI);
-	CHECK(line(&s));
-	CHECK_EQ(rd(&u, 2), IIR_RDI); /* reading IIR does not clear RDI */
-	CHECK_EQ(rd(&u, 0), 'a');
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
-	CHECK(!line(&s));
-	uart_destroy(&u);
+	CHECK_EQ(rx(u, "a"), 1);
+	CHECK_EQ(rd(u, 2), IIR_NONE); /* not enabled */
+	CHECK_EQ(s->nr_irq, 0);
+	wr(u, 1, IER_RDI);
+	CHECK_EQ(rd(u, 2), IIR_RDI);
+	CHECK(line(s));
+	CHECK_EQ(rd(u, 2), IIR_RDI); /* reading IIR does not clear RDI */
+	CHECK_EQ(rd(u, 0), 'a');
+	CHECK_EQ(rd(u, 2), IIR_NONE);
+	CHECK(!line(s));
 }
 
-TEST(iir_thri_after_enabling_and_cleared_by_reading_iir)
+UART_TEST(iir_thri_after_enabling_and_cleared_by_reading_iir)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 1, IER_THRI);
-	CHECK(line(&s));
-	CHECK_EQ(rd(&u, 2), IIR_THRI);
-	CHECK(!line(&s));
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
+	wr(u, 1, IER_THRI);
+	CHECK(line(s));
+	CHECK_EQ(rd(u, 2), IIR_THRI);
+	CHECK(!line(s));
+	CHECK_EQ(rd(u, 2), IIR_NONE);
 	/* a transmit empties THR again at once: THRI again */
-	wr(&u, 0, 'x');
-	CHECK(line(&s));
-	CHECK_EQ(rd(&u, 2), IIR_THRI);
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
+	wr(u, 0, 'x');
+	CHECK(line(s));
+	CHECK_EQ(rd(u, 2), IIR_THRI);
+	CHECK_EQ(rd(u, 2), IIR_NONE);
 	/* rewriting IER with THRI already set does not re-fire */
-	wr(&u, 1, IER_THRI);
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
+	wr(u, 1, IER_THRI);
+	CHECK_EQ(rd(u, 2), IIR_NONE);
 	/* turning it off and on again does */
-	wr(&u, 1, 0);
-	wr(&u, 1, IER_THRI);
-	CHECK_EQ(rd(&u, 2), IIR_THRI);
-	uart_destroy(&u);
+	wr(u, 1, 0);
+	wr(u, 1, IER_THRI);
+	CHECK_EQ(rd(u, 2), IIR_THRI);
 }
 
-TEST(iir_rdi_takes_priority_over_thri)
+UART_TEST(iir_rdi_takes_priority_over_thri)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	CHECK_EQ(rx(&u, "r"), 1);
-	wr(&u, 1, IER_RDI | IER_THRI);
-	CHECK_EQ(rd(&u, 2), IIR_RDI);
-	CHECK_EQ(rd(&u, 2), IIR_RDI); /* THRI was not acknowledged by these reads */
-	CHECK_EQ(rd(&u, 0), 'r');
-	CHECK_EQ(rd(&u, 2), IIR_THRI);
-	CHECK_EQ(rd(&u, 2), IIR_NONE);
-	uart_destroy(&u);
+	CHECK_EQ(rx(u, "r"), 1);
+	wr(u, 1, IER_RDI | IER_THRI);
+	CHECK_EQ(rd(u, 2), IIR_RDI);
+	CHECK_EQ(rd(u, 2), IIR_RDI); /* THRI was not acknowledged by these reads */
+	CHECK_EQ(rd(u, 0), 'r');
+	CHECK_EQ(rd(u, 2), IIR_THRI);
+	CHECK_EQ(rd(u, 2), IIR_NONE);
 }
 
-TEST(irq_line_changes_only_on_transitions)
+UART_TEST(irq_line_changes_only_on_transitions)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 1, IER_RDI);
-	CHECK_EQ(s.nr_irq, 0);
-	CHECK_EQ(rx(&u, "a"), 1);
-	CHECK_EQ(s.nr_irq, 1);
-	CHECK(s.levels[0]);
-	CHECK_EQ(rx(&u, "b"), 1); /* still high: no call */
-	rd(&u, 5);
-	rd(&u, 2);
-	CHECK_EQ(s.nr_irq, 1);
-	CHECK_EQ(rd(&u, 0), 'a'); /* one byte left: still high */
-	CHECK_EQ(s.nr_irq, 1);
-	CHECK_EQ(rd(&u, 0), 'b');
-	CHECK_EQ(s.nr_irq, 2);
-	CHECK(!s.levels[1]);
-	rd(&u, 0);
-	rd(&u, 5);
-	CHECK_EQ(s.nr_irq, 2);
+	wr(u, 1, IER_RDI);
+	CHECK_EQ(s->nr_irq, 0);
+	CHECK_EQ(rx(u, "a"), 1);
+	CHECK_EQ(s->nr_irq, 1);
+	CHECK(s->levels[0]);
+	CHECK_EQ(rx(u, "b"), 1); /* still high: no call */
+	rd(u, 5);
+	rd(u, 2);
+	CHECK_EQ(s->nr_irq, 1);
+	CHECK_EQ(rd(u, 0), 'a'); /* one byte left: still high */
+	CHECK_EQ(s->nr_irq, 1);
+	CHECK_EQ(rd(u, 0), 'b');
+	CHECK_EQ(s->nr_irq, 2);
+	CHECK(!s->levels[1]);
+	rd(u, 0);
+	rd(u, 5);
+	CHECK_EQ(s->nr_irq, 2);
 	/* disabling IER with data pending lowers the line */
-	CHECK_EQ(rx(&u, "c"), 1);
-	CHECK_EQ(s.nr_irq, 3);
-	wr(&u, 1, 0);
-	CHECK_EQ(s.nr_irq, 4);
-	CHECK(!s.levels[3]);
-	uart_destroy(&u);
+	CHECK_EQ(rx(u, "c"), 1);
+	CHECK_EQ(s->nr_irq, 3);
+	wr(u, 1, 0);
+	CHECK_EQ(s->nr_irq, 4);
+	CHECK(!s->levels[3]);
 }
 
 TEST(no_irq_callback_is_allowed)
@@ -333,90 +290,75 @@ TEST(no_irq_callback_is_allowed)
 	uart_destroy(&u);
 }
 
-TEST(loopback_echoes_thr_into_rbr)
+UART_TEST(loopback_echoes_thr_into_rbr)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 4, MCR_LOOP);
-	CHECK_EQ(rd(&u, 4), MCR_LOOP);
-	wr(&u, 1, IER_RDI);
-	wr(&u, 0, 0x55);
-	wr(&u, 0, 0xaa);
-	CHECK_EQ(s.nr_tx, 0); /* nothing leaves the chip */
-	CHECK(line(&s));
-	CHECK_EQ(rd(&u, 5) & LSR_DR, LSR_DR);
-	CHECK_EQ(rd(&u, 0), 0x55);
-	CHECK_EQ(rd(&u, 0), 0xaa);
-	CHECK(!line(&s));
-	wr(&u, 4, 0);
-	wr(&u, 0, 'o');
-	CHECK_EQ(s.nr_tx, 1);
-	CHECK_EQ(rd(&u, 5) & LSR_DR, 0);
-	uart_destroy(&u);
+	wr(u, 4, MCR_LOOP);
+	CHECK_EQ(rd(u, 4), MCR_LOOP);
+	wr(u, 1, IER_RDI);
+	wr(u, 0, 0x55);
+	wr(u, 0, 0xaa);
+	CHECK_EQ(s->nr_tx, 0); /* nothing leaves the chip */
+	CHECK(line(s));
+	CHECK_EQ(rd(u, 5) & LSR_DR, LSR_DR);
+	CHECK_EQ(rd(u, 0), 0x55);
+	CHECK_EQ(rd(u, 0), 0xaa);
+	CHECK(!line(s));
+	wr(u, 4, 0);
+	wr(u, 0, 'o');
+	CHECK_EQ(s->nr_tx, 1);
+	CHECK_EQ(rd(u, 5) & LSR_DR, 0);
 }
 
-TEST(msr_follows_mcr_in_loopback)
+UART_TEST(msr_follows_mcr_in_loopback)
 {
-	struct uart u;
-	struct sink s;
+	/* In loopback each MCR output drives one MSR input. */
+	static const struct {
+		uint8_t mcr, msr;
+	} loop[] = {
+	    {MCR_LOOP, 0},
+	    {MCR_LOOP | MCR_DTR, MSR_DSR},
+	    {MCR_LOOP | MCR_RTS, MSR_CTS},
+	    {MCR_LOOP | MCR_OUT1, MSR_RI},
+	    {MCR_LOOP | MCR_OUT2, MSR_DCD},
+	    {MCR_LOOP | 0x0f, 0xf0},
+	};
 
-	setup(&u, &s);
 	/* outside loopback the modem lines are up: DCD, DSR, CTS */
-	CHECK_EQ(rd(&u, 6) & 0xf0, MSR_DCD | MSR_DSR | MSR_CTS);
-	wr(&u, 4, MCR_LOOP);
-	CHECK_EQ(rd(&u, 6) & 0xf0, 0);
-	wr(&u, 4, MCR_LOOP | MCR_DTR);
-	CHECK_EQ(rd(&u, 6) & 0xf0, MSR_DSR);
-	wr(&u, 4, MCR_LOOP | MCR_RTS);
-	CHECK_EQ(rd(&u, 6) & 0xf0, MSR_CTS);
-	wr(&u, 4, MCR_LOOP | MCR_OUT1);
-	CHECK_EQ(rd(&u, 6) & 0xf0, MSR_RI);
-	wr(&u, 4, MCR_LOOP | MCR_OUT2);
-	CHECK_EQ(rd(&u, 6) & 0xf0, MSR_DCD);
-	wr(&u, 4, MCR_LOOP | 0x0f);
-	CHECK_EQ(rd(&u, 6) & 0xf0, 0xf0);
-	uart_destroy(&u);
+	CHECK_EQ(rd(u, 6) & 0xf0, MSR_DCD | MSR_DSR | MSR_CTS);
+	for (unsigned int i = 0; i < sizeof(loop) / sizeof(loop[0]); i++) {
+		wr(u, 4, loop[i].mcr);
+		CHECK_EQ(rd(u, 6) & 0xf0, loop[i].msr);
+	}
 }
 
-TEST(fcr_clear_rcvr_empties_the_fifo)
+UART_TEST(fcr_clear_rcvr_empties_the_fifo)
 {
-	struct uart u;
-	struct sink s;
-
-	setup(&u, &s);
-	wr(&u, 1, IER_RDI);
-	CHECK_EQ(rx(&u, "abc"), 3);
-	CHECK(line(&s));
-	wr(&u, 2, 0x01 | 0x02);
-	CHECK_EQ(rd(&u, 5) & LSR_DR, 0);
-	CHECK(!line(&s));
-	CHECK_EQ(rx(&u, "d"), 1);
-	CHECK_EQ(rd(&u, 0), 'd');
-	uart_destroy(&u);
+	wr(u, 1, IER_RDI);
+	CHECK_EQ(rx(u, "abc"), 3);
+	CHECK(line(s));
+	wr(u, 2, 0x01 | 0x02);
+	CHECK_EQ(rd(u, 5) & LSR_DR, 0);
+	CHECK(!line(s));
+	CHECK_EQ(rx(u, "d"), 1);
+	CHECK_EQ(rd(u, 0), 'd');
 }
 
-TEST(wide_reads_zero_extend_and_out_of_range_reads_zero)
+UART_TEST(wide_reads_zero_extend_and_out_of_range_reads_zero)
 {
-	struct uart u;
-	struct sink s;
 	uint8_t d[4];
 
-	setup(&u, &s);
 	memset(d, 0xee, sizeof(d));
-	uart_mmio(&u, 5, d, 4, false);
+	uart_mmio(u, 5, d, 4, false);
 	CHECK_EQ(d[0], LSR_THRE | LSR_TEMT);
 	CHECK_EQ(d[1], 0);
 	CHECK_EQ(d[2], 0);
 	CHECK_EQ(d[3], 0);
 	memset(d, 0xee, sizeof(d));
-	uart_mmio(&u, 8, d, 4, false);
+	uart_mmio(u, 8, d, 4, false);
 	CHECK_EQ(d[0] | d[1] | d[2] | d[3], 0);
 	memset(d, 'w', sizeof(d));
-	uart_mmio(&u, 0x100, d, 1, true); /* ignored */
-	CHECK_EQ(s.nr_tx, 0);
-	uart_destroy(&u);
+	uart_mmio(u, 0x100, d, 1, true); /* ignored */
+	CHECK_EQ(s->nr_tx, 0);
 }
 
 CHECK_MAIN_BEGIN
