@@ -116,6 +116,15 @@ TEST(bad_rules_get_one_line_errors_naming_the_problem)
 	}
 }
 
+/* Injected answers given to calls of fid. */
+static unsigned long injected(const struct inject *inj, uint32_t fid)
+{
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		if (atomic_load(&inj->injected.key[i]) == fid + 1)
+			return atomic_load(&inj->injected.count[i]);
+	return 0;
+}
+
 static void add(struct inject *inj, const char *rule)
 {
 	struct inject_rule r;
@@ -157,12 +166,12 @@ TEST(cpu_next_and_first_rule_wins)
 		  "2 rules: CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE(fired=1,left=0) "
 		  "CPU_ON:delay=10ns(fired=3)");
 	/* Only answered calls count as injected answers. */
-	CHECK_EQ(smccc_counters_total(&inj.injected), 1);
+	CHECK_EQ(injected(&inj, FN_CPU_ON), 1);
+	CHECK_EQ(injected(&inj, FN64_CPU_ON), 0);
 	CHECK_EQ(inject_clear(&inj), 2);
 	inject_match(&inj, FN64_CPU_ON, 2, &a);
 	CHECK(!a.hit);
 	CHECK_STR(inject_list(&inj, list, sizeof(list)), "0 rules");
-	inject_destroy(&inj);
 }
 
 TEST(set_is_bounded)
@@ -176,7 +185,81 @@ TEST(set_is_bounded)
 	for (int i = 0; i < INJECT_MAX_RULES; i++)
 		CHECK_EQ(inject_add(&inj, &r), 0);
 	CHECK_EQ(inject_add(&inj, &r), -ENOSPC);
-	inject_destroy(&inj);
+}
+
+/*
+ * The longest rule the options allow (every option at its widest): what is
+ * accepted is what `inject list`, the trace and the record show, whole.
+ */
+#define LONGEST_RULE_HEAD "PSCI_MEM_PROTECT_CHECK_RANGE_64:cpu=655"
+#define LONGEST_RULE_TAIL ":next=1000000000:delay=599999999999ns:ret=-9223372036854775808"
+
+static void longest_rule(char *buf, size_t len, unsigned int i)
+{
+	snprintf(buf, len, "%s%02u%s", LONGEST_RULE_HEAD, i, LONGEST_RULE_TAIL);
+}
+
+TEST(the_longest_rule_is_shown_whole)
+{
+	struct inject inj;
+	struct inject_rule r;
+	struct inject_action a;
+	char rule[INJECT_MAX_RULE_TEXT], err[256], max[INJECT_MAX_RULE_LEN + 2];
+
+	longest_rule(rule, sizeof(rule), 35);
+	CHECK_EQ(strlen(rule), 103);
+	CHECK_EQ(parse(rule, &r, err), 0);
+	CHECK_STR(r.text, rule);
+	CHECK_EQ(r.ret, INT64_MIN);
+	inject_init(&inj);
+	CHECK_EQ(inject_add(&inj, &r), 0);
+	inject_match(&inj, 0xC4000014U, 65535, &a);
+	CHECK(a.hit);
+	CHECK_STR(a.rule, rule);
+	/* A canonical text longer than what was written ("1" -> "0x00000001",
+	 * "1.5s" -> "1500ms") is whole too. */
+	CHECK_EQ(parse("1:delay=1.5s:ret=-3", &r, err), 0);
+	CHECK_STR(r.text, "0x00000001:delay=1500ms:ret=DENIED");
+	/* The longest rule as written: INJECT_MAX_RULE_LEN bytes, no more. */
+	snprintf(max, sizeof(max), "CPU_ON:ret=%0*d", INJECT_MAX_RULE_LEN - 11, 3);
+	CHECK_EQ(strlen(max), 127);
+	CHECK_EQ(parse(max, &r, err), 0);
+	CHECK_STR(r.text, "CPU_ON:ret=3");
+	strcat(max, "0");
+	CHECK_EQ(parse(max, &r, err), -1);
+	CHECK(strstr(err, "too long (at most 127 bytes)") != NULL);
+}
+
+TEST(list_shows_the_most_rules_of_the_longest_text_whole)
+{
+	struct inject inj;
+	struct inject_action a;
+	char rule[INJECT_MAX_RULE_TEXT], want[INJECT_LIST_ENTRY_MAX], list[INJECT_LIST_MAX];
+	char small[250];
+
+	inject_init(&inj);
+	for (unsigned int i = 0; i < INJECT_MAX_RULES; i++) {
+		longest_rule(rule, sizeof(rule), i);
+		add(&inj, rule);
+	}
+	inject_match(&inj, 0xC4000014U, 65500, &a);
+	CHECK(a.hit);
+	inject_list(&inj, list, sizeof(list));
+	CHECK(!strncmp(list, "32 rules: ", 10));
+	for (unsigned int i = 0; i < INJECT_MAX_RULES; i++) {
+		longest_rule(rule, sizeof(rule), i);
+		snprintf(want, sizeof(want), " %s(fired=%u,left=%u)", rule, i == 0 ? 1 : 0,
+			 i == 0 ? 999999999 : 1000000000);
+		if (!strstr(list, want)) {
+			printf("  rule %u is not whole in the list: '%s'\n", i, list);
+			check_failed_in_case = 1;
+		}
+	}
+	/* A buffer too small for the set: whole rules, then " ...". */
+	inject_list(&inj, small, sizeof(small));
+	longest_rule(rule, sizeof(rule), 0);
+	snprintf(want, sizeof(want), "32 rules: %s(fired=1,left=999999999) ...", rule);
+	CHECK_STR(small, want);
 }
 
 struct racer {
@@ -211,8 +294,7 @@ TEST(next_n_fires_exactly_n_times_across_racing_vcpus)
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 	CHECK_EQ(atomic_load(&hits), 7);
-	CHECK_EQ(smccc_counters_total(&inj.injected), 7);
-	inject_destroy(&inj);
+	CHECK_EQ(injected(&inj, FN64_CPU_ON), 7);
 }
 
 static uint64_t now_ms(void)
@@ -269,7 +351,6 @@ TEST(delay_waits_and_a_stop_cuts_it_short)
 	s.delay_ns = 20000000ULL;
 	sleep_thread(&s);
 	CHECK(s.full);
-	inject_destroy(&inj);
 }
 
 /* ---- what a lost CPU_ON does to PSCI ---- */
@@ -406,6 +487,8 @@ RUN(rule_with_every_option_reads_back_canonically);
 RUN(bad_rules_get_one_line_errors_naming_the_problem);
 RUN(cpu_next_and_first_rule_wins);
 RUN(set_is_bounded);
+RUN(the_longest_rule_is_shown_whole);
+RUN(list_shows_the_most_rules_of_the_longest_text_whole);
 RUN(next_n_fires_exactly_n_times_across_racing_vcpus);
 RUN(delay_waits_and_a_stop_cuts_it_short);
 RUN(lost_cpu_on_stays_on_pending_and_never_starts_the_target);

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,6 @@ void inject_init(struct inject *inj)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&inj->wake, &ca);
 	pthread_condattr_destroy(&ca);
-}
-
-void inject_destroy(struct inject *inj)
-{
-	pthread_cond_destroy(&inj->wake);
-	pthread_mutex_destroy(&inj->lock);
 }
 
 /* PSCI functions by name: the SMC32 and the SMC64 ID (0: none). */
@@ -123,13 +118,40 @@ static bool is_cpu_on(uint32_t fid)
 	return fid == PSCI_0_2_FN_CPU_ON || fid == PSCI_0_2_FN64_CPU_ON;
 }
 
-#define FAIL(...)                                                                                  \
-	do {                                                                                       \
-		int n_ = snprintf(err, errlen, "inject '%s': ", shown);                            \
-		if (n_ >= 0 && (size_t)n_ < errlen)                                                \
-			snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);                      \
-		return -1;                                                                         \
-	} while (0)
+/* One rule being parsed: the rule so far, and where its error goes. */
+struct parse {
+	struct inject_rule r;
+	bool seen_cpu, seen_next;
+	char shown[64]; /* the rule as errors quote it: one line, cut short */
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes "inject 'RULE': REASON" to the error and returns -1. */
+static int fail(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(p->err, p->errlen, "inject '%s': ", p->shown);
+
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static void quote_rule(struct parse *p, const char *s)
+{
+	snprintf(p->shown, sizeof(p->shown), "%s", s);
+	for (char *c = p->shown; *c; c++)
+		if (!isprint((unsigned char)*c))
+			*c = '?';
+	if (strlen(p->shown) < strlen(s))
+		snprintf(p->shown + sizeof(p->shown) - 4, 4, "...");
+}
 
 /* A whole number in C notation (0x... hex), at most max. */
 static int parse_unsigned(const char *s, uint64_t max, uint64_t *out)
@@ -268,131 +290,195 @@ static void format_duration(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "ns", ns);
 }
 
-/* The canonical text: function as given (upper case), then the options in a
- * fixed order. */
-static void format_rule(struct inject_rule *r, const char *func)
-{
-	size_t len = sizeof(r->text);
-	int n = snprintf(r->text, len, "%s", func);
-	char d[32];
+/* Appends to a rule's text; false once it no longer fits whole. */
+static bool text_add(char *text, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-	for (char *c = r->text; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
-	if (r->nr_fid == 1 && isdigit((unsigned char)func[0]))
-		n = snprintf(r->text, len, "0x%08x", r->fid[0]);
+static bool text_add(char *text, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= INJECT_MAX_RULE_TEXT)
+		return false;
+	va_start(ap, fmt);
+	w = vsnprintf(text + *n, INJECT_MAX_RULE_TEXT - *n, fmt, ap);
+	va_end(ap);
+	*n += w < 0 ? INJECT_MAX_RULE_TEXT : (size_t)w;
+	return *n < INJECT_MAX_RULE_TEXT;
+}
+
+/*
+ * The canonical text: the function as given (upper case; an ID in 0x%08x),
+ * then the options in a fixed order. Returns -1 if it would not fit whole.
+ */
+static int format_rule(struct inject_rule *r, const char *func)
+{
+	const char *ret_name = r->has_ret ? inject_ret_name(r->ret) : NULL;
+	size_t n = 0;
+	char d[32];
+	bool ok;
+
+	if (r->nr_fid == 1 && isdigit((unsigned char)func[0])) {
+		ok = text_add(r->text, &n, "0x%08x", r->fid[0]);
+	} else {
+		ok = text_add(r->text, &n, "%s", func);
+		for (char *c = r->text; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+	}
 	if (r->cpu != INJECT_ANY_CPU)
-		n += snprintf(r->text + n, len - (size_t)n, ":cpu=%d", r->cpu);
+		ok = ok && text_add(r->text, &n, ":cpu=%d", r->cpu);
 	if (r->next)
-		n += snprintf(r->text + n, len - (size_t)n, ":next=%lu", r->next);
+		ok = ok && text_add(r->text, &n, ":next=%lu", r->next);
 	if (r->delay_ns) {
 		format_duration(r->delay_ns, d, sizeof(d));
-		n += snprintf(r->text + n, len - (size_t)n, ":delay=%s", d);
+		ok = ok && text_add(r->text, &n, ":delay=%s", d);
 	}
-	if (r->has_ret) {
-		const char *name = inject_ret_name(r->ret);
+	if (ret_name)
+		ok = ok && text_add(r->text, &n, ":ret=%s", ret_name);
+	else if (r->has_ret)
+		ok = ok && text_add(r->text, &n, ":ret=%" PRId64, r->ret);
+	else if (r->lost)
+		ok = ok && text_add(r->text, &n, ":lost");
+	return ok ? 0 : -1;
+}
 
-		if (name)
-			snprintf(r->text + n, len - (size_t)n, ":ret=%s", name);
-		else
-			snprintf(r->text + n, len - (size_t)n, ":ret=%" PRId64, r->ret);
-	} else if (r->lost) {
-		snprintf(r->text + n, len - (size_t)n, ":lost");
+static int parse_function_token(struct parse *p, const char *func)
+{
+	int ret = parse_function(func, &p->r);
+
+	if (ret == -2)
+		return fail(p, "function '%s' has no such calling convention", func);
+	if (ret)
+		return fail(p,
+			    "unknown function '%s' (a PSCI name such as CPU_ON, PSCI_CPU_ON64, or "
+			    "an ID such as 0xc4000003)",
+			    func);
+	for (unsigned int i = 0; i < p->r.nr_fid; i++) {
+		uint32_t base = p->r.fid[i] & ~(SMCCC_ARCH_RANGE_SIZE - 1);
+
+		if (base == SMCCC_ARCH_RANGE32_BASE || base == SMCCC_ARCH_RANGE64_BASE)
+			return fail(p,
+				    "0x%08x is an Arm Architecture call: KVM answers it, it never "
+				    "reaches the VMM",
+				    p->r.fid[i]);
 	}
+	return 0;
+}
+
+static int parse_cpu(struct parse *p, const char *val)
+{
+	uint64_t v;
+
+	if (p->seen_cpu)
+		return fail(p, "cpu= given twice");
+	if (parse_unsigned(val, 65535, &v))
+		return fail(p, "cpu=%s is not a vCPU number", val);
+	p->r.cpu = (int)v;
+	p->seen_cpu = true;
+	return 0;
+}
+
+static int parse_next(struct parse *p, const char *val)
+{
+	uint64_t v;
+
+	if (p->seen_next)
+		return fail(p, "next= given twice");
+	if (parse_unsigned(val, 1000000000, &v) || v == 0)
+		return fail(p, "next=%s is not a call count from 1 to 1000000000", val);
+	p->r.next = (unsigned long)v;
+	p->seen_next = true;
+	return 0;
+}
+
+static int parse_ret_option(struct parse *p, const char *val)
+{
+	if (p->r.has_ret)
+		return fail(p, "ret= given twice");
+	if (parse_ret(val, &p->r.ret))
+		return fail(p,
+			    "unknown return code '%s' (SUCCESS, NOT_SUPPORTED, INVALID_PARAMETERS, "
+			    "DENIED, ALREADY_ON, ON_PENDING, INTERNAL_FAILURE, NOT_PRESENT, "
+			    "DISABLED, INVALID_ADDRESS or a number)",
+			    val);
+	p->r.has_ret = true;
+	return 0;
+}
+
+static int parse_delay(struct parse *p, const char *val)
+{
+	if (p->r.delay_ns)
+		return fail(p, "delay= given twice");
+	if (parse_duration(val, &p->r.delay_ns) || p->r.delay_ns == 0)
+		return fail(p, "delay=%s is not a duration from 1ns to 600s (e.g. 200ms, 1.5s)",
+			    val);
+	return 0;
+}
+
+/* One ":NAME=VALUE" or ":lost" after the function. */
+static int parse_option(struct parse *p, char *tok)
+{
+	char *eq = strchr(tok, '=');
+	const char *val = eq ? eq + 1 : NULL;
+
+	if (eq)
+		*eq = '\0';
+	if (!strcmp(tok, "cpu") && val)
+		return parse_cpu(p, val);
+	if (!strcmp(tok, "next") && val)
+		return parse_next(p, val);
+	if (!strcmp(tok, "ret") && val)
+		return parse_ret_option(p, val);
+	if (!strcmp(tok, "delay") && val)
+		return parse_delay(p, val);
+	if (!strcmp(tok, "lost") && !val) {
+		p->r.lost = true;
+		return 0;
+	}
+	return fail(p, "unknown option '%s%s%s' (cpu=N, next=N, ret=CODE, delay=DURATION, lost)",
+		    tok, val ? "=" : "", val ? val : "");
+}
+
+/* The options together: an effect, and no two that contradict each other. */
+static int check_effect(struct parse *p)
+{
+	const struct inject_rule *r = &p->r;
+
+	if (r->lost && r->has_ret)
+		return fail(p, "ret= and lost exclude each other");
+	if (r->lost && (r->nr_fid == 0 || !is_cpu_on(r->fid[0])))
+		return fail(p, "lost applies to CPU_ON only");
+	if (!r->lost && !r->has_ret && !r->delay_ns)
+		return fail(p, "no effect: add ret=CODE, delay=DURATION or (CPU_ON) lost");
+	return 0;
 }
 
 int inject_parse(const char *s, struct inject_rule *rule, char *err, size_t errlen)
 {
-	char buf[128], shown[64], *save = NULL, *tok, *func;
-	bool seen_cpu = false, seen_next = false;
-	struct inject_rule r = {.cpu = INJECT_ANY_CPU};
-	int ret;
+	struct parse p = {.r = {.cpu = INJECT_ANY_CPU}, .err = err, .errlen = errlen};
+	char buf[INJECT_MAX_RULE_LEN + 1], *save = NULL, *tok, *func;
 
-	/* The rule as the error shows it: on one line, and not too long. */
-	snprintf(shown, sizeof(shown), "%s", s);
-	for (char *c = shown; *c; c++)
-		if (!isprint((unsigned char)*c))
-			*c = '?';
-	if (strlen(shown) < strlen(s))
-		snprintf(shown + sizeof(shown) - 4, 4, "...");
+	quote_rule(&p, s);
 	if (strlen(s) >= sizeof(buf))
-		FAIL("too long (at most %zu bytes)", sizeof(buf) - 1);
-	for (const char *p = s; *p; p++)
-		if (!isgraph((unsigned char)*p))
-			FAIL("contains a blank or a non-printable byte");
+		return fail(&p, "too long (at most %d bytes)", INJECT_MAX_RULE_LEN);
+	for (const char *c = s; *c; c++)
+		if (!isgraph((unsigned char)*c))
+			return fail(&p, "contains a blank or a non-printable byte");
 	strcpy(buf, s);
 	func = strtok_r(buf, ":", &save);
 	if (!func || s[0] == ':')
-		FAIL("no function (try CPU_ON:next=1:ret=DENIED)");
-	ret = parse_function(func, &r);
-	if (ret == -2)
-		FAIL("function '%s' has no such calling convention", func);
-	if (ret)
-		FAIL("unknown function '%s' (a PSCI name such as CPU_ON, PSCI_CPU_ON64, or an ID "
-		     "such as 0xc4000003)",
-		     func);
-	for (unsigned int i = 0; i < r.nr_fid; i++) {
-		uint32_t base = r.fid[i] & ~(SMCCC_ARCH_RANGE_SIZE - 1);
-
-		if (base == SMCCC_ARCH_RANGE32_BASE || base == SMCCC_ARCH_RANGE64_BASE)
-			FAIL("0x%08x is an Arm Architecture call: KVM answers it, it never "
-			     "reaches the VMM",
-			     r.fid[i]);
-	}
-	while ((tok = strtok_r(NULL, ":", &save))) {
-		char *eq = strchr(tok, '=');
-		const char *val = eq ? eq + 1 : NULL;
-		uint64_t v;
-
-		if (eq)
-			*eq = '\0';
-		if (!strcmp(tok, "cpu") && val) {
-			if (seen_cpu)
-				FAIL("cpu= given twice");
-			if (parse_unsigned(val, 65535, &v))
-				FAIL("cpu=%s is not a vCPU number", val);
-			r.cpu = (int)v;
-			seen_cpu = true;
-		} else if (!strcmp(tok, "next") && val) {
-			if (seen_next)
-				FAIL("next= given twice");
-			if (parse_unsigned(val, 1000000000, &v) || v == 0)
-				FAIL("next=%s is not a call count from 1 to 1000000000", val);
-			r.next = (unsigned long)v;
-			seen_next = true;
-		} else if (!strcmp(tok, "ret") && val) {
-			if (r.has_ret)
-				FAIL("ret= given twice");
-			if (parse_ret(val, &r.ret))
-				FAIL(
-				    "unknown return code '%s' (SUCCESS, NOT_SUPPORTED, "
-				    "INVALID_PARAMETERS, DENIED, ALREADY_ON, ON_PENDING, "
-				    "INTERNAL_FAILURE, NOT_PRESENT, DISABLED, INVALID_ADDRESS or a "
-				    "number)",
-				    val);
-			r.has_ret = true;
-		} else if (!strcmp(tok, "delay") && val) {
-			if (r.delay_ns)
-				FAIL("delay= given twice");
-			if (parse_duration(val, &r.delay_ns) || r.delay_ns == 0)
-				FAIL("delay=%s is not a duration from 1ns to 600s (e.g. 200ms, "
-				     "1.5s)",
-				     val);
-		} else if (!strcmp(tok, "lost") && !val) {
-			r.lost = true;
-		} else {
-			FAIL("unknown option '%s%s%s' (cpu=N, next=N, ret=CODE, delay=DURATION, "
-			     "lost)",
-			     tok, val ? "=" : "", val ? val : "");
-		}
-	}
-	if (r.lost && r.has_ret)
-		FAIL("ret= and lost exclude each other");
-	if (r.lost && (r.nr_fid == 0 || !is_cpu_on(r.fid[0])))
-		FAIL("lost applies to CPU_ON only");
-	if (!r.lost && !r.has_ret && !r.delay_ns)
-		FAIL("no effect: add ret=CODE, delay=DURATION or (CPU_ON) lost");
-	format_rule(&r, func);
-	*rule = r;
+		return fail(&p, "no function (try CPU_ON:next=1:ret=DENIED)");
+	if (parse_function_token(&p, func))
+		return -1;
+	while ((tok = strtok_r(NULL, ":", &save)))
+		if (parse_option(&p, tok))
+			return -1;
+	if (check_effect(&p))
+		return -1;
+	if (format_rule(&p.r, func))
+		return fail(&p, "its canonical form is longer than %d bytes", INJECT_MAX_RULE_LEN);
+	*rule = p.r;
 	return 0;
 }
 
@@ -424,23 +510,39 @@ unsigned int inject_clear(struct inject *inj)
 	return n;
 }
 
+/* " TEXT(fired=F,left=L)" for rule i (",left=L" only with next=). */
+static size_t list_entry(const struct inject *inj, unsigned int i, char *buf, size_t len)
+{
+	const struct inject_rule *r = &inj->rules[i];
+	char left[32] = "";
+	int n;
+
+	if (r->next)
+		snprintf(left, sizeof(left), ",left=%lu", r->next - inj->fired[i]);
+	n = snprintf(buf, len, " %s(fired=%lu%s)", r->text, inj->fired[i], left);
+	return n < 0 ? 0 : (size_t)n;
+}
+
 const char *inject_list(struct inject *inj, char *buf, size_t len)
 {
-	size_t n;
+	char entry[INJECT_LIST_ENTRY_MAX];
 	unsigned int nr;
+	size_t n, e;
+	int h;
 
 	pthread_mutex_lock(&inj->lock);
 	nr = atomic_load(&inj->nr);
-	n = (size_t)snprintf(buf, len, "%u rule%s%s", nr, nr == 1 ? "" : "s", nr ? ":" : "");
+	h = snprintf(buf, len, "%u rule%s%s", nr, nr == 1 ? "" : "s", nr ? ":" : "");
+	n = h < 0 ? len : (size_t)h;
 	for (unsigned int i = 0; i < nr && n < len; i++) {
-		const struct inject_rule *r = &inj->rules[i];
-
-		if (r->next)
-			n += (size_t)snprintf(buf + n, len - n, " %s(fired=%lu,left=%lu)", r->text,
-					      inj->fired[i], r->next - inj->fired[i]);
-		else
-			n += (size_t)snprintf(buf + n, len - n, " %s(fired=%lu)", r->text,
-					      inj->fired[i]);
+		e = list_entry(inj, i, entry, sizeof(entry));
+		if (e >= sizeof(entry) || n + e >= len) {
+			/* Never half a rule: say that the rest is missing. */
+			snprintf(buf + n, len - n, " ...");
+			break;
+		}
+		memcpy(buf + n, entry, e + 1);
+		n += e;
 	}
 	pthread_mutex_unlock(&inj->lock);
 	return buf;

@@ -195,15 +195,6 @@ unsigned int smccc_counters_used(const struct smccc_counters *c)
 	return used;
 }
 
-unsigned long smccc_counters_total(const struct smccc_counters *c)
-{
-	unsigned long total = atomic_load(&c->other);
-
-	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
-		total += atomic_load(&c->count[i]);
-	return total;
-}
-
 struct fid_name {
 	uint32_t fid;
 	const char *name;

@@ -188,9 +188,6 @@ int smccc_count(struct smccc_counters *c, uint32_t fid);
  * further FIDs are counted in `other`). */
 unsigned int smccc_counters_used(const struct smccc_counters *c);
 
-/* All calls counted: the slot counts plus `other`. */
-unsigned long smccc_counters_total(const struct smccc_counters *c);
-
 /* A readable name for a function ID: "PSCI_CPU_ON64", "SMCCC_VERSION", or
  * for an unnamed one its owner and function number ("SiP 0x0010",
  * "SiP64 0x0010", "yielding 0x02000010"). Returns buf. */
