@@ -640,6 +640,12 @@ TEST(conduit_and_action_names)
 	CHECK_STR(smccc_action_name(SMCCC_FILTER_HANDLE), "handle");
 	CHECK_STR(smccc_action_name(SMCCC_FILTER_DENY), "deny");
 	CHECK_STR(smccc_action_name(SMCCC_FILTER_FWD_TO_USER), "forward");
+	CHECK_STR(smccc_outcome_name(SMCCC_RESUME), "resume");
+	CHECK_STR(smccc_outcome_name(SMCCC_CPU_OFF), "cpu-off");
+	CHECK_STR(smccc_outcome_name(SMCCC_CPU_SUSPEND), "suspend");
+	CHECK_STR(smccc_outcome_name(SMCCC_SYSTEM_OFF), "system-off");
+	CHECK_STR(smccc_outcome_name(SMCCC_SYSTEM_RESET), "system-reset");
+	CHECK_STR(smccc_outcome_name((enum smccc_outcome)99), "?");
 	CHECK_EQ(SMCCC_FILTER_HANDLE, 0); /* the kernel's values */
 	CHECK_EQ(SMCCC_FILTER_DENY, 1);
 	CHECK_EQ(SMCCC_FILTER_FWD_TO_USER, 2);

@@ -305,3 +305,18 @@ const char *smccc_action_name(enum smccc_filter_action a)
 	}
 	return "?";
 }
+
+const char *smccc_outcome_name(enum smccc_outcome out)
+{
+	static const char *const names[] = {
+	    [SMCCC_RESUME] = "resume",
+	    [SMCCC_CPU_OFF] = "cpu-off",
+	    [SMCCC_CPU_SUSPEND] = "suspend",
+	    [SMCCC_SYSTEM_OFF] = "system-off",
+	    [SMCCC_SYSTEM_RESET] = "system-reset",
+	};
+
+	if ((unsigned int)out < sizeof(names) / sizeof(names[0]) && names[out])
+		return names[out];
+	return "?";
+}

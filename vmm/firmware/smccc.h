@@ -199,4 +199,8 @@ const char *smccc_conduit_name(enum smccc_conduit c);
 /* "handle" / "deny" / "forward". */
 const char *smccc_action_name(enum smccc_filter_action a);
 
+/* "resume", "cpu-off", "suspend", "system-off", "system-reset" (the record's
+ * "result" field). */
+const char *smccc_outcome_name(enum smccc_outcome out);
+
 #endif
