@@ -187,16 +187,6 @@ int psci_find_cpu(const struct psci *p, uint64_t mpidr)
 	return -1;
 }
 
-enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int cpu)
-{
-	enum psci_cpu_state s;
-
-	pthread_mutex_lock(&p->lock);
-	s = p->cpus[cpu].state;
-	pthread_mutex_unlock(&p->lock);
-	return s;
-}
-
 int psci_cpu_info(struct psci *p, unsigned int cpu, struct psci_cpu_info *info)
 {
 	const struct psci_cpu *c;
