@@ -293,17 +293,21 @@ const char *smccc_conduit_name(enum smccc_conduit c)
 	return c == SMCCC_CONDUIT_SMC ? "smc" : "hvc";
 }
 
+/* names[i], or "?" for a value the table does not name. */
+static const char *name_of(unsigned int i, const char *const *names, size_t nr)
+{
+	return i < nr && names[i] ? names[i] : "?";
+}
+
 const char *smccc_action_name(enum smccc_filter_action a)
 {
-	switch (a) {
-	case SMCCC_FILTER_HANDLE:
-		return "handle";
-	case SMCCC_FILTER_DENY:
-		return "deny";
-	case SMCCC_FILTER_FWD_TO_USER:
-		return "forward";
-	}
-	return "?";
+	static const char *const names[] = {
+	    [SMCCC_FILTER_HANDLE] = "handle",
+	    [SMCCC_FILTER_DENY] = "deny",
+	    [SMCCC_FILTER_FWD_TO_USER] = "forward",
+	};
+
+	return name_of((unsigned int)a, names, sizeof(names) / sizeof(names[0]));
 }
 
 const char *smccc_outcome_name(enum smccc_outcome out)
@@ -316,7 +320,5 @@ const char *smccc_outcome_name(enum smccc_outcome out)
 	    [SMCCC_SYSTEM_RESET] = "system-reset",
 	};
 
-	if ((unsigned int)out < sizeof(names) / sizeof(names[0]) && names[out])
-		return names[out];
-	return "?";
+	return name_of((unsigned int)out, names, sizeof(names) / sizeof(names[0]));
 }
