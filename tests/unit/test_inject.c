@@ -72,6 +72,61 @@ TEST(rule_with_every_option_reads_back_canonically)
 	CHECK(!r.has_ret && !r.lost && r.cpu == INJECT_ANY_CPU && r.next == 0);
 }
 
+/* Every PSCI function by name, with and without PSCI_, as DEN0022 §5.1 numbers it. */
+TEST(every_psci_function_is_known_by_name)
+{
+	static const struct {
+		const char *name;
+		uint32_t fid32, fid64;
+	} names[] = {
+	    {"PSCI_VERSION", 0x84000000U, 0},
+	    {"CPU_SUSPEND", 0x84000001U, 0xC4000001U},
+	    {"CPU_OFF", 0x84000002U, 0},
+	    {"CPU_ON", 0x84000003U, 0xC4000003U},
+	    {"AFFINITY_INFO", 0x84000004U, 0xC4000004U},
+	    {"MIGRATE", 0x84000005U, 0xC4000005U},
+	    {"MIGRATE_INFO_TYPE", 0x84000006U, 0},
+	    {"MIGRATE_INFO_UP_CPU", 0x84000007U, 0xC4000007U},
+	    {"SYSTEM_OFF", 0x84000008U, 0},
+	    {"SYSTEM_RESET", 0x84000009U, 0},
+	    {"PSCI_FEATURES", 0x8400000AU, 0},
+	    {"CPU_FREEZE", 0x8400000BU, 0},
+	    {"CPU_DEFAULT_SUSPEND", 0x8400000CU, 0xC400000CU},
+	    {"NODE_HW_STATE", 0x8400000DU, 0xC400000DU},
+	    {"SYSTEM_SUSPEND", 0x8400000EU, 0xC400000EU},
+	    {"SET_SUSPEND_MODE", 0x8400000FU, 0},
+	    {"STAT_RESIDENCY", 0x84000010U, 0xC4000010U},
+	    {"STAT_COUNT", 0x84000011U, 0xC4000011U},
+	    {"SYSTEM_RESET2", 0x84000012U, 0xC4000012U},
+	    {"MEM_PROTECT", 0x84000013U, 0},
+	    {"MEM_PROTECT_CHECK_RANGE", 0x84000014U, 0xC4000014U},
+	    {"SYSTEM_OFF2", 0x84000015U, 0xC4000015U},
+	};
+	struct inject_rule r;
+	char rule[96], err[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *prefix = strncmp(names[i].name, "PSCI_", 5) ? "PSCI_" : "";
+
+		snprintf(rule, sizeof(rule), "%s:ret=DENIED", names[i].name);
+		CHECK_EQ(parse(rule, &r, err), 0);
+		CHECK_EQ(r.fid[0], names[i].fid32);
+		CHECK_EQ(r.nr_fid, names[i].fid64 ? 2 : 1);
+		if (names[i].fid64)
+			CHECK_EQ(r.fid[1], names[i].fid64);
+		snprintf(rule, sizeof(rule), "%s%s64:ret=DENIED", prefix, names[i].name);
+		CHECK_EQ(parse(rule, &r, err), names[i].fid64 ? 0 : -1);
+		if (names[i].fid64)
+			CHECK_EQ(r.fid[0], names[i].fid64);
+		else
+			CHECK(strstr(err, "no such calling convention") != NULL);
+	}
+	/* Only PSCI's: other names --trace knows are not injection targets. */
+	CHECK_EQ(parse("SMCCC_VERSION:ret=DENIED", &r, err), -1);
+	CHECK_EQ(parse("PSCI_0_1_CPU_ON:ret=DENIED", &r, err), -1);
+	CHECK_EQ(parse("TRNG_VERSION:ret=DENIED", &r, err), -1);
+}
+
 TEST(bad_rules_get_one_line_errors_naming_the_problem)
 {
 	static const struct {
@@ -484,6 +539,7 @@ TEST(return_code_names)
 
 CHECK_MAIN_BEGIN
 RUN(rule_with_every_option_reads_back_canonically);
+RUN(every_psci_function_is_known_by_name);
 RUN(bad_rules_get_one_line_errors_naming_the_problem);
 RUN(cpu_next_and_first_rule_wins);
 RUN(set_is_bounded);

@@ -23,36 +23,6 @@
 #include "vmm/firmware/inject.h"
 #include "vmm/firmware/psci.h"
 
-/* PSCI functions by name: the SMC32 and the SMC64 ID (0: none). */
-static const struct {
-	const char *name;
-	uint32_t fid32, fid64;
-} functions[] = {
-    {"PSCI_VERSION", PSCI_0_2_FN_PSCI_VERSION, 0},
-    {"CPU_SUSPEND", PSCI_0_2_FN_CPU_SUSPEND, PSCI_0_2_FN64_CPU_SUSPEND},
-    {"CPU_OFF", PSCI_0_2_FN_CPU_OFF, 0},
-    {"CPU_ON", PSCI_0_2_FN_CPU_ON, PSCI_0_2_FN64_CPU_ON},
-    {"AFFINITY_INFO", PSCI_0_2_FN_AFFINITY_INFO, PSCI_0_2_FN64_AFFINITY_INFO},
-    {"MIGRATE", PSCI_0_2_FN_MIGRATE, PSCI_0_2_FN64_MIGRATE},
-    {"MIGRATE_INFO_TYPE", PSCI_0_2_FN_MIGRATE_INFO_TYPE, 0},
-    {"MIGRATE_INFO_UP_CPU", PSCI_0_2_FN_MIGRATE_INFO_UP_CPU, PSCI_0_2_FN64_MIGRATE_INFO_UP_CPU},
-    {"SYSTEM_OFF", PSCI_0_2_FN_SYSTEM_OFF, 0},
-    {"SYSTEM_RESET", PSCI_0_2_FN_SYSTEM_RESET, 0},
-    {"PSCI_FEATURES", PSCI_1_0_FN_PSCI_FEATURES, 0},
-    {"CPU_FREEZE", PSCI_1_0_FN_CPU_FREEZE, 0},
-    {"CPU_DEFAULT_SUSPEND", PSCI_1_0_FN_CPU_DEFAULT_SUSPEND, PSCI_1_0_FN64_CPU_DEFAULT_SUSPEND},
-    {"NODE_HW_STATE", PSCI_1_0_FN_NODE_HW_STATE, PSCI_1_0_FN64_NODE_HW_STATE},
-    {"SYSTEM_SUSPEND", PSCI_1_0_FN_SYSTEM_SUSPEND, PSCI_1_0_FN64_SYSTEM_SUSPEND},
-    {"SET_SUSPEND_MODE", PSCI_1_0_FN_SET_SUSPEND_MODE, 0},
-    {"STAT_RESIDENCY", PSCI_1_0_FN_STAT_RESIDENCY, PSCI_1_0_FN64_STAT_RESIDENCY},
-    {"STAT_COUNT", PSCI_1_0_FN_STAT_COUNT, PSCI_1_0_FN64_STAT_COUNT},
-    {"SYSTEM_RESET2", PSCI_1_1_FN_SYSTEM_RESET2, PSCI_1_1_FN64_SYSTEM_RESET2},
-    {"MEM_PROTECT", PSCI_1_1_FN_MEM_PROTECT, 0},
-    {"MEM_PROTECT_CHECK_RANGE", PSCI_1_1_FN_MEM_PROTECT_CHECK_RANGE,
-     PSCI_1_1_FN64_MEM_PROTECT_CHECK_RANGE},
-    {"SYSTEM_OFF2", PSCI_1_3_FN_SYSTEM_OFF2, PSCI_1_3_FN64_SYSTEM_OFF2},
-};
-
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
@@ -135,6 +105,47 @@ static int parse_unsigned(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* The PSCI function (DEN0022 §5.1) smccc_fid_name() calls name, or 0. */
+static uint32_t psci_fid_named(const char *name)
+{
+	uint32_t fid;
+
+	if (!smccc_fid_by_name(name, &fid))
+		return 0;
+	if (fid - PSCI_0_2_FN_BASE < PSCI_FN_RANGE_SIZE ||
+	    fid - PSCI_0_2_FN64_BASE < PSCI_FN_RANGE_SIZE)
+		return fid;
+	return 0;
+}
+
+/*
+ * A PSCI function by the kernel's name (what --trace shows), with or without
+ * its PSCI_ prefix: the SMC32 ID "PSCI_CPU_ON", the SMC64 one "PSCI_CPU_ON64"
+ * or "PSCI_SYSTEM_RESET2_64". want: 32, 64, or 0 for both. Returns -1 for no
+ * such function, -2 if it has no ID in the wanted convention.
+ */
+static int psci_fids_named(const char *name, int want, struct inject_rule *r)
+{
+	const char *base = strncmp(name, "PSCI_", 5) ? name : name + 5;
+	char full[64];
+	uint32_t fid32, fid64;
+
+	snprintf(full, sizeof(full), "PSCI_%s", base);
+	fid32 = psci_fid_named(full);
+	snprintf(full, sizeof(full), "PSCI_%s64", base);
+	fid64 = psci_fid_named(full);
+	snprintf(full, sizeof(full), "PSCI_%s_64", base);
+	fid64 = fid64 ? fid64 : psci_fid_named(full);
+	if (!fid32 && !fid64)
+		return -1;
+	r->nr_fid = 0;
+	if (want != 64 && fid32)
+		r->fid[r->nr_fid++] = fid32;
+	if (want != 32 && fid64)
+		r->fid[r->nr_fid++] = fid64;
+	return r->nr_fid ? 0 : -2;
+}
+
 static int parse_function(const char *s, struct inject_rule *r)
 {
 	char name[48];
@@ -161,21 +172,7 @@ static int parse_function(const char *s, struct inject_rule *r)
 		if (len > 3 && name[len - 3] == '_')
 			name[len - 3] = '\0';
 	}
-	for (size_t i = 0; i < ARRAY_LEN(functions); i++) {
-		const char *n = functions[i].name;
-		bool same = !strcmp(name, n) || (!strncmp(name, "PSCI_", 5) &&
-						 !strcmp(name + 5, n) && strncmp(n, "PSCI_", 5));
-
-		if (!same)
-			continue;
-		r->nr_fid = 0;
-		if (want != 64 && functions[i].fid32)
-			r->fid[r->nr_fid++] = functions[i].fid32;
-		if (want != 32 && functions[i].fid64)
-			r->fid[r->nr_fid++] = functions[i].fid64;
-		return r->nr_fid ? 0 : -2;
-	}
-	return -1;
+	return psci_fids_named(name, want, r);
 }
 
 static int parse_ret(const char *s, int64_t *ret)

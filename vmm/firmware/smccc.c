@@ -263,6 +263,17 @@ static const struct fid_name fid_names[] = {
     {0xC6000041U, "KVM_DISCOVER_IMPL_CPUS"},
 };
 
+bool smccc_fid_by_name(const char *name, uint32_t *fid)
+{
+	for (size_t i = 0; i < sizeof(fid_names) / sizeof(fid_names[0]); i++) {
+		if (!strcmp(fid_names[i].name, name)) {
+			*fid = fid_names[i].fid;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *const owner_names[] = {
     "Arm", "CPU", "SiP", "OEM", "Standard", "Standard-Hyp", "Vendor-Hyp",
 };

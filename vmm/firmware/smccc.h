@@ -193,6 +193,10 @@ unsigned int smccc_counters_used(const struct smccc_counters *c);
  * "SiP64 0x0010", "yielding 0x02000010"). Returns buf. */
 const char *smccc_fid_name(uint32_t fid, char *buf, size_t len);
 
+/* The function ID smccc_fid_name() names name ("PSCI_CPU_ON64"): false if
+ * none has that name (the other spellings are not looked up). */
+bool smccc_fid_by_name(const char *name, uint32_t *fid);
+
 /* "hvc" / "smc". */
 const char *smccc_conduit_name(enum smccc_conduit c);
 
