@@ -335,6 +335,16 @@ static void msleep(unsigned int ms)
 	}                                                                                          \
 	static bool psci_test_##name(struct psci *p)
 
+/* vCPU cpu's power-down suspend ends: it resumes at entry with context_id. */
+static void check_resumes_at(struct psci *p, unsigned int cpu, uint64_t entry, uint64_t context_id)
+{
+	uint64_t e = 0, c = 0;
+
+	CHECK(psci_suspend_end(p, cpu, &e, &c));
+	CHECK_EQ(e, entry);
+	CHECK_EQ(c, context_id);
+}
+
 /* ---- the tests ---- */
 
 PSCI_TEST(init_masks_mpidr_to_affinity_bits)
@@ -1064,9 +1074,7 @@ PSCI_TEST(cpu_suspend_powerdown_resumes_at_entry_with_context)
 	CHECK_EQ(res.nr, 0); /* does not return: resumes at the entry point */
 	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
 	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_OFF);
-	CHECK(psci_suspend_end(p, 1, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY + 0x100);
-	CHECK_EQ(ctx, 0xc0ffee);
+	check_resumes_at(p, 1, ENTRY + 0x100, 0xc0ffee);
 	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x1, PS_POWERDOWN, 0), 1);
 	/* nothing left to end */
 	CHECK(!psci_suspend_end(p, 1, &entry, &ctx));
@@ -1102,16 +1110,13 @@ PSCI_TEST(cpu_suspend_refuses_unknown_state_or_bad_entry)
 PSCI_TEST(cpu_default_suspend_is_a_powerdown)
 {
 	struct smccc_result res;
-	uint64_t entry = 0, ctx = 0;
 
 	psci_boot_cpu(p, 0);
 	CHECK_EQ(call(p, 0, FN_CPU_DEFAULT_SUSPEND, RAM_BASE - 4, 0, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
 	CHECK_EQ(call(p, 0, FN64_CPU_DEFAULT_SUSPEND, ENTRY, 99, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 0);
-	CHECK(psci_suspend_end(p, 0, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY);
-	CHECK_EQ(ctx, 99);
+	check_resumes_at(p, 0, ENTRY, 99);
 }
 
 PSCI_TEST(stat_residency_counts_time_suspended)
@@ -1155,7 +1160,6 @@ PSCI_TEST(node_hw_state_levels_and_errors)
 PSCI_TEST(system_suspend_only_when_all_other_cpus_are_off)
 {
 	struct smccc_result res;
-	uint64_t entry = 0, ctx = 0;
 
 	psci_boot_cpu(p, 0);
 	psci_boot_cpu(p, 3);
@@ -1172,9 +1176,7 @@ PSCI_TEST(system_suspend_only_when_all_other_cpus_are_off)
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
 	CHECK_EQ(call(p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 0);
-	CHECK(psci_suspend_end(p, 0, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY);
-	CHECK_EQ(ctx, 5);
+	check_resumes_at(p, 0, ENTRY, 5);
 }
 
 /* ---- SYSTEM_RESET2 and SYSTEM_OFF2 ---- */
