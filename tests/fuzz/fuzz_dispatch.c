@@ -72,9 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			psci_suspend_end(&psci, call.vcpu, &entry, &ctx);
 		}
 		/* Any vCPU a CPU_ON woke starts running. */
-		for (unsigned int c = 0; c < NR_CPUS; c++)
-			if (psci_cpu_state(&psci, c) == PSCI_CPU_ON_PENDING)
+		for (unsigned int c = 0; c < NR_CPUS; c++) {
+			struct psci_cpu_info info;
+
+			if (!psci_cpu_info(&psci, c, &info) && info.state == PSCI_CPU_ON_PENDING)
 				psci_cpu_running(&psci, c);
+		}
 	}
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		struct psci_cpu_info info;

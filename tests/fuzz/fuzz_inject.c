@@ -48,6 +48,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	inject_match(&inj, rule.fid[0], rule.cpu, &act);
 	if (!act.hit)
 		abort();
-	inject_destroy(&inj);
 	return 0;
 }

@@ -72,6 +72,61 @@ TEST(rule_with_every_option_reads_back_canonically)
 	CHECK(!r.has_ret && !r.lost && r.cpu == INJECT_ANY_CPU && r.next == 0);
 }
 
+/* Every PSCI function by name, with and without PSCI_, as DEN0022 §5.1 numbers it. */
+TEST(every_psci_function_is_known_by_name)
+{
+	static const struct {
+		const char *name;
+		uint32_t fid32, fid64;
+	} names[] = {
+	    {"PSCI_VERSION", 0x84000000U, 0},
+	    {"CPU_SUSPEND", 0x84000001U, 0xC4000001U},
+	    {"CPU_OFF", 0x84000002U, 0},
+	    {"CPU_ON", 0x84000003U, 0xC4000003U},
+	    {"AFFINITY_INFO", 0x84000004U, 0xC4000004U},
+	    {"MIGRATE", 0x84000005U, 0xC4000005U},
+	    {"MIGRATE_INFO_TYPE", 0x84000006U, 0},
+	    {"MIGRATE_INFO_UP_CPU", 0x84000007U, 0xC4000007U},
+	    {"SYSTEM_OFF", 0x84000008U, 0},
+	    {"SYSTEM_RESET", 0x84000009U, 0},
+	    {"PSCI_FEATURES", 0x8400000AU, 0},
+	    {"CPU_FREEZE", 0x8400000BU, 0},
+	    {"CPU_DEFAULT_SUSPEND", 0x8400000CU, 0xC400000CU},
+	    {"NODE_HW_STATE", 0x8400000DU, 0xC400000DU},
+	    {"SYSTEM_SUSPEND", 0x8400000EU, 0xC400000EU},
+	    {"SET_SUSPEND_MODE", 0x8400000FU, 0},
+	    {"STAT_RESIDENCY", 0x84000010U, 0xC4000010U},
+	    {"STAT_COUNT", 0x84000011U, 0xC4000011U},
+	    {"SYSTEM_RESET2", 0x84000012U, 0xC4000012U},
+	    {"MEM_PROTECT", 0x84000013U, 0},
+	    {"MEM_PROTECT_CHECK_RANGE", 0x84000014U, 0xC4000014U},
+	    {"SYSTEM_OFF2", 0x84000015U, 0xC4000015U},
+	};
+	struct inject_rule r;
+	char rule[96], err[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *prefix = strncmp(names[i].name, "PSCI_", 5) ? "PSCI_" : "";
+
+		snprintf(rule, sizeof(rule), "%s:ret=DENIED", names[i].name);
+		CHECK_EQ(parse(rule, &r, err), 0);
+		CHECK_EQ(r.fid[0], names[i].fid32);
+		CHECK_EQ(r.nr_fid, names[i].fid64 ? 2 : 1);
+		if (names[i].fid64)
+			CHECK_EQ(r.fid[1], names[i].fid64);
+		snprintf(rule, sizeof(rule), "%s%s64:ret=DENIED", prefix, names[i].name);
+		CHECK_EQ(parse(rule, &r, err), names[i].fid64 ? 0 : -1);
+		if (names[i].fid64)
+			CHECK_EQ(r.fid[0], names[i].fid64);
+		else
+			CHECK(strstr(err, "no such calling convention") != NULL);
+	}
+	/* Only PSCI's: other names --trace knows are not injection targets. */
+	CHECK_EQ(parse("SMCCC_VERSION:ret=DENIED", &r, err), -1);
+	CHECK_EQ(parse("PSCI_0_1_CPU_ON:ret=DENIED", &r, err), -1);
+	CHECK_EQ(parse("TRNG_VERSION:ret=DENIED", &r, err), -1);
+}
+
 TEST(bad_rules_get_one_line_errors_naming_the_problem)
 {
 	static const struct {
@@ -116,6 +171,15 @@ TEST(bad_rules_get_one_line_errors_naming_the_problem)
 	}
 }
 
+/* Injected answers given to calls of fid. */
+static unsigned long injected(const struct inject *inj, uint32_t fid)
+{
+	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
+		if (atomic_load(&inj->injected.key[i]) == fid + 1)
+			return atomic_load(&inj->injected.count[i]);
+	return 0;
+}
+
 static void add(struct inject *inj, const char *rule)
 {
 	struct inject_rule r;
@@ -157,12 +221,12 @@ TEST(cpu_next_and_first_rule_wins)
 		  "2 rules: CPU_ON:cpu=2:next=1:ret=INTERNAL_FAILURE(fired=1,left=0) "
 		  "CPU_ON:delay=10ns(fired=3)");
 	/* Only answered calls count as injected answers. */
-	CHECK_EQ(smccc_counters_total(&inj.injected), 1);
+	CHECK_EQ(injected(&inj, FN_CPU_ON), 1);
+	CHECK_EQ(injected(&inj, FN64_CPU_ON), 0);
 	CHECK_EQ(inject_clear(&inj), 2);
 	inject_match(&inj, FN64_CPU_ON, 2, &a);
 	CHECK(!a.hit);
 	CHECK_STR(inject_list(&inj, list, sizeof(list)), "0 rules");
-	inject_destroy(&inj);
 }
 
 TEST(set_is_bounded)
@@ -176,7 +240,81 @@ TEST(set_is_bounded)
 	for (int i = 0; i < INJECT_MAX_RULES; i++)
 		CHECK_EQ(inject_add(&inj, &r), 0);
 	CHECK_EQ(inject_add(&inj, &r), -ENOSPC);
-	inject_destroy(&inj);
+}
+
+/*
+ * The longest rule the options allow (every option at its widest): what is
+ * accepted is what `inject list`, the trace and the record show, whole.
+ */
+#define LONGEST_RULE_HEAD "PSCI_MEM_PROTECT_CHECK_RANGE_64:cpu=655"
+#define LONGEST_RULE_TAIL ":next=1000000000:delay=599999999999ns:ret=-9223372036854775808"
+
+static void longest_rule(char *buf, size_t len, unsigned int i)
+{
+	snprintf(buf, len, "%s%02u%s", LONGEST_RULE_HEAD, i, LONGEST_RULE_TAIL);
+}
+
+TEST(the_longest_rule_is_shown_whole)
+{
+	struct inject inj;
+	struct inject_rule r;
+	struct inject_action a;
+	char rule[INJECT_MAX_RULE_TEXT], err[256], max[INJECT_MAX_RULE_LEN + 2];
+
+	longest_rule(rule, sizeof(rule), 35);
+	CHECK_EQ(strlen(rule), 103);
+	CHECK_EQ(parse(rule, &r, err), 0);
+	CHECK_STR(r.text, rule);
+	CHECK_EQ(r.ret, INT64_MIN);
+	inject_init(&inj);
+	CHECK_EQ(inject_add(&inj, &r), 0);
+	inject_match(&inj, 0xC4000014U, 65535, &a);
+	CHECK(a.hit);
+	CHECK_STR(a.rule, rule);
+	/* A canonical text longer than what was written ("1" -> "0x00000001",
+	 * "1.5s" -> "1500ms") is whole too. */
+	CHECK_EQ(parse("1:delay=1.5s:ret=-3", &r, err), 0);
+	CHECK_STR(r.text, "0x00000001:delay=1500ms:ret=DENIED");
+	/* The longest rule as written: INJECT_MAX_RULE_LEN bytes, no more. */
+	snprintf(max, sizeof(max), "CPU_ON:ret=%0*d", INJECT_MAX_RULE_LEN - 11, 3);
+	CHECK_EQ(strlen(max), 127);
+	CHECK_EQ(parse(max, &r, err), 0);
+	CHECK_STR(r.text, "CPU_ON:ret=3");
+	strcat(max, "0");
+	CHECK_EQ(parse(max, &r, err), -1);
+	CHECK(strstr(err, "too long (at most 127 bytes)") != NULL);
+}
+
+TEST(list_shows_the_most_rules_of_the_longest_text_whole)
+{
+	struct inject inj;
+	struct inject_action a;
+	char rule[INJECT_MAX_RULE_TEXT], want[INJECT_LIST_ENTRY_MAX], list[INJECT_LIST_MAX];
+	char small[250];
+
+	inject_init(&inj);
+	for (unsigned int i = 0; i < INJECT_MAX_RULES; i++) {
+		longest_rule(rule, sizeof(rule), i);
+		add(&inj, rule);
+	}
+	inject_match(&inj, 0xC4000014U, 65500, &a);
+	CHECK(a.hit);
+	inject_list(&inj, list, sizeof(list));
+	CHECK(!strncmp(list, "32 rules: ", 10));
+	for (unsigned int i = 0; i < INJECT_MAX_RULES; i++) {
+		longest_rule(rule, sizeof(rule), i);
+		snprintf(want, sizeof(want), " %s(fired=%u,left=%u)", rule, i == 0 ? 1 : 0,
+			 i == 0 ? 999999999 : 1000000000);
+		if (!strstr(list, want)) {
+			printf("  rule %u is not whole in the list: '%s'\n", i, list);
+			check_failed_in_case = 1;
+		}
+	}
+	/* A buffer too small for the set: whole rules, then " ...". */
+	inject_list(&inj, small, sizeof(small));
+	longest_rule(rule, sizeof(rule), 0);
+	snprintf(want, sizeof(want), "32 rules: %s(fired=1,left=999999999) ...", rule);
+	CHECK_STR(small, want);
 }
 
 struct racer {
@@ -211,8 +349,7 @@ TEST(next_n_fires_exactly_n_times_across_racing_vcpus)
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 	CHECK_EQ(atomic_load(&hits), 7);
-	CHECK_EQ(smccc_counters_total(&inj.injected), 7);
-	inject_destroy(&inj);
+	CHECK_EQ(injected(&inj, FN64_CPU_ON), 7);
 }
 
 static uint64_t now_ms(void)
@@ -269,7 +406,6 @@ TEST(delay_waits_and_a_stop_cuts_it_short)
 	s.delay_ns = 20000000ULL;
 	sleep_thread(&s);
 	CHECK(s.full);
-	inject_destroy(&inj);
 }
 
 /* ---- what a lost CPU_ON does to PSCI ---- */
@@ -403,9 +539,12 @@ TEST(return_code_names)
 
 CHECK_MAIN_BEGIN
 RUN(rule_with_every_option_reads_back_canonically);
+RUN(every_psci_function_is_known_by_name);
 RUN(bad_rules_get_one_line_errors_naming_the_problem);
 RUN(cpu_next_and_first_rule_wins);
 RUN(set_is_bounded);
+RUN(the_longest_rule_is_shown_whole);
+RUN(list_shows_the_most_rules_of_the_longest_text_whole);
 RUN(next_n_fires_exactly_n_times_across_racing_vcpus);
 RUN(delay_waits_and_a_stop_cuts_it_short);
 RUN(lost_cpu_on_stays_on_pending_and_never_starts_the_target);

@@ -153,6 +153,29 @@ static int64_t features(struct psci *p, uint32_t fid)
 	return call_x0(p, 0, FN_PSCI_FEATURES, fid, 0, 0);
 }
 
+/* PSCI_FEATURES answers want for each of the n function IDs. */
+static void check_features(struct psci *p, const uint32_t *fids, size_t n, int64_t want)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t r = features(p, fids[i]);
+
+		if (r != want) {
+			printf("  PSCI_FEATURES(0x%08x) = %lld, expected %lld\n", fids[i],
+			       (long long)r, (long long)want);
+			check_failed_in_case = 1;
+		}
+	}
+}
+
+/* vCPU cpu's state, as `cpus` shows it. */
+static enum psci_cpu_state cpu_state(struct psci *p, unsigned int cpu)
+{
+	struct psci_cpu_info info;
+
+	CHECK_EQ(psci_cpu_info(p, cpu, &info), 0);
+	return info.state;
+}
+
 /* A table with the two PSCI ranges, as the VMM builds it. */
 static bool setup_table(struct psci *p, struct smccc_table *t)
 {
@@ -253,6 +276,27 @@ static void fail_now(const char *why)
 	check_failed_in_case = 1;
 }
 
+/*
+ * A waiter for vCPU cpu, which a CPU_ON has already made ON_PENDING: it must
+ * return at once with the entry point and context id. Returns whether p may
+ * be destroyed (false: the thread may still be inside it).
+ */
+static bool waiter_expect(struct psci *p, unsigned int cpu, uint64_t entry, uint64_t context_id)
+{
+	struct waiter w;
+	bool joined;
+
+	if (!waiter_start(&w, p, cpu)) {
+		fail_now("pthread_create failed");
+		return true;
+	}
+	joined = waiter_join(&w);
+	CHECK(w.on);
+	CHECK_EQ(w.entry, entry);
+	CHECK_EQ(w.context_id, context_id);
+	return joined;
+}
+
 static void msleep(unsigned int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -260,38 +304,69 @@ static void msleep(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * PSCI_TEST(name) { ... }: a test on a fresh PSCI for the machine above, p,
+ * destroyed after the body. Tests with threads that may outlive a failed
+ * check are plain TESTs: they must not destroy p while a thread is in it.
+ */
+#define PSCI_TEST(name)                                                                            \
+	static void psci_test_##name(struct psci *p);                                              \
+	TEST(name)                                                                                 \
+	{                                                                                          \
+		struct psci p;                                                                     \
+                                                                                                   \
+		if (setup(&p)) {                                                                   \
+			psci_test_##name(&p);                                                      \
+			psci_destroy(&p);                                                          \
+		}                                                                                  \
+	}                                                                                          \
+	static void psci_test_##name(struct psci *p)
+
+/* The same for a test with threads: its body returns whether p may be
+ * destroyed (false: a thread that failed to finish may still be inside). */
+#define PSCI_TEST_WITH_THREADS(name)                                                               \
+	static bool psci_test_##name(struct psci *p);                                              \
+	TEST(name)                                                                                 \
+	{                                                                                          \
+		struct psci p;                                                                     \
+                                                                                                   \
+		if (setup(&p) && psci_test_##name(&p))                                             \
+			psci_destroy(&p);                                                          \
+	}                                                                                          \
+	static bool psci_test_##name(struct psci *p)
+
+/* vCPU cpu's power-down suspend ends: it resumes at entry with context_id. */
+static void check_resumes_at(struct psci *p, unsigned int cpu, uint64_t entry, uint64_t context_id)
+{
+	uint64_t e = 0, c = 0;
+
+	CHECK(psci_suspend_end(p, cpu, &e, &c));
+	CHECK_EQ(e, entry);
+	CHECK_EQ(c, context_id);
+}
+
 /* ---- the tests ---- */
 
-TEST(init_masks_mpidr_to_affinity_bits)
+PSCI_TEST(init_masks_mpidr_to_affinity_bits)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(psci_find_cpu(&p, 0x0), 0);
-	CHECK_EQ(psci_find_cpu(&p, 0x1), 1);
-	CHECK_EQ(psci_find_cpu(&p, 0x100), 2);
-	CHECK_EQ(psci_find_cpu(&p, 0x10000), 3);
-	CHECK_EQ(psci_find_cpu(&p, 0x100000000ULL), 4);
-	CHECK_EQ(psci_find_cpu(&p, 0x2), -1);
-	CHECK_EQ(psci_find_cpu(&p, 0x80000001ULL), -1);
+	CHECK_EQ(psci_find_cpu(p, 0x0), 0);
+	CHECK_EQ(psci_find_cpu(p, 0x1), 1);
+	CHECK_EQ(psci_find_cpu(p, 0x100), 2);
+	CHECK_EQ(psci_find_cpu(p, 0x10000), 3);
+	CHECK_EQ(psci_find_cpu(p, 0x100000000ULL), 4);
+	CHECK_EQ(psci_find_cpu(p, 0x2), -1);
+	CHECK_EQ(psci_find_cpu(p, 0x80000001ULL), -1);
 	for (unsigned int i = 0; i < NR_CPUS; i++)
-		CHECK_EQ(psci_cpu_state(&p, i), PSCI_CPU_OFF);
-	psci_destroy(&p);
+		CHECK_EQ(cpu_state(p, i), PSCI_CPU_OFF);
 }
 
-TEST(version_is_1_3)
+PSCI_TEST(version_is_1_3)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
 	/* SYSTEM_OFF2 (offered, see below) is PSCI 1.3; DENIED from CPU_ON 1.2 */
-	CHECK_EQ(call_x0(&p, 0, FN_VERSION, 0, 0, 0), 0x00010003);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN_VERSION, 0, 0, 0), 0x00010003);
 }
 
-TEST(features_supported_functions_answer_success)
+PSCI_TEST(features_supported_functions_answer_success)
 {
 	static const uint32_t supported[] = {
 	    FN_VERSION,
@@ -319,46 +394,26 @@ TEST(features_supported_functions_answer_success)
 	    FN_SYSTEM_RESET2,
 	    FN64_SYSTEM_RESET2,
 	};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(supported); i++) {
-		int64_t r = features(&p, supported[i]);
-
-		if (r != RET_SUCCESS)
-			printf("  PSCI_FEATURES(0x%08x) = %lld\n", supported[i], (long long)r);
-		CHECK_EQ(r, RET_SUCCESS);
-	}
-	psci_destroy(&p);
+	check_features(p, supported, ARRAY_SIZE(supported), RET_SUCCESS);
 }
 
-TEST(features_cpu_suspend_uses_original_format_without_osi)
+PSCI_TEST(features_cpu_suspend_uses_original_format_without_osi)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
 	/* §5.15.2: bit 1 = 0 original power_state format, bit 0 = 0 no OS-initiated
 	 * mode; our power_state values (0x0, 0x10000) are original-format ones */
-	CHECK_EQ(features(&p, FN_CPU_SUSPEND), 0);
-	CHECK_EQ(features(&p, FN64_CPU_SUSPEND), 0);
-	psci_destroy(&p);
+	CHECK_EQ(features(p, FN_CPU_SUSPEND), 0);
+	CHECK_EQ(features(p, FN64_CPU_SUSPEND), 0);
 }
 
-TEST(features_system_off2_reports_hibernate_off)
+PSCI_TEST(features_system_off2_reports_hibernate_off)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
 	/* PSCI 1.3: a bitmap of supported off types, bit 0 = HIBERNATE_OFF */
-	CHECK_EQ(features(&p, FN_SYSTEM_OFF2), 1);
-	CHECK_EQ(features(&p, FN64_SYSTEM_OFF2), 1);
-	psci_destroy(&p);
+	CHECK_EQ(features(p, FN_SYSTEM_OFF2), 1);
+	CHECK_EQ(features(p, FN64_SYSTEM_OFF2), 1);
 }
 
-TEST(features_unimplemented_psci_functions_answer_not_supported)
+PSCI_TEST(features_unimplemented_psci_functions_answer_not_supported)
 {
 	/* The PSCI IDs of DEN0022 §5.1 this implementation does not serve. */
 	static const uint32_t unsupported[] = {
@@ -369,66 +424,47 @@ TEST(features_unimplemented_psci_functions_answer_not_supported)
 	    0x84000014U, /* MEM_PROTECT_CHECK_RANGE */
 	    0xC4000014U,
 	};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++) {
-		int64_t r = features(&p, unsupported[i]);
-
-		if (r != RET_NOT_SUPPORTED)
-			printf("  PSCI_FEATURES(0x%08x) = %lld\n", unsupported[i], (long long)r);
-		CHECK_EQ(r, RET_NOT_SUPPORTED);
-	}
-	psci_destroy(&p);
+	check_features(p, unsupported, ARRAY_SIZE(unsupported), RET_NOT_SUPPORTED);
 }
 
 /*
  * §5.15: PSCI_FEATURES is truthful. Over both PSCI ranges, a function is
  * advertised exactly when calling it does not answer NOT_SUPPORTED.
  */
-TEST(features_agree_with_what_is_served)
+PSCI_TEST(features_agree_with_what_is_served)
 {
-	struct psci p;
 	unsigned int bad = 0;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
+	psci_boot_cpu(p, 0);
 	for (uint32_t i = 0; i < 0x40; i++) {
 		uint32_t fid = i < 0x20 ? 0x84000000U + i : 0xC4000000U + (i - 0x20);
-		int64_t f = features(&p, fid);
+		int64_t f = features(p, fid);
 		struct smccc_result res;
 		enum smccc_outcome out;
 		uint64_t e, c;
 		bool served;
 
 		/* harmless arguments: not a CPU, not a valid state or type */
-		out = call(&p, 0, fid, FN_VERSION, FN_VERSION, 0, &res);
+		out = call(p, 0, fid, FN_VERSION, FN_VERSION, 0, &res);
 		served = !(out == SMCCC_RESUME && res.nr == 4 && (int64_t)res.x[0] == -1);
 		if ((f != RET_NOT_SUPPORTED) != served && bad++ < 5)
 			printf("  0x%08x: PSCI_FEATURES %lld, but the call is %s\n", fid,
 			       (long long)f, served ? "served" : "NOT_SUPPORTED");
 		/* whatever the call did, get CPU 0 back to plain ON */
-		psci_suspend_end(&p, 0, &e, &c);
-		if (psci_cpu_state(&p, 0) != PSCI_CPU_ON)
-			psci_boot_cpu(&p, 0);
+		psci_suspend_end(p, 0, &e, &c);
+		if (cpu_state(p, 0) != PSCI_CPU_ON)
+			psci_boot_cpu(p, 0);
 	}
 	CHECK_EQ(bad, 0);
-	psci_destroy(&p);
 }
 
-TEST(features_smccc_version_answers_success)
+PSCI_TEST(features_smccc_version_answers_success)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(features(&p, FN_SMCCC_VERSION), RET_SUCCESS);
-	psci_destroy(&p);
+	CHECK_EQ(features(p, FN_SMCCC_VERSION), RET_SUCCESS);
 }
 
-TEST(features_unknown_ids_answer_not_supported)
+PSCI_TEST(features_unknown_ids_answer_not_supported)
 {
 	static const uint32_t unknown[] = {
 	    0x80000001U, /* SMCCC_ARCH_FEATURES is not PSCI's to advertise */
@@ -438,42 +474,25 @@ TEST(features_unknown_ids_answer_not_supported)
 	    0x84000020U, 0x95c1ba5eU, 0x95c1ba60U, /* PSCI 0.1 IDs */
 	    0x00000000U, 0xFFFFFFFFU, 0x04000003U, /* a yielding "CPU_ON" */
 	};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(unknown); i++) {
-		int64_t r = features(&p, unknown[i]);
-
-		if (r != RET_NOT_SUPPORTED)
-			printf("  PSCI_FEATURES(0x%08x) = %lld\n", unknown[i], (long long)r);
-		CHECK_EQ(r, RET_NOT_SUPPORTED);
-	}
-	psci_destroy(&p);
+	check_features(p, unknown, ARRAY_SIZE(unknown), RET_NOT_SUPPORTED);
 }
 
-TEST(unimplemented_function_answers_not_supported)
+PSCI_TEST(unimplemented_function_answers_not_supported)
 {
 	static const uint32_t fids[] = {FN_MIGRATE,  FN64_MIGRATE, FN_MIGRATE_INFO_UP_CPU,
 					0x8400000BU, 0x8400000FU,  0x84000013U,
 					0x84000016U, 0x8400001FU,  0xC400001FU};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
 	for (size_t i = 0; i < ARRAY_SIZE(fids); i++)
-		CHECK_EQ(call_x0(&p, 0, fids[i], 0, 0, 0), RET_NOT_SUPPORTED);
-	psci_destroy(&p);
+		CHECK_EQ(call_x0(p, 0, fids[i], 0, 0, 0), RET_NOT_SUPPORTED);
 }
 
-TEST(nr_args_per_function)
+PSCI_TEST(nr_args_per_function)
 {
-	struct psci p;
 	struct smccc_table t;
 
-	if (!setup(&p))
-		return;
-	if (setup_table(&p, &t)) {
+	if (setup_table(p, &t)) {
 		CHECK_EQ(smccc_nr_args(&t, FN_CPU_ON), 3);
 		CHECK_EQ(smccc_nr_args(&t, FN64_CPU_ON), 3);
 		CHECK_EQ(smccc_nr_args(&t, FN_AFFINITY_INFO), 2);
@@ -491,109 +510,74 @@ TEST(nr_args_per_function)
 		CHECK_EQ(smccc_nr_args(&t, FN_SYSTEM_RESET2), 2);
 		CHECK_EQ(smccc_nr_args(&t, FN_SYSTEM_OFF2), 2);
 	}
-	psci_destroy(&p);
 }
 
-TEST(cpu_on_succeeds_and_marks_target_on_pending)
+PSCI_TEST(cpu_on_succeeds_and_marks_target_on_pending)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0xfeedfacecafef00dULL), RET_SUCCESS);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON_PENDING);
-	CHECK_EQ(p.cpus[1].nr_on, 1);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0xfeedfacecafef00dULL), RET_SUCCESS);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON_PENDING);
+	CHECK_EQ(p->cpus[1].nr_on, 1);
 	/* nobody else changed */
-	CHECK_EQ(psci_cpu_state(&p, 2), PSCI_CPU_OFF);
-	CHECK_EQ(psci_cpu_state(&p, 0), PSCI_CPU_ON);
-	psci_destroy(&p);
+	CHECK_EQ(cpu_state(p, 2), PSCI_CPU_OFF);
+	CHECK_EQ(cpu_state(p, 0), PSCI_CPU_ON);
 }
 
-TEST(cpu_on_wakes_a_blocked_waiter_with_entry_and_context)
+PSCI_TEST_WITH_THREADS(cpu_on_wakes_a_blocked_waiter_with_entry_and_context)
 {
-	struct psci p;
 	struct waiter w;
 	bool joined;
 
-	if (!setup(&p))
-		return;
-	if (!waiter_start(&w, &p, 2)) {
+	if (!waiter_start(&w, p, 2)) {
 		fail_now("pthread_create failed");
-		psci_destroy(&p);
-		return;
+		return true;
 	}
 	msleep(20); /* let it block first */
-	CHECK_EQ(cpu_on(&p, 0x100, ENTRY + 0x40, 0x0123456789abcdefULL), RET_SUCCESS);
+	CHECK_EQ(cpu_on(p, 0x100, ENTRY + 0x40, 0x0123456789abcdefULL), RET_SUCCESS);
 	joined = waiter_join(&w);
 	CHECK(w.on);
 	CHECK_EQ(w.entry, ENTRY + 0x40);
 	CHECK_EQ(w.context_id, 0x0123456789abcdefULL);
 	/* still pending until the vCPU thread says it runs */
-	CHECK_EQ(psci_cpu_state(&p, 2), PSCI_CPU_ON_PENDING);
-	psci_cpu_running(&p, 2);
-	CHECK_EQ(psci_cpu_state(&p, 2), PSCI_CPU_ON);
-	if (joined)
-		psci_destroy(&p);
+	CHECK_EQ(cpu_state(p, 2), PSCI_CPU_ON_PENDING);
+	psci_cpu_running(p, 2);
+	CHECK_EQ(cpu_state(p, 2), PSCI_CPU_ON);
+	return joined;
 }
 
-TEST(wait_for_on_after_cpu_on_returns_at_once)
+PSCI_TEST_WITH_THREADS(wait_for_on_after_cpu_on_returns_at_once)
 {
-	struct psci p;
-	struct waiter w;
-	bool joined;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(cpu_on(&p, 0x10000, RAM_BASE, 42), RET_SUCCESS);
-	if (!waiter_start(&w, &p, 3)) {
-		fail_now("pthread_create failed");
-		psci_destroy(&p);
-		return;
-	}
-	joined = waiter_join(&w);
-	CHECK(w.on);
-	CHECK_EQ(w.entry, RAM_BASE);
-	CHECK_EQ(w.context_id, 42);
-	if (joined)
-		psci_destroy(&p);
+	CHECK_EQ(cpu_on(p, 0x10000, RAM_BASE, 42), RET_SUCCESS);
+	return waiter_expect(p, 3, RAM_BASE, 42);
 }
 
-TEST(cpu_on_unknown_mpidr_is_invalid_parameters)
+PSCI_TEST(cpu_on_unknown_mpidr_is_invalid_parameters)
 {
 	static const uint64_t targets[] = {0x2,	    0xff,	    0x200,	    0x101,
 					   0x20000, 0x200000000ULL, 0xff00ffffffULL};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
 	for (size_t i = 0; i < ARRAY_SIZE(targets); i++)
-		CHECK_EQ(cpu_on(&p, targets[i], ENTRY, 0), RET_INVALID_PARAMS);
+		CHECK_EQ(cpu_on(p, targets[i], ENTRY, 0), RET_INVALID_PARAMS);
 	for (unsigned int i = 0; i < NR_CPUS; i++) {
-		CHECK_EQ(psci_cpu_state(&p, i), PSCI_CPU_OFF);
-		CHECK_EQ(p.cpus[i].nr_on, 0);
+		CHECK_EQ(cpu_state(p, i), PSCI_CPU_OFF);
+		CHECK_EQ(p->cpus[i].nr_on, 0);
 	}
-	psci_destroy(&p);
 }
 
-TEST(cpu_on_mpidr_with_non_affinity_bits_is_invalid_parameters)
+PSCI_TEST(cpu_on_mpidr_with_non_affinity_bits_is_invalid_parameters)
 {
 	/* DEN0022 §5.1.4: bits other than Aff3..Aff0 must be zero. CPU 1 exists. */
 	static const uint64_t targets[] = {
 	    0x1 | (1ULL << 24), 0x1 | (1ULL << 30), 0x1 | (1ULL << 31), /* as KVM reads it */
 	    0x1 | (1ULL << 40), 0x1 | (1ULL << 63),
 	};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
 	for (size_t i = 0; i < ARRAY_SIZE(targets); i++)
-		CHECK_EQ(cpu_on(&p, targets[i], ENTRY, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_OFF);
-	psci_destroy(&p);
+		CHECK_EQ(cpu_on(p, targets[i], ENTRY, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_OFF);
 }
 
-TEST(cpu_on_entry_outside_ram_is_invalid_address)
+PSCI_TEST(cpu_on_entry_outside_ram_is_invalid_address)
 {
 	static const uint64_t bad[] = {
 	    0,
@@ -604,80 +588,50 @@ TEST(cpu_on_entry_outside_ram_is_invalid_address)
 	    0xfffffffffffffffcULL,
 	    RAM_BASE + RAM_SIZE + (1ULL << 32),
 	};
-	struct psci p;
 
-	if (!setup(&p))
-		return;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		int64_t r = cpu_on(&p, 0x1, bad[i], 0);
+		int64_t r = cpu_on(p, 0x1, bad[i], 0);
 
 		if (r != RET_INVALID_ADDRESS)
 			printf("  CPU_ON entry 0x%llx = %lld\n", (unsigned long long)bad[i],
 			       (long long)r);
 		CHECK_EQ(r, RET_INVALID_ADDRESS);
 	}
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_OFF);
-	CHECK_EQ(p.cpus[1].nr_on, 0);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_OFF);
+	CHECK_EQ(p->cpus[1].nr_on, 0);
 	/* the first and the last instruction of RAM are fine */
-	CHECK_EQ(cpu_on(&p, 0x1, RAM_BASE, 0), RET_SUCCESS);
-	CHECK_EQ(cpu_on(&p, 0x100, RAM_BASE + RAM_SIZE - 4, 0), RET_SUCCESS);
-	psci_destroy(&p);
+	CHECK_EQ(cpu_on(p, 0x1, RAM_BASE, 0), RET_SUCCESS);
+	CHECK_EQ(cpu_on(p, 0x100, RAM_BASE + RAM_SIZE - 4, 0), RET_SUCCESS);
 }
 
-TEST(cpu_on_misaligned_entry_is_invalid_address)
+PSCI_TEST(cpu_on_misaligned_entry_is_invalid_address)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
 	for (uint64_t off = 1; off < 4; off++)
-		CHECK_EQ(cpu_on(&p, 0x1, ENTRY + off, 0), RET_INVALID_ADDRESS);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_OFF);
-	CHECK_EQ(p.cpus[1].nr_on, 0);
-	psci_destroy(&p);
+		CHECK_EQ(cpu_on(p, 0x1, ENTRY + off, 0), RET_INVALID_ADDRESS);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_OFF);
+	CHECK_EQ(p->cpus[1].nr_on, 0);
 }
 
-TEST(cpu_on_of_an_on_cpu_is_already_on)
+PSCI_TEST(cpu_on_of_an_on_cpu_is_already_on)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(cpu_on(&p, 0x0, ENTRY, 0), RET_ALREADY_ON);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(cpu_on(p, 0x0, ENTRY, 0), RET_ALREADY_ON);
 	/* a CPU that came up through CPU_ON and runs */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	psci_cpu_running(&p, 1);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_ALREADY_ON);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON);
-	CHECK_EQ(p.cpus[1].nr_on, 1);
-	psci_destroy(&p);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_ALREADY_ON);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON);
+	CHECK_EQ(p->cpus[1].nr_on, 1);
 }
 
-TEST(cpu_on_of_an_on_pending_cpu_is_already_on_and_keeps_first_entry)
+PSCI_TEST_WITH_THREADS(cpu_on_of_an_on_pending_cpu_is_already_on_and_keeps_first_entry)
 {
-	struct psci p;
-	struct waiter w;
-	bool joined;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 111), RET_SUCCESS);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 111), RET_SUCCESS);
 	/* DESIGN.md §4: like KVM, ALREADY_ON (not ON_PENDING) once a CPU_ON succeeded */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY + 0x1000, 222), RET_ALREADY_ON);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON_PENDING);
-	CHECK_EQ(p.cpus[1].nr_on, 1);
-	if (!waiter_start(&w, &p, 1)) {
-		fail_now("pthread_create failed");
-		psci_destroy(&p);
-		return;
-	}
-	joined = waiter_join(&w);
-	CHECK(w.on);
-	CHECK_EQ(w.entry, ENTRY);
-	CHECK_EQ(w.context_id, 111);
-	if (joined)
-		psci_destroy(&p);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY + 0x1000, 222), RET_ALREADY_ON);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON_PENDING);
+	CHECK_EQ(p->cpus[1].nr_on, 1);
+	return waiter_expect(p, 1, ENTRY, 111);
 }
 
 #define RACERS 8
@@ -749,7 +703,7 @@ TEST(racing_cpu_ons_exactly_one_succeeds_rest_already_on)
 			if (bad_rounds++ < 3)
 				printf("  round %u: %u SUCCESS, %u ALREADY_ON of %u\n", round,
 				       success, already, RACERS);
-		} else if (psci_cpu_state(&p, 1) != PSCI_CPU_ON_PENDING ||
+		} else if (cpu_state(&p, 1) != PSCI_CPU_ON_PENDING ||
 			   p.cpus[1].entry != ENTRY + 4 * winner ||
 			   p.cpus[1].context_id != 1000 + winner) {
 			/* the target must be pending with the winner's entry and context */
@@ -770,167 +724,126 @@ TEST(racing_cpu_ons_exactly_one_succeeds_rest_already_on)
 	psci_destroy(&p);
 }
 
-TEST(cpu_off_parks_the_caller_without_results)
+PSCI_TEST(cpu_off_parks_the_caller_without_results)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(p.cpus[0].nr_on, 1);
-	CHECK_EQ(call(&p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(p->cpus[0].nr_on, 1);
+	CHECK_EQ(call(p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
 	CHECK_EQ(res.nr, 0);
-	CHECK_EQ(psci_cpu_state(&p, 0), PSCI_CPU_OFF);
-	CHECK_EQ(p.cpus[0].nr_off, 1);
-	CHECK_EQ(affinity(&p, 0x0, 0), AFF_OFF);
+	CHECK_EQ(cpu_state(p, 0), PSCI_CPU_OFF);
+	CHECK_EQ(p->cpus[0].nr_off, 1);
+	CHECK_EQ(affinity(p, 0x0, 0), AFF_OFF);
 	/* and it can be brought back */
-	CHECK_EQ(cpu_on(&p, 0x0, ENTRY, 0), RET_SUCCESS);
-	CHECK_EQ(p.cpus[0].nr_on, 2);
-	psci_cpu_running(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
-	CHECK_EQ(p.cpus[0].nr_off, 2);
+	CHECK_EQ(cpu_on(p, 0x0, ENTRY, 0), RET_SUCCESS);
+	CHECK_EQ(p->cpus[0].nr_on, 2);
+	psci_cpu_running(p, 0);
+	CHECK_EQ(call(p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(p->cpus[0].nr_off, 2);
 	/* other vCPUs' counters untouched */
-	CHECK_EQ(p.cpus[1].nr_on, 0);
-	CHECK_EQ(p.cpus[1].nr_off, 0);
-	psci_destroy(&p);
+	CHECK_EQ(p->cpus[1].nr_on, 0);
+	CHECK_EQ(p->cpus[1].nr_off, 0);
 }
 
-TEST(cpu_off_through_dispatch_writes_nothing)
+PSCI_TEST(cpu_off_through_dispatch_writes_nothing)
 {
-	struct psci p;
 	struct smccc_table t;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	if (setup_table(&p, &t)) {
-		psci_boot_cpu(&p, 1);
+	if (setup_table(p, &t)) {
+		psci_boot_cpu(p, 1);
 		CHECK_EQ(dispatch(&t, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
 		CHECK_EQ(res.nr, 0);
-		CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_OFF);
+		CHECK_EQ(cpu_state(p, 1), PSCI_CPU_OFF);
 	}
-	psci_destroy(&p);
 }
 
-TEST(affinity_info_level0_reports_on_off_on_pending)
+PSCI_TEST(affinity_info_level0_reports_on_off_on_pending)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(affinity(&p, 0x1, 0), AFF_OFF);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	CHECK_EQ(affinity(&p, 0x1, 0), AFF_ON_PENDING);
-	psci_cpu_running(&p, 1);
-	CHECK_EQ(affinity(&p, 0x1, 0), AFF_ON);
-	psci_boot_cpu(&p, 4);
-	CHECK_EQ(affinity(&p, 0x100000000ULL, 0), AFF_ON);
-	CHECK_EQ(affinity(&p, 0x0, 0), AFF_OFF);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_OFF);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON_PENDING);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
+	psci_boot_cpu(p, 4);
+	CHECK_EQ(affinity(p, 0x100000000ULL, 0), AFF_ON);
+	CHECK_EQ(affinity(p, 0x0, 0), AFF_OFF);
 	/* the 32-bit call too */
-	CHECK_EQ(call_x0(&p, 0, FN_AFFINITY_INFO, 0x1, 0, 0), AFF_ON);
-	CHECK_EQ(call_x0(&p, 0, FN_AFFINITY_INFO, 0x100, 0, 0), AFF_OFF);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN_AFFINITY_INFO, 0x1, 0, 0), AFF_ON);
+	CHECK_EQ(call_x0(p, 0, FN_AFFINITY_INFO, 0x100, 0, 0), AFF_OFF);
 }
 
-TEST(affinity_info_higher_levels_aggregate)
+PSCI_TEST(affinity_info_higher_levels_aggregate)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
 	/* all off */
-	CHECK_EQ(affinity(&p, 0x0, 1), AFF_OFF);
-	CHECK_EQ(affinity(&p, 0x0, 2), AFF_OFF);
-	CHECK_EQ(affinity(&p, 0x0, 3), AFF_OFF);
+	CHECK_EQ(affinity(p, 0x0, 1), AFF_OFF);
+	CHECK_EQ(affinity(p, 0x0, 2), AFF_OFF);
+	CHECK_EQ(affinity(p, 0x0, 3), AFF_OFF);
 	/* CPU 1 (0.0.0.1) pending: its cluster and up say ON_PENDING */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	CHECK_EQ(affinity(&p, 0x0, 1), AFF_ON_PENDING);
-	CHECK_EQ(affinity(&p, 0x7, 1), AFF_ON_PENDING);	  /* Aff0 is ignored at level 1 */
-	CHECK_EQ(affinity(&p, 0x100, 1), AFF_OFF);	  /* cluster 0.0.1 */
-	CHECK_EQ(affinity(&p, 0x100, 2), AFF_ON_PENDING); /* Aff2 node 0.0 holds both */
-	CHECK_EQ(affinity(&p, 0x10000, 2), AFF_OFF);	  /* node 0.1 */
-	CHECK_EQ(affinity(&p, 0x10000, 3), AFF_ON_PENDING);
-	CHECK_EQ(affinity(&p, 0x100000000ULL, 3), AFF_OFF); /* Aff3 = 1 */
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	CHECK_EQ(affinity(p, 0x0, 1), AFF_ON_PENDING);
+	CHECK_EQ(affinity(p, 0x7, 1), AFF_ON_PENDING);	 /* Aff0 is ignored at level 1 */
+	CHECK_EQ(affinity(p, 0x100, 1), AFF_OFF);	 /* cluster 0.0.1 */
+	CHECK_EQ(affinity(p, 0x100, 2), AFF_ON_PENDING); /* Aff2 node 0.0 holds both */
+	CHECK_EQ(affinity(p, 0x10000, 2), AFF_OFF);	 /* node 0.1 */
+	CHECK_EQ(affinity(p, 0x10000, 3), AFF_ON_PENDING);
+	CHECK_EQ(affinity(p, 0x100000000ULL, 3), AFF_OFF); /* Aff3 = 1 */
 	/* CPU 2 (0.0.1.0) ON: ON wins over ON_PENDING where both are covered */
-	CHECK_EQ(cpu_on(&p, 0x100, ENTRY, 0), RET_SUCCESS);
-	psci_cpu_running(&p, 2);
-	CHECK_EQ(affinity(&p, 0x0, 1), AFF_ON_PENDING);
-	CHECK_EQ(affinity(&p, 0x100, 1), AFF_ON);
-	CHECK_EQ(affinity(&p, 0x0, 2), AFF_ON);
-	CHECK_EQ(affinity(&p, 0xffff, 2), AFF_ON);
-	CHECK_EQ(affinity(&p, 0x0, 3), AFF_ON);
+	CHECK_EQ(cpu_on(p, 0x100, ENTRY, 0), RET_SUCCESS);
+	psci_cpu_running(p, 2);
+	CHECK_EQ(affinity(p, 0x0, 1), AFF_ON_PENDING);
+	CHECK_EQ(affinity(p, 0x100, 1), AFF_ON);
+	CHECK_EQ(affinity(p, 0x0, 2), AFF_ON);
+	CHECK_EQ(affinity(p, 0xffff, 2), AFF_ON);
+	CHECK_EQ(affinity(p, 0x0, 3), AFF_ON);
 	/* CPU 4 (1.0.0.0) ON */
-	psci_boot_cpu(&p, 4);
-	CHECK_EQ(affinity(&p, 0x100000000ULL, 3), AFF_ON);
-	CHECK_EQ(affinity(&p, 0x100ffffffULL, 3), AFF_ON);
-	psci_destroy(&p);
+	psci_boot_cpu(p, 4);
+	CHECK_EQ(affinity(p, 0x100000000ULL, 3), AFF_ON);
+	CHECK_EQ(affinity(p, 0x100ffffffULL, 3), AFF_ON);
 }
 
-TEST(affinity_info_level_above_3_is_invalid_parameters)
+PSCI_TEST(affinity_info_level_above_3_is_invalid_parameters)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(affinity(&p, 0x0, 4), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x0, 255), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x0, 1ULL << 32), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x0, UINT64_MAX), RET_INVALID_PARAMS);
-	psci_destroy(&p);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(affinity(p, 0x0, 4), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x0, 255), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x0, 1ULL << 32), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x0, UINT64_MAX), RET_INVALID_PARAMS);
 }
 
-TEST(affinity_info_without_a_match_is_invalid_parameters)
+PSCI_TEST(affinity_info_without_a_match_is_invalid_parameters)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(affinity(&p, 0x2, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x200, 1), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x20000, 2), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x200000000ULL, 3), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x2, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x200, 1), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x20000, 2), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x200000000ULL, 3), RET_INVALID_PARAMS);
 	/* non-affinity bits set */
-	CHECK_EQ(affinity(&p, 0x1 | (1ULL << 31), 0), RET_INVALID_PARAMS);
-	CHECK_EQ(affinity(&p, 0x1 | (1ULL << 40), 0), RET_INVALID_PARAMS);
-	psci_destroy(&p);
+	CHECK_EQ(affinity(p, 0x1 | (1ULL << 31), 0), RET_INVALID_PARAMS);
+	CHECK_EQ(affinity(p, 0x1 | (1ULL << 40), 0), RET_INVALID_PARAMS);
 }
 
-TEST(migrate_info_type_is_no_trusted_os)
+PSCI_TEST(migrate_info_type_is_no_trusted_os)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(call_x0(&p, 0, FN_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
 }
 
-TEST(system_off_ends_the_vm)
+PSCI_TEST(system_off_ends_the_vm)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_SYSTEM_OFF, 0, 0, 0, &res), SMCCC_SYSTEM_OFF);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(call(p, 0, FN_SYSTEM_OFF, 0, 0, 0, &res), SMCCC_SYSTEM_OFF);
 	CHECK_EQ(res.nr, 0); /* §5.10: does not return */
-	psci_destroy(&p);
 }
 
-TEST(system_reset_restarts_the_vm)
+PSCI_TEST(system_reset_restarts_the_vm)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_SYSTEM_RESET, 0, 0, 0, &res), SMCCC_SYSTEM_RESET);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(call(p, 0, FN_SYSTEM_RESET, 0, 0, 0, &res), SMCCC_SYSTEM_RESET);
 	CHECK_EQ(res.nr, 0); /* §5.11: does not return */
-	psci_destroy(&p);
 }
 
 TEST(stop_wakes_a_blocked_waiter_which_returns_false)
@@ -974,59 +887,39 @@ TEST(stop_wakes_a_blocked_waiter_which_returns_false)
 		psci_destroy(&p);
 }
 
-TEST(smc32_cpu_on_ignores_upper_argument_bits)
+PSCI_TEST_WITH_THREADS(smc32_cpu_on_ignores_upper_argument_bits)
 {
-	struct psci p;
 	struct smccc_table t;
 	struct smccc_result res;
-	struct waiter w;
 	bool joined;
 
-	if (!setup(&p))
-		return;
-	if (!setup_table(&p, &t)) {
-		psci_destroy(&p);
-		return;
-	}
+	if (!setup_table(p, &t))
+		return true;
 	CHECK_EQ(dispatch(&t, 0, FN_CPU_ON, 0xdeadbeef00000001ULL, 0xffffffff00000000ULL | ENTRY,
 			  0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
 	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON_PENDING);
-	if (!waiter_start(&w, &p, 1)) {
-		fail_now("pthread_create failed");
-		psci_destroy(&p);
-		return;
-	}
-	joined = waiter_join(&w);
-	CHECK(w.on);
-	CHECK_EQ(w.entry, ENTRY);
-	CHECK_EQ(w.context_id, 0x12345678);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON_PENDING);
+	joined = waiter_expect(p, 1, ENTRY, 0x12345678);
 	/* AFFINITY_INFO32 with garbage above the target and the level */
-	psci_cpu_running(&p, 1);
+	psci_cpu_running(p, 1);
 	CHECK_EQ(dispatch(&t, 0, FN_AFFINITY_INFO, 0xffffffff00000001ULL, 0x100000000ULL, 0, &res),
 		 SMCCC_RESUME);
 	CHECK_EQ(res.x[0], AFF_ON);
 	/* PSCI_FEATURES32 with garbage above the function ID */
 	dispatch(&t, 0, FN_PSCI_FEATURES, 0x1234567800000000ULL | FN_CPU_ON, 0, 0, &res);
 	CHECK_EQ(res.x[0], 0);
-	if (joined)
-		psci_destroy(&p);
+	return joined;
 }
 
-TEST(smc32_status_is_a_sign_extended_w0)
+PSCI_TEST(smc32_status_is_a_sign_extended_w0)
 {
-	struct psci p;
 	struct smccc_table t;
 	struct smccc_result res;
 
-	if (!setup(&p))
+	if (!setup_table(p, &t))
 		return;
-	if (!setup_table(&p, &t)) {
-		psci_destroy(&p);
-		return;
-	}
 	dispatch(&t, 0, FN_PSCI_FEATURES, FN_MIGRATE, 0, 0, &res);
 	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* NOT_SUPPORTED in W0, sign-extended */
@@ -1049,42 +942,27 @@ TEST(smc32_status_is_a_sign_extended_w0)
 	dispatch(&t, 0, 0x8400001FU, 0, 0, 0, &res);
 	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
-	psci_destroy(&p);
 }
 
-TEST(smc64_calls_keep_64bit_arguments_and_sign_extended_results)
+PSCI_TEST_WITH_THREADS(smc64_calls_keep_64bit_arguments_and_sign_extended_results)
 {
-	struct psci p;
 	struct smccc_table t;
 	struct smccc_result res;
-	struct waiter w;
 	bool joined;
 
-	if (!setup(&p))
-		return;
-	if (!setup_table(&p, &t)) {
-		psci_destroy(&p);
-		return;
-	}
-	psci_boot_cpu(&p, 0); /* so a target truncated to 0 would answer ALREADY_ON */
+	if (!setup_table(p, &t))
+		return true;
+	psci_boot_cpu(p, 0); /* so a target truncated to 0 would answer ALREADY_ON */
 	CHECK_EQ(dispatch(&t, 0, FN64_CPU_ON, 0x100000000ULL, ENTRY, 0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
 	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
-	CHECK_EQ(psci_cpu_state(&p, 4), PSCI_CPU_ON_PENDING);
-	if (!waiter_start(&w, &p, 4)) {
-		fail_now("pthread_create failed");
-		psci_destroy(&p);
-		return;
-	}
-	joined = waiter_join(&w);
-	CHECK(w.on);
-	CHECK_EQ(w.entry, ENTRY);
-	CHECK_EQ(w.context_id, 0xabcdef0012345678ULL);
+	CHECK_EQ(cpu_state(p, 4), PSCI_CPU_ON_PENDING);
+	joined = waiter_expect(p, 4, ENTRY, 0xabcdef0012345678ULL);
 	/* an entry that is in RAM only if truncated to 32 bits */
 	dispatch(&t, 0, FN64_CPU_ON, 0x1, 0x100000000ULL | ENTRY, 0, &res);
 	CHECK_EQ(res.x[0], (uint64_t)(int64_t)RET_INVALID_ADDRESS);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_OFF);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_OFF);
 	dispatch(&t, 0, FN64_CPU_ON, 0x2, ENTRY, 0, &res);
 	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
 	dispatch(&t, 0, FN64_AFFINITY_INFO, 0x200000000ULL, 0, 0, &res);
@@ -1093,83 +971,69 @@ TEST(smc64_calls_keep_64bit_arguments_and_sign_extended_results)
 	CHECK_EQ(res.x[0], AFF_ON_PENDING);
 	dispatch(&t, 0, FN64_MIGRATE, 0, 0, 0, &res);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
-	if (joined)
-		psci_destroy(&p);
+	return joined;
 }
 
 /* ---- vCPU hotplug (DESIGN.md §5) ---- */
 
-TEST(cpu_on_of_an_absent_cpu_is_denied)
+PSCI_TEST(cpu_on_of_an_absent_cpu_is_denied)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	psci_set_present(&p, 2, false);
-	CHECK_EQ(cpu_on(&p, 0x100, ENTRY, 0), RET_DENIED);
-	CHECK_EQ(psci_cpu_state(&p, 2), PSCI_CPU_OFF);
-	CHECK_EQ(p.cpus[2].nr_on, 0);
+	psci_set_present(p, 2, false);
+	CHECK_EQ(cpu_on(p, 0x100, ENTRY, 0), RET_DENIED);
+	CHECK_EQ(cpu_state(p, 2), PSCI_CPU_OFF);
+	CHECK_EQ(p->cpus[2].nr_on, 0);
 	/* plugged, it starts */
-	CHECK_EQ(psci_plug(&p, 2), 0);
-	CHECK_EQ(psci_plug(&p, 2), -EALREADY);
-	CHECK_EQ(cpu_on(&p, 0x100, ENTRY, 0), RET_SUCCESS);
+	CHECK_EQ(psci_plug(p, 2), 0);
+	CHECK_EQ(psci_plug(p, 2), -EALREADY);
+	CHECK_EQ(cpu_on(p, 0x100, ENTRY, 0), RET_SUCCESS);
 	/* an OFF vCPU unplugs at once */
-	CHECK_EQ(psci_unplug(&p, 3, false), 0);
-	CHECK_EQ(psci_unplug(&p, 3, false), -EALREADY);
-	CHECK_EQ(cpu_on(&p, 0x10000, ENTRY, 0), RET_DENIED);
-	CHECK_EQ(psci_plug(&p, NR_CPUS), -ENOENT);
-	CHECK_EQ(psci_unplug(&p, NR_CPUS, false), -ENOENT);
-	psci_destroy(&p);
+	CHECK_EQ(psci_unplug(p, 3, false), 0);
+	CHECK_EQ(psci_unplug(p, 3, false), -EALREADY);
+	CHECK_EQ(cpu_on(p, 0x10000, ENTRY, 0), RET_DENIED);
+	CHECK_EQ(psci_plug(p, NR_CPUS), -ENOENT);
+	CHECK_EQ(psci_unplug(p, NR_CPUS, false), -ENOENT);
 }
 
-TEST(unplug_of_an_on_cpu_is_refused_or_deferred_to_its_cpu_off)
+PSCI_TEST(unplug_of_an_on_cpu_is_refused_or_deferred_to_its_cpu_off)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 1);
-	CHECK_EQ(psci_unplug(&p, 1, false), -EBUSY); /* never yank a running CPU */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_ALREADY_ON);
-	CHECK_EQ(psci_unplug(&p, 1, true), 1);
-	CHECK_EQ(psci_cpu_state(&p, 1), PSCI_CPU_ON); /* still running */
-	CHECK_EQ(call(&p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_DENIED);
+	psci_boot_cpu(p, 1);
+	CHECK_EQ(psci_unplug(p, 1, false), -EBUSY); /* never yank a running CPU */
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_ALREADY_ON);
+	CHECK_EQ(psci_unplug(p, 1, true), 1);
+	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON); /* still running */
+	CHECK_EQ(call(p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_DENIED);
 	/* a plug cancels a deferred unplug */
-	CHECK_EQ(psci_plug(&p, 1), 0);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	psci_cpu_running(&p, 1);
-	CHECK_EQ(psci_unplug(&p, 1, true), 1);
-	CHECK_EQ(psci_plug(&p, 1), 0);
-	CHECK_EQ(call(&p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	psci_destroy(&p);
+	CHECK_EQ(psci_plug(p, 1), 0);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(psci_unplug(p, 1, true), 1);
+	CHECK_EQ(psci_plug(p, 1), 0);
+	CHECK_EQ(call(p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
 }
 
 /* vCPU 0 is where every boot (and every SYSTEM_RESET) starts: unplugging it
  * would be undone by the next reset, so it is refused outright. */
-TEST(the_boot_cpu_cannot_be_unplugged)
+PSCI_TEST(the_boot_cpu_cannot_be_unplugged)
 {
-	struct psci p;
 	struct psci_cpu_info info;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(psci_unplug(&p, 0, false), -EPERM);
-	CHECK_EQ(psci_unplug(&p, 0, true), -EPERM);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(psci_unplug(p, 0, false), -EPERM);
+	CHECK_EQ(psci_unplug(p, 0, true), -EPERM);
 	/* not even once the guest has turned it off */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	psci_cpu_running(&p, 1);
-	CHECK_EQ(call(&p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
-	CHECK_EQ(psci_unplug(&p, 0, false), -EPERM);
-	psci_cpu_info(&p, 0, &info);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(call(p, 0, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(psci_unplug(p, 0, false), -EPERM);
+	psci_cpu_info(p, 0, &info);
 	CHECK(info.present);
 	CHECK(!info.unplug_when_off);
-	CHECK_EQ(cpu_on(&p, 0x0, ENTRY, 0), RET_SUCCESS);
-	psci_destroy(&p);
+	CHECK_EQ(cpu_on(p, 0x0, ENTRY, 0), RET_SUCCESS);
 }
 
 /* ---- suspend states ---- */
@@ -1181,52 +1045,42 @@ static uint64_t fake_clock(void)
 	return fake_now;
 }
 
-TEST(cpu_suspend_standby_returns_success_when_woken)
+PSCI_TEST(cpu_suspend_standby_returns_success_when_woken)
 {
-	struct psci p;
 	struct smccc_result res;
 	uint64_t entry = 7, ctx = 7;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 1);
-	CHECK_EQ(call(&p, 1, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
+	psci_boot_cpu(p, 1);
+	CHECK_EQ(call(p, 1, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 4);
 	CHECK_EQ(res.x[0], 0);
 	/* suspended is still ON for AFFINITY_INFO, STANDBY for NODE_HW_STATE */
-	CHECK_EQ(affinity(&p, 0x1, 0), AFF_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_STANDBY);
-	CHECK(!psci_suspend_end(&p, 1, &entry, &ctx)); /* standby: just return */
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x1, PS_STANDBY, 0), 1);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x1, PS_POWERDOWN, 0), 0);
-	psci_destroy(&p);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_STANDBY);
+	CHECK(!psci_suspend_end(p, 1, &entry, &ctx)); /* standby: just return */
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x1, PS_STANDBY, 0), 1);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x1, PS_POWERDOWN, 0), 0);
 }
 
-TEST(cpu_suspend_powerdown_resumes_at_entry_with_context)
+PSCI_TEST(cpu_suspend_powerdown_resumes_at_entry_with_context)
 {
-	struct psci p;
 	struct smccc_result res;
 	uint64_t entry = 0, ctx = 0;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 1);
-	CHECK_EQ(call(&p, 1, FN64_CPU_SUSPEND, PS_POWERDOWN, ENTRY + 0x100, 0xc0ffee, &res),
+	psci_boot_cpu(p, 1);
+	CHECK_EQ(call(p, 1, FN64_CPU_SUSPEND, PS_POWERDOWN, ENTRY + 0x100, 0xc0ffee, &res),
 		 SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 0); /* does not return: resumes at the entry point */
-	CHECK_EQ(affinity(&p, 0x1, 0), AFF_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_OFF);
-	CHECK(psci_suspend_end(&p, 1, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY + 0x100);
-	CHECK_EQ(ctx, 0xc0ffee);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x1, PS_POWERDOWN, 0), 1);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_OFF);
+	check_resumes_at(p, 1, ENTRY + 0x100, 0xc0ffee);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x1, PS_POWERDOWN, 0), 1);
 	/* nothing left to end */
-	CHECK(!psci_suspend_end(&p, 1, &entry, &ctx));
-	psci_destroy(&p);
+	CHECK(!psci_suspend_end(p, 1, &entry, &ctx));
 }
 
-TEST(cpu_suspend_refuses_unknown_state_or_bad_entry)
+PSCI_TEST(cpu_suspend_refuses_unknown_state_or_bad_entry)
 {
 	static const uint64_t bad_states[] = {
 	    0x00000001, /* a StateID we do not define */
@@ -1236,160 +1090,125 @@ TEST(cpu_suspend_refuses_unknown_state_or_bad_entry)
 	    0x00020000, /* reserved bit */
 	    0x40000000, /* extended-format bit in original format */
 	};
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
+	psci_boot_cpu(p, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(bad_states); i++) {
-		CHECK_EQ(call(&p, 0, FN64_CPU_SUSPEND, bad_states[i], ENTRY, 0, &res),
-			 SMCCC_RESUME);
+		CHECK_EQ(call(p, 0, FN64_CPU_SUSPEND, bad_states[i], ENTRY, 0, &res), SMCCC_RESUME);
 		CHECK_EQ((int64_t)res.x[0], RET_INVALID_PARAMS);
 	}
-	CHECK_EQ(call(&p, 0, FN64_CPU_SUSPEND, PS_POWERDOWN, RAM_BASE - 4, 0, &res), SMCCC_RESUME);
+	CHECK_EQ(call(p, 0, FN64_CPU_SUSPEND, PS_POWERDOWN, RAM_BASE - 4, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
-	CHECK_EQ(call(&p, 0, FN64_CPU_SUSPEND, PS_POWERDOWN, ENTRY + 2, 0, &res), SMCCC_RESUME);
+	CHECK_EQ(call(p, 0, FN64_CPU_SUSPEND, PS_POWERDOWN, ENTRY + 2, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
 	/* standby ignores the entry point */
-	CHECK_EQ(call(&p, 0, FN64_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
+	CHECK_EQ(call(p, 0, FN64_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.x[0], 0);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x0, PS_POWERDOWN, 0), 0);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x0, PS_POWERDOWN, 0), 0);
 }
 
-TEST(cpu_default_suspend_is_a_powerdown)
+PSCI_TEST(cpu_default_suspend_is_a_powerdown)
 {
-	struct psci p;
 	struct smccc_result res;
-	uint64_t entry = 0, ctx = 0;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_CPU_DEFAULT_SUSPEND, RAM_BASE - 4, 0, 0, &res), SMCCC_RESUME);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(call(p, 0, FN_CPU_DEFAULT_SUSPEND, RAM_BASE - 4, 0, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
-	CHECK_EQ(call(&p, 0, FN64_CPU_DEFAULT_SUSPEND, ENTRY, 99, 0, &res), SMCCC_CPU_SUSPEND);
+	CHECK_EQ(call(p, 0, FN64_CPU_DEFAULT_SUSPEND, ENTRY, 99, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 0);
-	CHECK(psci_suspend_end(&p, 0, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY);
-	CHECK_EQ(ctx, 99);
-	psci_destroy(&p);
+	check_resumes_at(p, 0, ENTRY, 99);
 }
 
-TEST(stat_residency_counts_time_suspended)
+PSCI_TEST(stat_residency_counts_time_suspended)
 {
-	struct psci p;
 	struct smccc_result res;
 	uint64_t entry, ctx;
 
-	if (!setup(&p))
-		return;
-	p.now_us = fake_clock;
-	psci_boot_cpu(&p, 2);
+	p->now_us = fake_clock;
+	psci_boot_cpu(p, 2);
 	fake_now = 1000;
-	CHECK_EQ(call(&p, 2, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
+	CHECK_EQ(call(p, 2, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
 	fake_now = 1500;
-	psci_suspend_end(&p, 2, &entry, &ctx);
+	psci_suspend_end(p, 2, &entry, &ctx);
 	fake_now = 2000;
-	CHECK_EQ(call(&p, 2, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
+	CHECK_EQ(call(p, 2, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
 	fake_now = 2250;
-	psci_suspend_end(&p, 2, &entry, &ctx);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_RESIDENCY, 0x100, PS_STANDBY, 0), 750);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x100, PS_STANDBY, 0), 2);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_RESIDENCY, 0x100, PS_POWERDOWN, 0), 0);
+	psci_suspend_end(p, 2, &entry, &ctx);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_RESIDENCY, 0x100, PS_STANDBY, 0), 750);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x100, PS_STANDBY, 0), 2);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_RESIDENCY, 0x100, PS_POWERDOWN, 0), 0);
 	/* §5.21: an invalid CPU or state reads 0 */
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_RESIDENCY, 0x2, PS_STANDBY, 0), 0);
-	CHECK_EQ(call_x0(&p, 0, FN64_STAT_COUNT, 0x100, 0x1234, 0), 0);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_RESIDENCY, 0x2, PS_STANDBY, 0), 0);
+	CHECK_EQ(call_x0(p, 0, FN64_STAT_COUNT, 0x100, 0x1234, 0), 0);
 }
 
-TEST(node_hw_state_levels_and_errors)
+PSCI_TEST(node_hw_state_levels_and_errors)
 {
-	struct psci p;
-
-	if (!setup(&p))
-		return;
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x0, 0, 0), HW_OFF);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x0, 1, 0), HW_OFF);
-	psci_boot_cpu(&p, 1);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x0, 0, 0), HW_OFF);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x0, 1, 0), HW_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x100, 1, 0), HW_OFF);
-	CHECK_EQ(call_x0(&p, 0, FN_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x2, 0, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1, 4, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(call_x0(&p, 0, FN64_NODE_HW_STATE, 0x1 | (1ULL << 31), 0, 0), RET_INVALID_PARAMS);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x0, 0, 0), HW_OFF);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x0, 1, 0), HW_OFF);
+	psci_boot_cpu(p, 1);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x0, 0, 0), HW_OFF);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x0, 1, 0), HW_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x100, 1, 0), HW_OFF);
+	CHECK_EQ(call_x0(p, 0, FN_NODE_HW_STATE, 0x1, 0, 0), HW_ON);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x2, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1, 4, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN64_NODE_HW_STATE, 0x1 | (1ULL << 31), 0, 0), RET_INVALID_PARAMS);
 }
 
-TEST(system_suspend_only_when_all_other_cpus_are_off)
+PSCI_TEST(system_suspend_only_when_all_other_cpus_are_off)
 {
-	struct psci p;
 	struct smccc_result res;
-	uint64_t entry = 0, ctx = 0;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	psci_boot_cpu(&p, 3);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_RESUME);
+	psci_boot_cpu(p, 0);
+	psci_boot_cpu(p, 3);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_DENIED);
-	CHECK_EQ(call(&p, 3, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(call(p, 3, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
 	/* an ON_PENDING CPU is not off either */
-	CHECK_EQ(cpu_on(&p, 0x1, ENTRY, 0), RET_SUCCESS);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_RESUME);
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY, 0), RET_SUCCESS);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_DENIED);
-	psci_cpu_running(&p, 1);
-	CHECK_EQ(call(&p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_SUSPEND, RAM_BASE + RAM_SIZE, 5, 0, &res), SMCCC_RESUME);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(call(p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_SUSPEND, RAM_BASE + RAM_SIZE, 5, 0, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], RET_INVALID_ADDRESS);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_CPU_SUSPEND);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_SUSPEND, ENTRY, 5, 0, &res), SMCCC_CPU_SUSPEND);
 	CHECK_EQ(res.nr, 0);
-	CHECK(psci_suspend_end(&p, 0, &entry, &ctx));
-	CHECK_EQ(entry, ENTRY);
-	CHECK_EQ(ctx, 5);
-	psci_destroy(&p);
+	check_resumes_at(p, 0, ENTRY, 5);
 }
 
 /* ---- SYSTEM_RESET2 and SYSTEM_OFF2 ---- */
 
-TEST(system_reset2_warm_reset_restarts_other_types_refused)
+PSCI_TEST(system_reset2_warm_reset_restarts_other_types_refused)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_SYSTEM_RESET2, 0, 0, 0, &res), SMCCC_SYSTEM_RESET);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(call(p, 0, FN_SYSTEM_RESET2, 0, 0, 0, &res), SMCCC_SYSTEM_RESET);
 	CHECK_EQ(res.nr, 0);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_RESET2, 0, 0x1234, 0, &res), SMCCC_SYSTEM_RESET);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_RESET2, 0, 0x1234, 0, &res), SMCCC_SYSTEM_RESET);
 	/* reserved architectural types */
-	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 1, 0, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 0x7fffffff, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN_SYSTEM_RESET2, 1, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN_SYSTEM_RESET2, 0x7fffffff, 0, 0), RET_INVALID_PARAMS);
 	/* no vendor types are defined here; for SMC64 the whole of x1 is the
 	 * type (KVM's reading), so bits above 31 do not make a warm reset */
-	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_RESET2, 0x80000000U, 0, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(call_x0(&p, 0, FN64_SYSTEM_RESET2, 1ULL << 32, 0, 0), RET_INVALID_PARAMS);
-	psci_destroy(&p);
+	CHECK_EQ(call_x0(p, 0, FN_SYSTEM_RESET2, 0x80000000U, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN64_SYSTEM_RESET2, 1ULL << 32, 0, 0), RET_INVALID_PARAMS);
 }
 
 /* DEN0022 §6.4.3: the target starts with the caller's endianness; a CPU
  * resuming from power-down keeps its own. Only the calls that start a CPU
  * need the caller's SCTLR_EL1 read (psci_call_enters_at). */
-TEST(cpu_on_and_power_down_carry_the_callers_endianness)
+PSCI_TEST(cpu_on_and_power_down_carry_the_callers_endianness)
 {
-	struct psci p;
 	struct smccc_result res;
 	const struct smccc_service *svc;
 	struct smccc_call c;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	svc = &p.service;
+	psci_boot_cpu(p, 0);
+	svc = &p->service;
 	memset(&c, 0, sizeof(c));
 	c.fid = FN64_CPU_ON;
 	c.vcpu = 0;
@@ -1399,39 +1218,34 @@ TEST(cpu_on_and_power_down_carry_the_callers_endianness)
 	c.caller_be = true;
 	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_RESUME);
 	CHECK_EQ((int64_t)res.x[0], 0);
-	CHECK(psci_entry_big_endian(&p, 1));
+	CHECK(psci_entry_big_endian(p, 1));
 	c.args[0] = mpidrs[2];
 	c.caller_be = false;
 	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_RESUME);
-	CHECK(!psci_entry_big_endian(&p, 2));
+	CHECK(!psci_entry_big_endian(p, 2));
 	/* a big-endian CPU 0 suspends to power-down: it resumes big-endian */
 	c.fid = 0xC4000001U; /* CPU_SUSPEND64 */
 	c.args[0] = PSCI_POWER_STATE_POWERDOWN;
 	c.args[1] = ENTRY;
 	c.caller_be = true;
 	CHECK_EQ(svc->handle(svc->ctx, &c, &res), SMCCC_CPU_SUSPEND);
-	CHECK(psci_entry_big_endian(&p, 0));
+	CHECK(psci_entry_big_endian(p, 0));
 	CHECK(psci_call_enters_at(FN64_CPU_ON));
 	CHECK(psci_call_enters_at(0x8400000EU));  /* SYSTEM_SUSPEND */
 	CHECK(!psci_call_enters_at(0x84000000U)); /* PSCI_VERSION */
 	CHECK(!psci_call_enters_at(0x84000004U)); /* AFFINITY_INFO */
-	psci_destroy(&p);
 }
 
-TEST(system_off2_hibernate_off_ends_the_vm)
+PSCI_TEST(system_off2_hibernate_off_ends_the_vm)
 {
-	struct psci p;
 	struct smccc_result res;
 
-	if (!setup(&p))
-		return;
-	psci_boot_cpu(&p, 0);
-	CHECK_EQ(call(&p, 0, FN_SYSTEM_OFF2, 1, 0, 0, &res), SMCCC_SYSTEM_OFF);
+	psci_boot_cpu(p, 0);
+	CHECK_EQ(call(p, 0, FN_SYSTEM_OFF2, 1, 0, 0, &res), SMCCC_SYSTEM_OFF);
 	CHECK_EQ(res.nr, 0);
-	CHECK_EQ(call(&p, 0, FN64_SYSTEM_OFF2, 0, 0, 0, &res), SMCCC_SYSTEM_OFF);
-	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_OFF2, 2, 0, 0), RET_INVALID_PARAMS);
-	CHECK_EQ(call_x0(&p, 0, FN_SYSTEM_OFF2, 1, 1, 0), RET_INVALID_PARAMS); /* cookie */
-	psci_destroy(&p);
+	CHECK_EQ(call(p, 0, FN64_SYSTEM_OFF2, 0, 0, 0, &res), SMCCC_SYSTEM_OFF);
+	CHECK_EQ(call_x0(p, 0, FN_SYSTEM_OFF2, 2, 0, 0), RET_INVALID_PARAMS);
+	CHECK_EQ(call_x0(p, 0, FN_SYSTEM_OFF2, 1, 1, 0), RET_INVALID_PARAMS); /* cookie */
 }
 
 CHECK_MAIN_BEGIN

@@ -41,10 +41,28 @@
 
 #include "vmm/firmware/smccc.h"
 
-#define INJECT_MAX_RULES     32
-#define INJECT_MAX_RULE_TEXT 96
-#define INJECT_MAX_DELAY_NS  (600ULL * 1000000000ULL)
-#define INJECT_ANY_CPU	     (-1)
+#define INJECT_MAX_RULES    32
+#define INJECT_MAX_DELAY_NS (600ULL * 1000000000ULL)
+#define INJECT_ANY_CPU	    (-1)
+
+/*
+ * A rule is at most INJECT_MAX_RULE_LEN bytes as written, and so is its
+ * canonical text (what `inject list` and the record show): a rule whose
+ * canonical text would be longer is refused, so what is in force is always
+ * what is shown. (With today's options the longest canonical text is 103
+ * bytes: PSCI_MEM_PROTECT_CHECK_RANGE_64:cpu=65535:next=1000000000:
+ * delay=599999999999ns:ret=-9223372036854775808.)
+ */
+#define INJECT_MAX_RULE_LEN  127
+#define INJECT_MAX_RULE_TEXT (INJECT_MAX_RULE_LEN + 1)
+
+/*
+ * Room for the whole of inject_list's line with INJECT_MAX_RULES rules of the
+ * longest text: "N rules:" and per rule " TEXT(fired=F,left=L)" with F and
+ * L up to 20 digits each.
+ */
+#define INJECT_LIST_ENTRY_MAX (1 + INJECT_MAX_RULE_LEN + sizeof("(fired=,left=)") + 2 * 20)
+#define INJECT_LIST_MAX	      (sizeof("4294967295 rules:") + INJECT_MAX_RULES * INJECT_LIST_ENTRY_MAX)
 
 struct inject_rule {
 	uint32_t fid[2]; /* the IDs it covers */
@@ -78,8 +96,8 @@ struct inject {
 	struct smccc_counters injected;	       /* injected answers by function ID */
 };
 
+/* The set lives as long as the process: there is no destroy. */
 void inject_init(struct inject *inj);
-void inject_destroy(struct inject *inj);
 
 /*
  * Parse one rule. Returns 0, or -1 with a one-line reason in err naming what
@@ -96,8 +114,10 @@ int inject_add(struct inject *inj, const struct inject_rule *rule);
 unsigned int inject_clear(struct inject *inj);
 
 /*
- * One line listing the rules with what is left of each: "N rules: TEXT
- * (fired F, left L) ...", or "0 rules". Returns buf.
+ * One line listing the rules with what is left of each: "N rules:
+ * TEXT(fired=F,left=L) ...", or "0 rules". With len >= INJECT_LIST_MAX
+ * every rule is shown whole; in a smaller buffer the list stops before
+ * the first rule that does not fit and ends with " ...". Returns buf.
  */
 const char *inject_list(struct inject *inj, char *buf, size_t len);
 

@@ -350,9 +350,6 @@ int psci_cpu_info(struct psci *p, unsigned int cpu, struct psci_cpu_info *info);
 /* "absent", "off", "on-pending", "on", "suspended". */
 const char *psci_cpu_state_name(const struct psci_cpu_info *info);
 
-/* Snapshot of one vCPU's state. */
-enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int cpu);
-
 /* The SMCCC service for the PSCI ranges (ctx = p). */
 const struct smccc_service *psci_service(struct psci *p);
 

@@ -195,15 +195,6 @@ unsigned int smccc_counters_used(const struct smccc_counters *c)
 	return used;
 }
 
-unsigned long smccc_counters_total(const struct smccc_counters *c)
-{
-	unsigned long total = atomic_load(&c->other);
-
-	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++)
-		total += atomic_load(&c->count[i]);
-	return total;
-}
-
 struct fid_name {
 	uint32_t fid;
 	const char *name;
@@ -272,6 +263,17 @@ static const struct fid_name fid_names[] = {
     {0xC6000041U, "KVM_DISCOVER_IMPL_CPUS"},
 };
 
+bool smccc_fid_by_name(const char *name, uint32_t *fid)
+{
+	for (size_t i = 0; i < sizeof(fid_names) / sizeof(fid_names[0]); i++) {
+		if (!strcmp(fid_names[i].name, name)) {
+			*fid = fid_names[i].fid;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *const owner_names[] = {
     "Arm", "CPU", "SiP", "OEM", "Standard", "Standard-Hyp", "Vendor-Hyp",
 };
@@ -302,15 +304,32 @@ const char *smccc_conduit_name(enum smccc_conduit c)
 	return c == SMCCC_CONDUIT_SMC ? "smc" : "hvc";
 }
 
+/* names[i], or "?" for a value the table does not name. */
+static const char *name_of(unsigned int i, const char *const *names, size_t nr)
+{
+	return i < nr && names[i] ? names[i] : "?";
+}
+
 const char *smccc_action_name(enum smccc_filter_action a)
 {
-	switch (a) {
-	case SMCCC_FILTER_HANDLE:
-		return "handle";
-	case SMCCC_FILTER_DENY:
-		return "deny";
-	case SMCCC_FILTER_FWD_TO_USER:
-		return "forward";
-	}
-	return "?";
+	static const char *const names[] = {
+	    [SMCCC_FILTER_HANDLE] = "handle",
+	    [SMCCC_FILTER_DENY] = "deny",
+	    [SMCCC_FILTER_FWD_TO_USER] = "forward",
+	};
+
+	return name_of((unsigned int)a, names, sizeof(names) / sizeof(names[0]));
+}
+
+const char *smccc_outcome_name(enum smccc_outcome out)
+{
+	static const char *const names[] = {
+	    [SMCCC_RESUME] = "resume",
+	    [SMCCC_CPU_OFF] = "cpu-off",
+	    [SMCCC_CPU_SUSPEND] = "suspend",
+	    [SMCCC_SYSTEM_OFF] = "system-off",
+	    [SMCCC_SYSTEM_RESET] = "system-reset",
+	};
+
+	return name_of((unsigned int)out, names, sizeof(names) / sizeof(names[0]));
 }

@@ -188,18 +188,23 @@ int smccc_count(struct smccc_counters *c, uint32_t fid);
  * further FIDs are counted in `other`). */
 unsigned int smccc_counters_used(const struct smccc_counters *c);
 
-/* All calls counted: the slot counts plus `other`. */
-unsigned long smccc_counters_total(const struct smccc_counters *c);
-
 /* A readable name for a function ID: "PSCI_CPU_ON64", "SMCCC_VERSION", or
  * for an unnamed one its owner and function number ("SiP 0x0010",
  * "SiP64 0x0010", "yielding 0x02000010"). Returns buf. */
 const char *smccc_fid_name(uint32_t fid, char *buf, size_t len);
+
+/* The function ID smccc_fid_name() names name ("PSCI_CPU_ON64"): false if
+ * none has that name (the other spellings are not looked up). */
+bool smccc_fid_by_name(const char *name, uint32_t *fid);
 
 /* "hvc" / "smc". */
 const char *smccc_conduit_name(enum smccc_conduit c);
 
 /* "handle" / "deny" / "forward". */
 const char *smccc_action_name(enum smccc_filter_action a);
+
+/* "resume", "cpu-off", "suspend", "system-off", "system-reset" (the record's
+ * "result" field). */
+const char *smccc_outcome_name(enum smccc_outcome out);
 
 #endif

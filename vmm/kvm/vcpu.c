@@ -154,6 +154,117 @@ static void vcpu_inject_result(const struct smccc_range *row, const struct psci 
 	res->nr = row && row->service == &psci->service ? 4 : 1;
 }
 
+/* One hypercall exit on its way through vcpu_handle_hypercall's steps. */
+struct hypercall {
+	struct smccc_call call;
+	const struct smccc_range *row; /* NULL: no service owns the ID */
+	struct inject_action act;
+	bool has_target; /* the call names a target vCPU in x1 ... */
+	int target;	 /* ... this one (-1: no vCPU has that MPIDR) */
+	struct smccc_result res;
+	enum smccc_outcome out;
+	int slot; /* its counter slot (-1: counted in `other`) */
+	unsigned int extra_syscalls;
+	bool record;	/* the record (--trace-file) is on */
+	uint64_t t0_ns; /* when the exit was taken, for the record */
+};
+
+/* x1.. as far as the row's function reads them (one KVM_GET_ONE_REG each). */
+static enum vcpu_outcome vcpu_read_call(struct vcpu *v, struct hypercall *h)
+{
+	struct vm *vm = v->vm;
+	uint64_t sctlr;
+	int ret;
+
+	h->call.nr_args = smccc_row_nr_args(h->row, h->call.fid);
+	for (unsigned int i = 0; i < h->call.nr_args; i++) {
+		ret = vm_get_reg(v, KVM_REG_X(i + 1), &h->call.args[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
+	}
+	/* CPU_ON and the power-down suspends start a CPU in the caller's
+	 * endianness (DEN0022 §6.4.3): one more register read, for them only. */
+	if (h->row && h->row->service == &vm->psci.service && psci_call_enters_at(h->call.fid)) {
+		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(SCTLR_EL1)", -ret);
+		h->call.caller_be = (sctlr & SCTLR_EL1_EE) != 0;
+		h->extra_syscalls++;
+	}
+	return VCPU_CONTINUE;
+}
+
+/* The answer: an injection rule's (after its delay), else the service's. */
+static enum smccc_outcome vcpu_answer(struct vcpu *v, struct hypercall *h)
+{
+	struct smccc_call *call = &h->call;
+
+	/* A stopping VM cuts the delay short (inject_stop): answer and go. */
+	if (h->act.hit && h->act.delay_ns)
+		inject_delay(v->vm->shared->inject, h->act.delay_ns);
+	if (h->act.hit && h->act.has_ret) {
+		/* Traced as the dispatcher would have seen them (§2.6: W registers). */
+		for (unsigned int i = 0; !smccc_is_64(call->fid) && i < call->nr_args; i++)
+			call->args[i] = (uint32_t)call->args[i];
+		vcpu_inject_result(h->row, &v->vm->psci, call->fid, h->act.ret, &h->res);
+		return SMCCC_RESUME;
+	}
+	call->lost = h->act.hit && h->act.lost;
+	return smccc_dispatch_row(h->row, call, &h->res);
+}
+
+/* x0.. as far as the function defines them (one KVM_SET_ONE_REG each). */
+static enum vcpu_outcome vcpu_write_results(struct vcpu *v, const struct smccc_result *res)
+{
+	int ret;
+
+	for (unsigned int i = 0; i < res->nr; i++) {
+		ret = vm_set_reg(v, KVM_REG_X(i), res->x[i]);
+		if (ret)
+			return vcpu_ioctl_fail(v, "KVM_SET_ONE_REG(hypercall result)", -ret);
+	}
+	return VCPU_CONTINUE;
+}
+
+/* The call's line in the record (--trace-file). */
+static void vcpu_record_call(struct vcpu *v, const struct hypercall *h)
+{
+	char line[TRACEFILE_MAX_LINE];
+	struct tracefile_call tc = {
+	    .t_ns = h->t0_ns,
+	    .vmm_ns = tracefile_now_ns() - h->t0_ns,
+	    .call = &h->call,
+	    .res = &h->res,
+	    .out = h->out,
+	    .has_target = h->has_target,
+	    .target = h->target,
+	    .rule = h->act.hit ? h->act.rule : NULL,
+	};
+
+	tracefile_write(v->vm->shared->tracefile, line,
+			tracefile_fmt_call(line, sizeof(line), &tc));
+}
+
+/* What the vCPU does after the call: run on, park, sleep, or end the run. */
+static enum vcpu_outcome vcpu_after_call(struct vcpu *v, enum smccc_outcome out)
+{
+	switch (out) {
+	case SMCCC_RESUME:
+		return VCPU_CONTINUE;
+	case SMCCC_CPU_OFF:
+		return VCPU_PARK;
+	case SMCCC_CPU_SUSPEND:
+		return vcpu_suspend(v);
+	case SMCCC_SYSTEM_OFF:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_OFF);
+		return VCPU_STOP;
+	case SMCCC_SYSTEM_RESET:
+		vm_request_exit(v->vm, VM_EXIT_SYSTEM_RESET);
+		return VCPU_STOP;
+	}
+	return VCPU_CONTINUE;
+}
+
 /*
  * KVM_EXIT_HYPERCALL: the function ID is in run->hypercall.nr and the
  * conduit in its flags; arguments are read from x1.. only as far as the
@@ -166,99 +277,36 @@ static void vcpu_inject_result(const struct smccc_range *row, const struct psci 
 static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	struct smccc_call call = {
-	    .fid = (uint32_t)v->run->hypercall.nr,
-	    .conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC) ? SMCCC_CONDUIT_SMC
-									     : SMCCC_CONDUIT_HVC,
-	    .vcpu = v->id,
+	struct hypercall h = {
+	    .call.fid = (uint32_t)v->run->hypercall.nr,
+	    .call.conduit = (v->run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC)
+				? SMCCC_CONDUIT_SMC
+				: SMCCC_CONDUIT_HVC,
+	    .call.vcpu = v->id,
+	    .record = tracefile_on(vm->shared->tracefile),
 	};
-	const struct smccc_range *row = smccc_lookup(&vm->smccc, call.fid);
-	bool record = tracefile_on(vm->shared->tracefile);
-	uint64_t t0 = record ? tracefile_now_ns() : 0;
-	struct inject_action act;
-	struct smccc_result res;
-	enum smccc_outcome out;
-	unsigned int extra_syscalls = 0;
-	bool has_target;
-	int ret, slot, target;
 
+	h.row = smccc_lookup(&vm->smccc, h.call.fid);
+	h.t0_ns = h.record ? tracefile_now_ns() : 0;
 	atomic_fetch_add(&vm->shared->hypercalls, 1);
-	slot = smccc_count(&vm->shared->calls, call.fid);
-	call.nr_args = smccc_row_nr_args(row, call.fid);
-	for (unsigned int i = 0; i < call.nr_args; i++) {
-		ret = vm_get_reg(v, KVM_REG_X(i + 1), &call.args[i]);
-		if (ret)
-			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(hypercall argument)", -ret);
-	}
-	/* CPU_ON and the power-down suspends start a CPU in the caller's
-	 * endianness (DEN0022 §6.4.3): one more register read, for them only. */
-	if (row && row->service == &vm->psci.service && psci_call_enters_at(call.fid)) {
-		uint64_t sctlr;
-
-		ret = vm_get_reg(v, KVM_REG_SCTLR_EL1, &sctlr);
-		if (ret)
-			return vcpu_ioctl_fail(v, "KVM_GET_ONE_REG(SCTLR_EL1)", -ret);
-		call.caller_be = (sctlr & SCTLR_EL1_EE) != 0;
-		extra_syscalls++;
-	}
-	if (!row || !row->service)
+	h.slot = smccc_count(&vm->shared->calls, h.call.fid);
+	if (vcpu_read_call(v, &h) != VCPU_CONTINUE)
+		return VCPU_STOP;
+	if (!h.row || !h.row->service)
 		atomic_fetch_add(&vm->shared->unknown_fids, 1);
-	vcpu_inject_match(v, &call, &act, &has_target, &target);
-	/* A stopping VM cuts the delay short (inject_stop): answer and go. */
-	if (act.hit && act.delay_ns)
-		inject_delay(vm->shared->inject, act.delay_ns);
-	if (act.hit && act.has_ret) {
-		/* Traced as the dispatcher would have seen them (§2.6: W registers). */
-		for (unsigned int i = 0; !smccc_is_64(call.fid) && i < call.nr_args; i++)
-			call.args[i] = (uint32_t)call.args[i];
-		vcpu_inject_result(row, &vm->psci, call.fid, act.ret, &res);
-		out = SMCCC_RESUME;
-	} else {
-		call.lost = act.hit && act.lost;
-		out = smccc_dispatch_row(row, &call, &res);
-	}
+	vcpu_inject_match(v, &h.call, &h.act, &h.has_target, &h.target);
+	h.out = vcpu_answer(v, &h);
 	if (atomic_load_explicit(&vm->shared->trace, memory_order_relaxed))
-		vcpu_trace(v, &call, &res, out, act.hit ? act.rule : NULL);
-	for (unsigned int i = 0; i < res.nr; i++) {
-		ret = vm_set_reg(v, KVM_REG_X(i), res.x[i]);
-		if (ret)
-			return vcpu_ioctl_fail(v, "KVM_SET_ONE_REG(hypercall result)", -ret);
-	}
+		vcpu_trace(v, &h.call, &h.res, h.out, h.act.hit ? h.act.rule : NULL);
+	if (vcpu_write_results(v, &h.res) != VCPU_CONTINUE)
+		return VCPU_STOP;
 	/* The KVM_RUN that returned this exit, plus one ioctl per register. */
-	if (slot >= 0)
-		atomic_fetch_add(&vm->shared->calls.syscalls[slot],
-				 1 + call.nr_args + res.nr + extra_syscalls);
-	if (record) {
-		char line[TRACEFILE_MAX_LINE];
-		struct tracefile_call tc = {
-		    .t_ns = t0,
-		    .vmm_ns = tracefile_now_ns() - t0,
-		    .call = &call,
-		    .res = &res,
-		    .out = out,
-		    .has_target = has_target,
-		    .target = target,
-		    .rule = act.hit ? act.rule : NULL,
-		};
-
-		tracefile_write(vm->shared->tracefile, line,
-				tracefile_fmt_call(line, sizeof(line), &tc));
-	}
-	switch (out) {
-	case SMCCC_RESUME:
-		return VCPU_CONTINUE;
-	case SMCCC_CPU_OFF:
-		return VCPU_PARK;
-	case SMCCC_CPU_SUSPEND:
-		return vcpu_suspend(v);
-	case SMCCC_SYSTEM_OFF:
-		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);
-		return VCPU_STOP;
-	case SMCCC_SYSTEM_RESET:
-		vm_request_exit(vm, VM_EXIT_SYSTEM_RESET);
-		return VCPU_STOP;
-	}
-	return VCPU_CONTINUE;
+	if (h.slot >= 0)
+		atomic_fetch_add(&vm->shared->calls.syscalls[h.slot],
+				 1 + h.call.nr_args + h.res.nr + h.extra_syscalls);
+	if (h.record)
+		vcpu_record_call(v, &h);
+	return vcpu_after_call(v, h.out);
 }
 
 static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)

@@ -247,7 +247,7 @@ static void cpus_json(struct vm *vm, struct control_reply *r)
 static void inject(struct vm *vm, const struct control_req *req, struct control_reply *r)
 {
 	struct inject_rule rule;
-	char err[256], list[2048];
+	char err[256], list[INJECT_LIST_MAX];
 
 	switch (req->inject_op) {
 	case CONTROL_INJECT_LIST:

@@ -229,7 +229,7 @@ size_t tracefile_fmt_call(char *buf, size_t len, const struct tracefile_call *c)
 	add(&l, "]");
 	if (c->has_target)
 		add(&l, ",\"target\":%d", c->target);
-	add(&l, ",\"result\":\"%s\"", tracefile_outcome_name(c->out));
+	add(&l, ",\"result\":\"%s\"", smccc_outcome_name(c->out));
 	if ((c->out == SMCCC_RESUME || c->out == SMCCC_CPU_SUSPEND) && c->res->nr)
 		add(&l, ",\"ret\":%" PRId64 ",\"x0\":\"0x%" PRIx64 "\"", (int64_t)c->res->x[0],
 		    c->res->x[0]);
