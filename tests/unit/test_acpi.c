@@ -294,6 +294,9 @@ TEST(madt_has_gicd_one_gicr_and_a_gicc_per_possible_vcpu)
 		case 0x0b: /* GICC, §5.2.12.14, in vCPU order */
 			i = gicc++;
 			CHECK_EQ(s[1], 82);
+			/* CPU Interface Number: 0 on a GICv3 without GICv2
+			 * compatibility (ACPI 6.5 §5.2.12.14), as KVM's is */
+			CHECK_EQ(get32(s + 4), 0);
 			CHECK_EQ(get32(s + 8), i);
 			CHECK_EQ(get32(s + 12), i < 3 ? 1 : 8);
 			CHECK_EQ(get32(s + 20), 23);

@@ -98,7 +98,9 @@ static void write_madt(uint8_t *b, const struct machine *m, const bool *enabled,
 	for (i = 0; i < m->nr_cpus; i++, s += MADT_GICC_SIZE) {
 		s[0] = MADT_GICC;
 		s[1] = MADT_GICC_SIZE;
-		put32(s + 4, i); /* CPU Interface Number (GICv2 only) */
+		/* CPU Interface Number: a GICv2 thing; §5.2.12.14 asks for 0
+		 * on a GICv3 without legacy support, which KVM's vGICv3 is. */
+		put32(s + 4, 0);
 		put32(s + 8, i); /* ACPI Processor UID = the DSDT's _UID */
 		put32(s + 12, enabled[i] ? GICC_ENABLED : GICC_ONLINE_CAP);
 		put32(s + 20, m->pmu_intid); /* performance interrupt, level */
