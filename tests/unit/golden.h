@@ -173,6 +173,21 @@ static inline char *golden_dtc_decompile(const void *fdt, const char *dir, const
 	return out;
 }
 
+/* The blob, decompiled by dtc (into dir/name.dts) without a warning, is
+ * the golden .dts. */
+static inline void golden_check_dtb(const void *fdt, const char *dir, const char *name,
+				    const char *golden)
+{
+	char path[256];
+	char *errs, *dts = golden_dtc_decompile(fdt, dir, name, &errs);
+
+	snprintf(path, sizeof(path), "%s/%s.dts", dir, name);
+	golden_check_no_warnings(path, errs);
+	golden_compare(path, dts, golden);
+	free(errs);
+	free(dts);
+}
+
 /* A golden .dts compiles without a warning. */
 static inline void golden_dts_compiles_cleanly(const char *golden)
 {

@@ -1116,7 +1116,6 @@ TEST(stub_dt_matches_the_golden_and_dtc_is_silent)
 	struct desc d;
 	struct blob b;
 	struct stub s;
-	char *dts, *errs;
 	void *fdt;
 
 	make_desc(&d, 4, 2);
@@ -1127,12 +1126,8 @@ TEST(stub_dt_matches_the_golden_and_dtc_is_silent)
 	free(b.buf);
 	if (!fdt)
 		return;
-	dts = golden_dtc_decompile(fdt, OUT_DIR, "fdt-acpi-stub", &errs);
+	golden_check_dtb(fdt, OUT_DIR, "fdt-acpi-stub", STUB_GOLDEN);
 	free(fdt);
-	golden_check_no_warnings("the stub blob", errs);
-	golden_compare(OUT_DIR "/fdt-acpi-stub.dts", dts, STUB_GOLDEN);
-	free(dts);
-	free(errs);
 	golden_dts_compiles_cleanly(STUB_GOLDEN);
 }
 
