@@ -1,7 +1,8 @@
 /*
  * Device-tree builder: one create_*_node() step per node, each returning a
- * libfdt error code that fdt_build() propagates. The bindings are the Linux
- * ones (Documentation/devicetree/bindings/): arm/cpus.yaml, arm/psci.yaml,
+ * libfdt error code that fdt_build() propagates. Every fact comes from the
+ * machine description (vmm/machine/machine.h); only the initrd is per boot. The bindings are the
+ * Linux ones (Documentation/devicetree/bindings/): arm/cpus.yaml, arm/psci.yaml,
  * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml,
  * perf/arm,pmu.yaml and serial/8250.yaml.
  */
@@ -14,6 +15,8 @@
 #include <libfdt.h>
 
 #include "fdt/fdt_build.h"
+#include "fdt/fdt_internal.h"
+#include "vmm/machine/machine.h"
 
 /* include/dt-bindings/interrupt-controller/{arm-gic,irq}.h */
 #define GIC_SPI		    0
@@ -44,49 +47,31 @@
 /* MPIDR_EL1 affinity fields: Aff3 [39:32], Aff2..Aff0 [23:0]. */
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
-/* "uart@" or "memory@" plus 16 hex digits and the NUL fit with room. */
-#define NODE_NAME_MAX 32
-
-static uint64_t cpu_reg(const struct fdt_desc *d, unsigned int i)
+static uint64_t cpu_reg(const struct machine *m, unsigned int i)
 {
-	return d->mpidrs[i] & MPIDR_AFF_MASK;
+	return m->mpidrs[i] & MPIDR_AFF_MASK;
 }
 
-static bool has_initrd(const struct fdt_desc *d)
-{
-	return d->initrd_end > d->initrd_start;
-}
-
-static bool has_bootargs(const struct fdt_desc *d)
-{
-	return d->bootargs && d->bootargs[0] != '\0';
-}
-
-static void uart_path(const struct fdt_desc *d, char *buf, size_t len)
-{
-	snprintf(buf, len, "/uart@%" PRIx64, d->uart_base);
-}
-
-static int validate(const struct fdt_desc *d)
+static int validate(const struct machine *m, const struct fdt_boot *boot)
 {
 	unsigned int i, j;
 
-	if (!d || d->nr_cpus == 0 || !d->mpidrs || d->ram_size == 0)
+	if (!m || !boot || m->nr_cpus == 0 || m->nr_cpus > MACHINE_MAX_CPUS || m->ram_size == 0)
 		return -FDT_ERR_BADVALUE;
-	if (d->ram_base + d->ram_size - 1 < d->ram_base)
+	if (m->ram_base + m->ram_size - 1 < m->ram_base)
 		return -FDT_ERR_BADVALUE;
-	if (d->initrd_end < d->initrd_start)
+	if (boot->initrd_end < boot->initrd_start)
 		return -FDT_ERR_BADVALUE;
-	if (d->psci_method != FDT_PSCI_HVC && d->psci_method != FDT_PSCI_SMC)
+	if (m->conduit != MACHINE_CONDUIT_HVC && m->conduit != MACHINE_CONDUIT_SMC)
 		return -FDT_ERR_BADVALUE;
-	if (d->uart_spi > GIC_MAX_SPI)
+	if (m->uart_spi > GIC_MAX_SPI)
 		return -FDT_ERR_BADVALUE;
-	if (d->pmu_intid && (d->pmu_intid < GIC_PPI_FIRST || d->pmu_intid > GIC_PPI_LAST))
+	if (m->pmu_intid && (m->pmu_intid < GIC_PPI_FIRST || m->pmu_intid > GIC_PPI_LAST))
 		return -FDT_ERR_BADVALUE;
 	/* Two CPUs with one affinity would be two nodes with one name. */
-	for (i = 0; i < d->nr_cpus; i++)
+	for (i = 0; i < m->nr_cpus; i++)
 		for (j = 0; j < i; j++)
-			if (cpu_reg(d, i) == cpu_reg(d, j))
+			if (cpu_reg(m, i) == cpu_reg(m, j))
 				return -FDT_ERR_BADVALUE;
 	return 0;
 }
@@ -101,198 +86,108 @@ static int property_reg64(void *fdt, uint64_t base, uint64_t size)
 
 static int begin_node_at(void *fdt, const char *name, uint64_t addr)
 {
-	char buf[NODE_NAME_MAX];
+	char buf[FDT_NODE_NAME_MAX];
 
 	snprintf(buf, sizeof(buf), "%s@%" PRIx64, name, addr);
 	return fdt_begin_node(fdt, buf);
 }
 
+/* The shape memory, UART and test device share: name@base, one string
+ * property (device_type or compatible), then reg. The node stays open. */
+static int begin_device_node(void *fdt, const char *name, const char *prop, const char *value,
+			     uint64_t base, uint64_t size)
+{
+	FDT_TRY(begin_node_at(fdt, name, base));
+	FDT_TRY(fdt_property_string(fdt, prop, value));
+	return property_reg64(fdt, base, size);
+}
+
 static int create_root_props(void *fdt)
 {
-	int err;
-
-	err = fdt_property_string(fdt, "compatible", "linux,dummy-virt");
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "model", "vmm");
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#address-cells", 2);
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#size-cells", 2);
-	if (err)
-		return err;
+	FDT_TRY(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+	FDT_TRY(fdt_property_string(fdt, "model", "vmm"));
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	return fdt_property_u32(fdt, "interrupt-parent", FDT_GIC_PHANDLE);
 }
 
-static int create_chosen_node(void *fdt, const struct fdt_desc *d)
+static int create_aliases_node(void *fdt, const struct machine *m)
 {
-	char path[NODE_NAME_MAX];
-	int err;
+	char path[FDT_NODE_NAME_MAX];
 
-	err = fdt_begin_node(fdt, "chosen");
-	if (err)
-		return err;
-	if (has_bootargs(d)) {
-		err = fdt_property_string(fdt, "bootargs", d->bootargs);
-		if (err)
-			return err;
-	}
-	uart_path(d, path, sizeof(path));
-	err = fdt_property_string(fdt, "stdout-path", path);
-	if (err)
-		return err;
-	if (has_initrd(d)) {
-		err = fdt_property_u64(fdt, "linux,initrd-start", d->initrd_start);
-		if (err)
-			return err;
-		err = fdt_property_u64(fdt, "linux,initrd-end", d->initrd_end);
-		if (err)
-			return err;
-	}
+	fdt_uart_path(m, path, sizeof(path));
+	FDT_TRY(fdt_begin_node(fdt, "aliases"));
+	FDT_TRY(fdt_property_string(fdt, "serial0", path));
 	return fdt_end_node(fdt);
 }
 
-static int create_aliases_node(void *fdt, const struct fdt_desc *d)
+static int create_memory_node(void *fdt, const struct machine *m)
 {
-	char path[NODE_NAME_MAX];
-	int err;
-
-	err = fdt_begin_node(fdt, "aliases");
-	if (err)
-		return err;
-	uart_path(d, path, sizeof(path));
-	err = fdt_property_string(fdt, "serial0", path);
-	if (err)
-		return err;
-	return fdt_end_node(fdt);
-}
-
-static int create_memory_node(void *fdt, const struct fdt_desc *d)
-{
-	int err;
-
-	err = begin_node_at(fdt, "memory", d->ram_base);
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "device_type", "memory");
-	if (err)
-		return err;
-	err = property_reg64(fdt, d->ram_base, d->ram_size);
-	if (err)
-		return err;
+	FDT_TRY(
+	    begin_device_node(fdt, "memory", "device_type", "memory", m->ram_base, m->ram_size));
 	return fdt_end_node(fdt);
 }
 
 static int create_cpu_node(void *fdt, uint64_t reg, unsigned int addr_cells)
 {
-	int err;
-
-	err = begin_node_at(fdt, "cpu", reg);
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "device_type", "cpu");
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "arm,arm-v8");
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "enable-method", "psci");
-	if (err)
-		return err;
+	FDT_TRY(begin_node_at(fdt, "cpu", reg));
+	FDT_TRY(fdt_property_string(fdt, "device_type", "cpu"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "arm,arm-v8"));
+	FDT_TRY(fdt_property_string(fdt, "enable-method", "psci"));
 	/* Two cells put Aff3 in the first one (arm/cpus.yaml). */
 	if (addr_cells == 2)
-		err = fdt_property_u64(fdt, "reg", reg);
+		FDT_TRY(fdt_property_u64(fdt, "reg", reg));
 	else
-		err = fdt_property_u32(fdt, "reg", (uint32_t)reg);
-	if (err)
-		return err;
+		FDT_TRY(fdt_property_u32(fdt, "reg", (uint32_t)reg));
 	return fdt_end_node(fdt);
 }
 
-static int create_cpus_node(void *fdt, const struct fdt_desc *d)
+static int create_cpus_node(void *fdt, const struct machine *m)
 {
 	unsigned int i, addr_cells = 1;
-	int err;
 
-	for (i = 0; i < d->nr_cpus; i++)
-		if (cpu_reg(d, i) > UINT32_MAX)
+	for (i = 0; i < m->nr_cpus; i++)
+		if (cpu_reg(m, i) > UINT32_MAX)
 			addr_cells = 2;
-
-	err = fdt_begin_node(fdt, "cpus");
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#address-cells", addr_cells);
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#size-cells", 0);
-	if (err)
-		return err;
-	for (i = 0; i < d->nr_cpus; i++) {
-		err = create_cpu_node(fdt, cpu_reg(d, i), addr_cells);
-		if (err)
-			return err;
-	}
+	FDT_TRY(fdt_begin_node(fdt, "cpus"));
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", addr_cells));
+	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (i = 0; i < m->nr_cpus; i++)
+		FDT_TRY(create_cpu_node(fdt, cpu_reg(m, i), addr_cells));
 	return fdt_end_node(fdt);
 }
 
-static int create_psci_node(void *fdt, const struct fdt_desc *d)
+static int create_psci_node(void *fdt, const struct machine *m)
 {
 	static const char compatible[] = "arm,psci-1.0\0arm,psci-0.2";
-	int err;
 
-	err = fdt_begin_node(fdt, "psci");
-	if (err)
-		return err;
-	err = fdt_property(fdt, "compatible", compatible, sizeof(compatible));
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "method", d->psci_method == FDT_PSCI_SMC ? "smc" : "hvc");
-	if (err)
-		return err;
+	FDT_TRY(fdt_begin_node(fdt, "psci"));
+	FDT_TRY(fdt_property(fdt, "compatible", compatible, sizeof(compatible)));
+	FDT_TRY(
+	    fdt_property_string(fdt, "method", m->conduit == MACHINE_CONDUIT_SMC ? "smc" : "hvc"));
 	return fdt_end_node(fdt);
 }
 
-static int create_gic_node(void *fdt, const struct fdt_desc *d)
+static int create_gic_node(void *fdt, const struct machine *m)
 {
 	fdt64_t reg[4] = {
-	    cpu_to_fdt64(d->gicd_base),
-	    cpu_to_fdt64(d->gicd_size),
-	    cpu_to_fdt64(d->gicr_base),
-	    cpu_to_fdt64(d->gicr_size),
+	    cpu_to_fdt64(m->gicd_base),
+	    cpu_to_fdt64(m->gicd_size),
+	    cpu_to_fdt64(m->gicr_base),
+	    cpu_to_fdt64(m->gicr_size),
 	};
-	int err;
 
-	err = begin_node_at(fdt, "intc", d->gicd_base);
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "arm,gic-v3");
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#interrupt-cells", 3);
-	if (err)
-		return err;
-	err = fdt_property(fdt, "interrupt-controller", NULL, 0);
-	if (err)
-		return err;
+	FDT_TRY(begin_node_at(fdt, "intc", m->gicd_base));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
+	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	/* An interrupt provider needs #address-cells (dtc checks it); with
 	 * an empty ranges it maps 1:1 should anyone add an ITS child. */
-	err = fdt_property_u32(fdt, "#address-cells", 2);
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "#size-cells", 2);
-	if (err)
-		return err;
-	err = fdt_property(fdt, "ranges", NULL, 0);
-	if (err)
-		return err;
-	err = fdt_property(fdt, "reg", reg, sizeof(reg));
-	if (err)
-		return err;
-	err = fdt_property_u32(fdt, "phandle", FDT_GIC_PHANDLE);
-	if (err)
-		return err;
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	FDT_TRY(fdt_property(fdt, "ranges", NULL, 0));
+	FDT_TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	FDT_TRY(fdt_property_u32(fdt, "phandle", FDT_GIC_PHANDLE));
 	return fdt_end_node(fdt);
 }
 
@@ -305,186 +200,102 @@ static int create_timer_node(void *fdt)
 	    TIMER_PPI_HYP,
 	};
 	fdt32_t irqs[3 * sizeof(ppis) / sizeof(ppis[0])];
-	unsigned int i;
-	int err;
 
-	for (i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
+	for (unsigned int i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
 		irqs[3 * i] = cpu_to_fdt32(GIC_PPI);
 		irqs[3 * i + 1] = cpu_to_fdt32(ppis[i]);
 		irqs[3 * i + 2] = cpu_to_fdt32(IRQ_TYPE_LEVEL_LOW);
 	}
-
-	err = fdt_begin_node(fdt, "timer");
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "arm,armv8-timer");
-	if (err)
-		return err;
-	err = fdt_property(fdt, "always-on", NULL, 0);
-	if (err)
-		return err;
-	err = fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
-	if (err)
-		return err;
+	FDT_TRY(fdt_begin_node(fdt, "timer"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+	FDT_TRY(fdt_property(fdt, "always-on", NULL, 0));
+	FDT_TRY(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
 	return fdt_end_node(fdt);
 }
 
 /* The PMUv3 of every CPU, its overflow interrupt a level-high PPI. */
-static int create_pmu_node(void *fdt, const struct fdt_desc *d)
+static int create_pmu_node(void *fdt, const struct machine *m)
 {
-	uint32_t cpus = d->nr_cpus >= 8 ? 0xffU : (1U << d->nr_cpus) - 1;
+	uint32_t cpus = m->nr_cpus >= 8 ? 0xffU : (1U << m->nr_cpus) - 1;
 	fdt32_t irq[3] = {
 	    cpu_to_fdt32(GIC_PPI),
-	    cpu_to_fdt32(d->pmu_intid - GIC_PPI_FIRST),
+	    cpu_to_fdt32(m->pmu_intid - GIC_PPI_FIRST),
 	    cpu_to_fdt32(((cpus << GIC_PPI_CPU_SHIFT) & GIC_PPI_CPU_MASK) | IRQ_TYPE_LEVEL_HIGH),
 	};
-	int err;
 
-	if (!d->pmu_intid)
+	if (!machine_has_pmu(m))
 		return 0;
-	err = fdt_begin_node(fdt, "pmu");
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3");
-	if (err)
-		return err;
-	err = fdt_property(fdt, "interrupts", irq, sizeof(irq));
-	if (err)
-		return err;
+	FDT_TRY(fdt_begin_node(fdt, "pmu"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	FDT_TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
 	return fdt_end_node(fdt);
 }
 
-static int create_uart_node(void *fdt, const struct fdt_desc *d)
+static int create_uart_node(void *fdt, const struct machine *m)
 {
 	fdt32_t irq[3] = {
 	    cpu_to_fdt32(GIC_SPI),
-	    cpu_to_fdt32(d->uart_spi),
+	    cpu_to_fdt32(m->uart_spi),
 	    cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH),
 	};
-	int err;
 
-	err = begin_node_at(fdt, "uart", d->uart_base);
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "ns16550a");
-	if (err)
-		return err;
-	err = property_reg64(fdt, d->uart_base, d->uart_size);
-	if (err)
-		return err;
+	FDT_TRY(
+	    begin_device_node(fdt, "uart", "compatible", "ns16550a", m->uart_base, m->uart_size));
 	/* Linux's of_serial refuses a node with neither this nor clocks. */
-	err = fdt_property_u32(fdt, "clock-frequency", d->uart_clock_hz);
-	if (err)
-		return err;
-	err = fdt_property(fdt, "interrupts", irq, sizeof(irq));
-	if (err)
-		return err;
+	FDT_TRY(fdt_property_u32(fdt, "clock-frequency", m->uart_clock_hz));
+	FDT_TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
 	return fdt_end_node(fdt);
 }
 
-static int create_testdev_node(void *fdt, const struct fdt_desc *d)
+static int create_testdev_node(void *fdt, const struct machine *m)
 {
-	int err;
-
-	if (d->testdev_size == 0)
+	if (m->testdev_size == 0)
 		return 0;
-	err = begin_node_at(fdt, "testdev", d->testdev_base);
-	if (err)
-		return err;
-	err = fdt_property_string(fdt, "compatible", "vmm,testdev");
-	if (err)
-		return err;
-	err = property_reg64(fdt, d->testdev_base, d->testdev_size);
-	if (err)
-		return err;
+	FDT_TRY(begin_device_node(fdt, "testdev", "compatible", "vmm,testdev", m->testdev_base,
+				  m->testdev_size));
 	return fdt_end_node(fdt);
 }
 
-static int create_tree(void *fdt, const struct fdt_desc *d)
+static int create_machine_tree(void *fdt, const struct machine *m, const struct fdt_boot *boot)
 {
-	int err;
-
-	err = fdt_finish_reservemap(fdt);
-	if (err)
-		return err;
-	err = fdt_begin_node(fdt, "");
-	if (err)
-		return err;
-	err = create_root_props(fdt);
-	if (err)
-		return err;
-	err = create_chosen_node(fdt, d);
-	if (err)
-		return err;
-	err = create_aliases_node(fdt, d);
-	if (err)
-		return err;
-	err = create_memory_node(fdt, d);
-	if (err)
-		return err;
-	err = create_cpus_node(fdt, d);
-	if (err)
-		return err;
-	err = create_psci_node(fdt, d);
-	if (err)
-		return err;
-	err = create_gic_node(fdt, d);
-	if (err)
-		return err;
-	err = create_timer_node(fdt);
-	if (err)
-		return err;
-	err = create_pmu_node(fdt, d);
-	if (err)
-		return err;
-	err = create_uart_node(fdt, d);
-	if (err)
-		return err;
-	err = create_testdev_node(fdt, d);
-	if (err)
-		return err;
-	err = fdt_end_node(fdt);
-	if (err)
-		return err;
-	return fdt_finish(fdt);
+	FDT_TRY(create_root_props(fdt));
+	FDT_TRY(fdt_create_chosen(fdt, m, boot));
+	FDT_TRY(create_aliases_node(fdt, m));
+	FDT_TRY(create_memory_node(fdt, m));
+	FDT_TRY(create_cpus_node(fdt, m));
+	FDT_TRY(create_psci_node(fdt, m));
+	FDT_TRY(create_gic_node(fdt, m));
+	FDT_TRY(create_timer_node(fdt));
+	FDT_TRY(create_pmu_node(fdt, m));
+	FDT_TRY(create_uart_node(fdt, m));
+	return create_testdev_node(fdt, m);
 }
 
-int fdt_build_blob(void *buf, size_t size, int (*create)(void *fdt, const void *ctx),
-		   const void *ctx)
+int fdt_build_blob(void *buf, size_t size, fdt_create_fn *create, const struct machine *m,
+		   const struct fdt_boot *boot)
 {
 	int bufsize = size > INT_MAX ? INT_MAX : (int)size;
-	int err;
 
 	if (!buf)
 		return -FDT_ERR_NOSPACE;
 	/* fdt_create() refuses a buffer smaller than the header before it
 	 * writes anything; every later step checks its own space. */
-	err = fdt_create(buf, bufsize);
-	if (err)
-		return err;
-	err = create(buf, ctx);
-	if (err)
-		return err;
+	FDT_TRY(fdt_create(buf, bufsize));
+	FDT_TRY(fdt_finish_reservemap(buf));
+	FDT_TRY(fdt_begin_node(buf, ""));
+	FDT_TRY(create(buf, m, boot));
+	FDT_TRY(fdt_end_node(buf));
+	FDT_TRY(fdt_finish(buf));
 	/* fdt_finish() already leaves the blocks adjacent; reopening and
 	 * packing makes totalsize the real size whatever libfdt does. */
-	err = fdt_open_into(buf, buf, bufsize);
-	if (err)
-		return err;
+	FDT_TRY(fdt_open_into(buf, buf, bufsize));
 	return fdt_pack(buf);
 }
 
-static int create_machine_tree(void *fdt, const void *ctx)
+int fdt_build(const struct machine *m, const struct fdt_boot *boot, void *buf, size_t size)
 {
-	return create_tree(fdt, ctx);
-}
-
-int fdt_build(const struct fdt_desc *desc, void *buf, size_t size)
-{
-	int err = validate(desc);
-
-	if (err)
-		return err;
-	return fdt_build_blob(buf, size, create_machine_tree, desc);
+	FDT_TRY(validate(m, boot));
+	return fdt_build_blob(buf, size, create_machine_tree, m, boot);
 }
 
 /*
@@ -507,14 +318,12 @@ int fdt_build(const struct fdt_desc *desc, void *buf, size_t size)
 	(HINT_NODE + HINT_NAME + 4 * HINT_PROP + sizeof("cpu") + sizeof("arm,arm-v8") +            \
 	 sizeof("psci") + sizeof(uint64_t) + 3 * 3)
 
-size_t fdt_build_size_hint(const struct fdt_desc *desc)
+size_t fdt_build_size_hint(const struct machine *m)
 {
 	size_t n = HINT_HEADER + HINT_RSVMAP + HINT_FIXED;
 
-	if (!desc)
+	if (!m)
 		return n;
-	n += (size_t)desc->nr_cpus * HINT_PER_CPU;
-	if (desc->bootargs)
-		n += HINT_PROP + strlen(desc->bootargs) + 1 + 3;
-	return n;
+	n += (size_t)m->nr_cpus * HINT_PER_CPU;
+	return n + fdt_chosen_size_hint(m);
 }

@@ -11,22 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct fdt_stub_desc {
-	const char *bootargs; /* NULL or "" leaves /chosen/bootargs out */
-
-	/* [initrd_start, initrd_end); both equal = none */
-	uint64_t initrd_start, initrd_end;
-
-	/* From struct acpi_layout (vmm/machine/acpi.h). */
-	uint64_t efi_system_table;
-	uint64_t mmap_start;
-	uint32_t mmap_size, mmap_desc_size, mmap_desc_ver;
-};
+struct machine;
+struct fdt_boot;
 
 /*
- * Build the blob into buf (size bytes). Returns 0, or a negative libfdt
- * error: -FDT_ERR_NOSPACE (buf NULL or too small), -FDT_ERR_BADVALUE (NULL
- * desc, initrd_end < initrd_start, a zero system table or memory map
+ * Build the blob for machine m (m->acpi set; only its cmdline is used) and
+ * this boot's initrd and EFI hand-off (struct fdt_boot, fdt_build.h) into
+ * buf (size bytes). Returns 0, or a negative libfdt error: -FDT_ERR_NOSPACE
+ * (buf NULL or too small), -FDT_ERR_BADVALUE (NULL m or boot, m not in ACPI
+ * mode, initrd_end < initrd_start, a zero system table or memory map
  * address, size or descriptor size). The blob is packed.
  *
  * /chosen gets, besides bootargs and the initrd, linux,uefi-system-table
@@ -34,9 +27,10 @@ struct fdt_stub_desc {
  * -desc-ver (u32), the widths fdtparams.c reads, and linux,uefi-secure-boot
  * = <2> ("disabled"): Debian's kernel ignores the EFI parameters without it.
  */
-int fdt_build_acpi_stub(const struct fdt_stub_desc *desc, void *buf, size_t size);
+int fdt_build_acpi_stub(const struct machine *m, const struct fdt_boot *boot, void *buf,
+			size_t size);
 
-/* An upper bound on the buffer fdt_build_acpi_stub() needs for desc. */
-size_t fdt_stub_size_hint(const struct fdt_stub_desc *desc);
+/* An upper bound on the buffer fdt_build_acpi_stub() needs for m. */
+size_t fdt_stub_size_hint(const struct machine *m);
 
 #endif

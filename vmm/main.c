@@ -19,6 +19,7 @@
 
 #include "vmm/cli/cli.h"
 #include "vmm/machine/console.h"
+#include "vmm/machine/machine.h"
 #include "vmm/control/server.h"
 #include "vmm/firmware/inject.h"
 #include "vmm/output/outbuf.h"
@@ -261,6 +262,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	struct vm_images images = {0};
 	struct mapped_file kernel_file = {.fd = -1}, initrd_file = {.fd = -1};
 	struct vmm_shared shared = {0};
+	static struct machine machine; /* what the guest sees, built once */
 	struct inject inject;
 	struct tracefile tracefile;
 	struct control_server ctl;
@@ -284,6 +286,10 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		return EXIT_VMM_ERROR;
 	case CLI_OK:
 		break;
+	}
+	if (machine_describe(&cfg, &machine, err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return EXIT_VMM_ERROR;
 	}
 	/* SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
 	 * signalfd. They (and the kick) are blocked before the first thread
@@ -358,7 +364,7 @@ static int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	outbuf_set_log(errout);
 	console_open(&con, STDIN_FILENO);
 	for (;;) {
-		if (vm_create(&vm, kvm_fd, &cfg, &images, &shared)) {
+		if (vm_create(&vm, kvm_fd, &cfg, &machine, &images, &shared)) {
 			vm_destroy(&vm);
 			break;
 		}

@@ -18,7 +18,10 @@
 #include <libfdt.h>
 
 #include "fdt/fdt_build.h"
+#include "tests/unit/golden.h"
+#include "vmm/cli/cli.h"
 #include "vmm/machine/guest_abi.h"
+#include "vmm/machine/machine.h"
 
 #define OUT_DIR	 "build/host"
 #define GOLDEN	 "tests/golden/fdt-2cpu.dts"
@@ -29,47 +32,53 @@
 /* KVM reports MPIDR_EL1 with bit 31 (RES1) set; the builder must mask it. */
 static const uint64_t mpidrs4[] = {0x80000000, 0x80000001, 0x80000002, 0x80000100};
 
-static void make_desc(struct fdt_desc *d, const uint64_t *mpidrs, unsigned int nr_cpus)
+/* A machine as machine_describe() makes it, and this boot's initrd. */
+struct desc {
+	struct machine m;
+	struct fdt_boot b;
+};
+
+/* The machine for nr_cpus vCPUs (256 MiB, HVC, no PMU, no command line),
+ * with the given MPIDRs instead of KVM's; nr_cpus 0 makes a bad one. */
+static void make_desc(struct desc *d, const uint64_t *mpidrs, unsigned int nr_cpus)
 {
+	struct vmm_config cfg = {.nr_cpus = 1, .max_cpus = nr_cpus ? nr_cpus : 1};
+	char err[256];
+
+	cfg.ram_size = 256ULL << 20;
 	memset(d, 0, sizeof(*d));
-	d->ram_base = GUEST_RAM_BASE;
-	d->ram_size = 256ULL << 20;
-	d->nr_cpus = nr_cpus;
-	d->mpidrs = mpidrs;
-	d->psci_method = FDT_PSCI_HVC;
-	d->gicd_base = GUEST_GICD_BASE;
-	d->gicd_size = GUEST_GICD_SIZE;
-	d->gicr_base = GUEST_GICR_BASE(nr_cpus);
-	d->gicr_size = (uint64_t)nr_cpus * GUEST_GICR_STRIDE;
-	d->uart_base = GUEST_UART_BASE;
-	d->uart_size = GUEST_UART_SIZE;
-	d->uart_clock_hz = GUEST_UART_CLOCK_HZ;
-	d->uart_spi = GUEST_UART_SPI;
-	d->testdev_base = GUEST_TESTDEV_BASE;
-	d->testdev_size = GUEST_TESTDEV_SIZE;
+	CHECK_EQ(machine_describe(&cfg, &d->m, err, sizeof(err)), 0);
+	d->m.nr_cpus = nr_cpus;
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		d->m.mpidrs[i] = mpidrs[i];
+}
+
+static void set_bootargs(struct desc *d, const char *bootargs)
+{
+	snprintf(d->m.cmdline, sizeof(d->m.cmdline), "%s", bootargs ? bootargs : "");
 }
 
 /* The 2-CPU machine of the golden file. */
 static const uint64_t golden_mpidrs[] = {0x0, 0x1};
 
-static void make_golden_desc(struct fdt_desc *d)
+static void make_golden_desc(struct desc *d)
 {
 	make_desc(d, golden_mpidrs, ARRAY_SIZE(golden_mpidrs));
-	d->bootargs = "console=ttyS0 test";
-	d->initrd_start = 0x88000000;
-	d->initrd_end = 0x88100000;
-	d->pmu_intid = GUEST_PMU_INTID;
+	set_bootargs(d, "console=ttyS0 test");
+	d->b.initrd_start = 0x88000000;
+	d->b.initrd_end = 0x88100000;
+	d->m.pmu_intid = GUEST_PMU_INTID;
 }
 
 /* Build into a fresh BUF_SIZE buffer; NULL (and a FAIL) if it did not work. */
-static void *build(const struct fdt_desc *d)
+static void *build(const struct desc *d)
 {
 	void *buf = malloc(BUF_SIZE);
 	int err;
 
 	if (!buf)
 		return NULL;
-	err = fdt_build(d, buf, BUF_SIZE);
+	err = fdt_build(&d->m, &d->b, buf, BUF_SIZE);
 	CHECK_EQ(err, 0);
 	if (err) {
 		printf("  fdt_build: %s\n", fdt_strerror(err));
@@ -185,7 +194,7 @@ static int count_subnodes(const void *fdt, const char *path)
 
 TEST(full_tree)
 {
-	struct fdt_desc d;
+	struct desc d;
 	const uint32_t timer_irqs[] = {1, 13, 8, 1, 14, 8, 1, 11, 8, 1, 10, 8};
 	const uint32_t uart_irq[] = {0, GUEST_UART_SPI, 4};
 	const uint32_t gic_reg[] = {0, GUEST_GICD_BASE,	   0, GUEST_GICD_SIZE,
@@ -198,13 +207,13 @@ TEST(full_tree)
 	int off, len;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.bootargs = "console=ttyS0 earlycon rdinit=/init";
-	d.initrd_start = 0x88000000;
-	d.initrd_end = 0x88345678;
+	set_bootargs(&d, "console=ttyS0 earlycon rdinit=/init");
+	d.b.initrd_start = 0x88000000;
+	d.b.initrd_end = 0x88345678;
 	fdt = build(&d);
 	if (!fdt)
 		return;
-	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d));
+	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d.m));
 
 	/* root */
 	CHECK_STR(prop_str(fdt, "/", "compatible"), "linux,dummy-virt");
@@ -215,7 +224,7 @@ TEST(full_tree)
 	CHECK_EQ(fdt_num_mem_rsv(fdt), 0);
 
 	/* /chosen and /aliases */
-	CHECK_STR(prop_str(fdt, "/chosen", "bootargs"), d.bootargs);
+	CHECK_STR(prop_str(fdt, "/chosen", "bootargs"), d.m.cmdline);
 	CHECK_STR(prop_str(fdt, "/chosen", "stdout-path"), "/uart@1000000");
 	CHECK(prop_u64(fdt, "/chosen", "linux,initrd-start", 0x88000000));
 	CHECK(prop_u64(fdt, "/chosen", "linux,initrd-end", 0x88345678));
@@ -290,7 +299,7 @@ TEST(full_tree)
 
 TEST(no_bootargs)
 {
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
@@ -301,7 +310,7 @@ TEST(no_bootargs)
 	CHECK_STR(prop_str(fdt, "/chosen", "stdout-path"), "/uart@1000000");
 	free(fdt);
 
-	d.bootargs = "";
+	set_bootargs(&d, "");
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -312,11 +321,11 @@ TEST(no_bootargs)
 
 TEST(no_initrd)
 {
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.bootargs = "quiet";
+	set_bootargs(&d, "quiet");
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -326,7 +335,7 @@ TEST(no_initrd)
 	free(fdt);
 
 	/* an empty range is no initrd either */
-	d.initrd_start = d.initrd_end = 0x88000000;
+	d.b.initrd_start = d.b.initrd_end = 0x88000000;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -337,11 +346,11 @@ TEST(no_initrd)
 
 TEST(no_testdev)
 {
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.testdev_size = 0;
+	d.m.testdev_size = 0;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -358,7 +367,7 @@ TEST(pmu_node)
 	const uint32_t irq4[] = {1, GUEST_PMU_INTID - 16, 0x0f04};
 	const uint32_t irq1[] = {1, GUEST_PMU_INTID - 16, 0x0104};
 	const uint32_t irq12[] = {1, GUEST_PMU_INTID - 16, 0xff04};
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
@@ -369,7 +378,7 @@ TEST(pmu_node)
 	CHECK(fdt_path_offset(fdt, "/pmu") < 0);
 	free(fdt);
 
-	d.pmu_intid = GUEST_PMU_INTID;
+	d.m.pmu_intid = GUEST_PMU_INTID;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -378,11 +387,11 @@ TEST(pmu_node)
 	CHECK_STR(prop_str(fdt, "/pmu", "compatible"), "arm,armv8-pmuv3");
 	CHECK(prop_cells(fdt, "/pmu", "interrupts", irq4, ARRAY_SIZE(irq4)));
 	CHECK_EQ(count_subnodes(fdt, "/"), 10);
-	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d));
+	CHECK(fdt_totalsize(fdt) <= fdt_build_size_hint(&d.m));
 	free(fdt);
 
 	make_desc(&d, mpidrs4, 1);
-	d.pmu_intid = GUEST_PMU_INTID;
+	d.m.pmu_intid = GUEST_PMU_INTID;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -392,7 +401,7 @@ TEST(pmu_node)
 	for (unsigned int i = 0; i < ARRAY_SIZE(mpidrs); i++)
 		mpidrs[i] = 0x80000000 | i;
 	make_desc(&d, mpidrs, ARRAY_SIZE(mpidrs));
-	d.pmu_intid = GUEST_PMU_INTID;
+	d.m.pmu_intid = GUEST_PMU_INTID;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -402,11 +411,11 @@ TEST(pmu_node)
 
 TEST(smc_method)
 {
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.psci_method = FDT_PSCI_SMC;
+	d.m.conduit = MACHINE_CONDUIT_SMC;
 	fdt = build(&d);
 	if (!fdt)
 		return;
@@ -419,7 +428,7 @@ TEST(two_cell_cpus)
 	/* Aff3 = 1 on the third CPU; bits 31 and 24 (MT) are not affinity. */
 	static const uint64_t mpidrs[] = {0x80000000, 0x81000001, 0x180000000, 0xff80ffffffULL};
 	const uint32_t reg0[] = {0, 0}, reg1[] = {0, 1}, reg2[] = {1, 0}, reg3[] = {0xff, 0xffffff};
-	struct fdt_desc d;
+	struct desc d;
 	void *fdt;
 
 	make_desc(&d, mpidrs, ARRAY_SIZE(mpidrs));
@@ -440,58 +449,60 @@ TEST(two_cell_cpus)
 TEST(invalid)
 {
 	static const uint64_t dup[] = {0x80000001, 0x1};
-	struct fdt_desc d;
+	struct desc d;
 	char buf[4096];
 
-	CHECK_EQ(fdt_build(NULL, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	CHECK_EQ(fdt_build(NULL, NULL, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, 0);
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
-
-	make_desc(&d, NULL, 4);
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.ram_size = 0;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	CHECK_EQ(fdt_build(&d.m, NULL, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.nr_cpus = MACHINE_MAX_CPUS + 1;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.ram_base = 0xfffffffff0000000ULL;
-	d.ram_size = 0x20000000;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.ram_size = 0;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.initrd_start = 0x88100000;
-	d.initrd_end = 0x88000000;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.ram_base = 0xfffffffff0000000ULL;
+	d.m.ram_size = 0x20000000;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.initrd_start = 1;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.b.initrd_start = 0x88100000;
+	d.b.initrd_end = 0x88000000;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+
+	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	d.b.initrd_start = 1;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, dup, ARRAY_SIZE(dup));
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.psci_method = (enum fdt_psci_method)7;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.conduit = (enum machine_conduit)7;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
 
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.uart_spi = 988;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
-	d.uart_spi = 987;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
+	d.m.uart_spi = 988;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.uart_spi = 987;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), 0);
 
 	/* the PMU interrupt must be a PPI: INTIDs 16..31 */
 	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	d.pmu_intid = 15;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
-	d.pmu_intid = 32;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
-	d.pmu_intid = 16;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
-	d.pmu_intid = 31;
-	CHECK_EQ(fdt_build(&d, buf, sizeof(buf)), 0);
+	d.m.pmu_intid = 15;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.pmu_intid = 32;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), -FDT_ERR_BADVALUE);
+	d.m.pmu_intid = 16;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), 0);
+	d.m.pmu_intid = 31;
+	CHECK_EQ(fdt_build(&d.m, &d.b, buf, sizeof(buf)), 0);
 }
 
 /*
@@ -503,7 +514,7 @@ TEST(invalid)
  */
 TEST(too_small)
 {
-	struct fdt_desc d;
+	struct desc d;
 	void *ref, *buf;
 	size_t blob, size, need = 0;
 	int err;
@@ -513,13 +524,13 @@ TEST(too_small)
 	if (!ref)
 		return;
 	blob = fdt_totalsize(ref);
-	CHECK_EQ(fdt_build(&d, NULL, 0), -FDT_ERR_NOSPACE);
-	CHECK_EQ(fdt_build(&d, NULL, 4096), -FDT_ERR_NOSPACE);
+	CHECK_EQ(fdt_build(&d.m, &d.b, NULL, 0), -FDT_ERR_NOSPACE);
+	CHECK_EQ(fdt_build(&d.m, &d.b, NULL, 4096), -FDT_ERR_NOSPACE);
 	for (size = 0; size <= blob + 64; size++) {
 		buf = malloc(size ? size : 1);
 		if (!buf)
 			break;
-		err = fdt_build(&d, buf, size);
+		err = fdt_build(&d.m, &d.b, buf, size);
 		if (err == 0) {
 			if (!need)
 				need = size;
@@ -543,8 +554,8 @@ TEST(too_small)
 TEST(size_hint)
 {
 	static uint64_t mpidrs[512];
-	char bootargs[4001];
-	struct fdt_desc d;
+	char bootargs[MACHINE_CMDLINE_MAX];
+	struct desc d;
 	size_t hint, max_blob = 0, max_hint = 0;
 	unsigned int n, i;
 	void *buf;
@@ -561,15 +572,15 @@ TEST(size_hint)
 		}
 		for (n = 1; n <= ARRAY_SIZE(mpidrs); n++) {
 			make_desc(&d, mpidrs, n);
-			d.bootargs = pass == 0 ? NULL : bootargs;
-			d.pmu_intid = GUEST_PMU_INTID;
-			d.initrd_start = 0xfffffffff0000000ULL;
-			d.initrd_end = 0xfffffffff8000000ULL;
-			hint = fdt_build_size_hint(&d);
+			set_bootargs(&d, pass == 0 ? NULL : bootargs);
+			d.m.pmu_intid = GUEST_PMU_INTID;
+			d.b.initrd_start = 0xfffffffff0000000ULL;
+			d.b.initrd_end = 0xfffffffff8000000ULL;
+			hint = fdt_build_size_hint(&d.m);
 			buf = malloc(hint);
 			if (!buf)
 				return;
-			err = fdt_build(&d, buf, hint);
+			err = fdt_build(&d.m, &d.b, buf, hint);
 			if (err) {
 				printf("  %u CPUs, pass %d: hint %zu: %s\n", n, pass, hint,
 				       fdt_strerror(err));
@@ -588,180 +599,30 @@ TEST(size_hint)
 	CHECK(max_hint < 2 * max_blob);
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[256];
-	char *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0777) && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-static int write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f) {
-		printf("  cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	ok = fwrite(data, 1, len, f) == len;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -1;
-}
-
-/* Read a whole stream into a NUL-terminated heap string (NULL on error). */
-static char *read_stream(FILE *f)
-{
-	size_t len = 0, cap = 4096, got;
-	char *s = malloc(cap), *t;
-
-	if (!s)
-		return NULL;
-	while ((got = fread(s + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (cap - len - 1 == 0) {
-			t = realloc(s, cap * 2);
-			if (!t) {
-				free(s);
-				return NULL;
-			}
-			s = t;
-			cap *= 2;
-		}
-	}
-	s[len] = '\0';
-	return s;
-}
-
-static char *read_path(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-
-	if (!f) {
-		printf("  cannot read %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	s = read_stream(f);
-	fclose(f);
-	return s;
-}
-
-/*
- * Write the blob to OUT_DIR/name.dtb, decompile it with dtc into
- * OUT_DIR/name.dts and return that text; dtc's stderr (its warnings) goes
- * to *errs. NULL if dtc could not run.
- */
-static char *dtc_decompile(const void *fdt, const char *name, char **errs)
-{
-	char dtb[128], dts[128], err[128], cmd[512];
-	FILE *p;
-	char *out;
-	int status;
-
-	*errs = NULL;
-	if (mkdir_p(OUT_DIR)) {
-		printf("  cannot create %s: %s\n", OUT_DIR, strerror(errno));
-		return NULL;
-	}
-	snprintf(dtb, sizeof(dtb), OUT_DIR "/%s.dtb", name);
-	snprintf(dts, sizeof(dts), OUT_DIR "/%s.dts", name);
-	snprintf(err, sizeof(err), OUT_DIR "/%s.dtc-stderr", name);
-	if (write_file(dtb, fdt, fdt_totalsize(fdt)))
-		return NULL;
-	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o - %s 2>%s", dtb, err);
-	p = popen(cmd, "r");
-	if (!p) {
-		printf("  popen(%s): %s\n", cmd, strerror(errno));
-		return NULL;
-	}
-	out = read_stream(p);
-	status = pclose(p);
-	if (status != 0) {
-		printf("  `%s` exited with status 0x%x\n", cmd, status);
-		free(out);
-		out = NULL;
-	}
-	*errs = read_path(err);
-	if (out && write_file(dts, out, strlen(out))) {
-		free(out);
-		out = NULL;
-	}
-	return out;
-}
-
-static void check_no_warnings(const char *what, const char *errs)
-{
-	CHECK(errs != NULL);
-	if (errs && errs[0]) {
-		printf("  dtc on %s printed:\n%s", what, errs);
-		CHECK(errs[0] == '\0');
-	}
-}
-
 TEST(golden)
 {
-	struct fdt_desc d;
-	char *dts, *golden, *errs;
+	struct desc d;
 	void *fdt;
 
 	make_golden_desc(&d);
 	fdt = build(&d);
 	if (!fdt)
 		return;
-	dts = dtc_decompile(fdt, "fdt-2cpu", &errs);
+	golden_check_dtb(fdt, OUT_DIR, "fdt-2cpu", GOLDEN);
 	free(fdt);
-	CHECK(dts != NULL);
-	check_no_warnings("the golden blob", errs);
-	golden = read_path(GOLDEN);
-	CHECK(golden != NULL);
-	if (dts && golden && strcmp(dts, golden) != 0) {
-		printf("  " OUT_DIR "/fdt-2cpu.dts differs from " GOLDEN ":\n");
-		fflush(stdout);
-		if (system("diff -u " GOLDEN " " OUT_DIR "/fdt-2cpu.dts") < 0)
-			printf("  cannot run diff: %s\n", strerror(errno));
-		CHECK(strcmp(dts, golden) == 0);
-	}
-	free(golden);
-	free(errs);
-	free(dts);
 }
 
 /* The golden source itself compiles without a warning. */
 TEST(golden_dtc_clean)
 {
-	FILE *p;
-	char *errs;
-	int status;
-
-	p = popen("dtc -I dts -O dtb -o /dev/null " GOLDEN " 2>&1", "r");
-	CHECK(p != NULL);
-	if (!p)
-		return;
-	errs = read_stream(p);
-	status = pclose(p);
-	CHECK_EQ(status, 0);
-	check_no_warnings(GOLDEN, errs);
-	free(errs);
+	golden_dts_compiles_cleanly(GOLDEN);
 }
 
 /* dtc's checks find nothing in the other shapes of tree either. */
 TEST(dtc_clean_variants)
 {
 	static const uint64_t wide[] = {0x80000000, 0x100000001};
-	struct fdt_desc d;
+	struct desc d;
 	char *dts, *errs;
 	void *fdt;
 	int i;
@@ -769,24 +630,24 @@ TEST(dtc_clean_variants)
 	for (i = 0; i < 3; i++) {
 		if (i == 0) {
 			make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-			d.bootargs = "console=ttyS0";
-			d.initrd_start = 0x88000000;
-			d.initrd_end = 0x89000000;
+			set_bootargs(&d, "console=ttyS0");
+			d.b.initrd_start = 0x88000000;
+			d.b.initrd_end = 0x89000000;
 		} else if (i == 1) {
 			make_desc(&d, wide, ARRAY_SIZE(wide));
-			d.psci_method = FDT_PSCI_SMC;
-			d.pmu_intid = GUEST_PMU_INTID;
+			d.m.conduit = MACHINE_CONDUIT_SMC;
+			d.m.pmu_intid = GUEST_PMU_INTID;
 		} else {
 			make_desc(&d, mpidrs4, 1);
-			d.testdev_size = 0;
+			d.m.testdev_size = 0;
 		}
 		fdt = build(&d);
 		if (!fdt)
 			return;
-		dts = dtc_decompile(fdt, "fdt-variant", &errs);
+		dts = golden_dtc_decompile(fdt, OUT_DIR, "fdt-variant", &errs);
 		free(fdt);
 		CHECK(dts != NULL);
-		check_no_warnings("a variant", errs);
+		golden_check_no_warnings("a variant", errs);
 		free(dts);
 		free(errs);
 	}

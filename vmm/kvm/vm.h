@@ -1,7 +1,10 @@
 /*
  * One VM: KVM file descriptors, guest RAM, vCPUs and the devices and
- * services wired to them. The KVM glue lives in kvm/vm.c (VM-wide) and
- * kvm/vcpu.c (vCPU threads and the run loop); main.c decides the order.
+ * services wired to them, built from the machine description
+ * (vmm/machine/machine.h). The KVM glue lives in kvm/vm.c (the VM and
+ * vm_create's order of steps, one file per subject beside it: vm_vcpus.c,
+ * vgic.c, pmu.c, vm_smccc.c, pvtime.c, vm_devices.c, vm_boot.c, vm_info.c)
+ * and kvm/vcpu.c (vCPU threads and the run loop); main.c decides the order.
  */
 #ifndef VMM_VM_H
 #define VMM_VM_H
@@ -78,18 +81,20 @@ struct vm_images {
 	size_t initrd_size;
 };
 
+struct machine;
+
 struct vm {
 	const struct vmm_config *cfg;
+	const struct machine *machine; /* what the guest sees (machine.h) */
 	const struct vm_images *images;
 	int kvm_fd, vm_fd, gic_fd;
 	uint8_t *ram;
 	uint64_t ram_size;
-	void *pvtime; /* GUEST_PVTIME_SIZE bytes, or NULL without PV time */
+	void *pvtime; /* machine->pvtime_size bytes, or NULL without PV time */
 	uint64_t entry, dtb_addr;
 
 	unsigned int nr_cpus;
 	struct vcpu *vcpus;
-	uint64_t *mpidrs;
 	int vcpu_init_target;
 	size_t run_size;
 
@@ -118,14 +123,16 @@ struct vm {
 struct control_server;
 struct console;
 
-/* kvm/vm.c */
+/* kvm/vm.c: m (built once by machine_describe()) must outlive the VM. */
 int kvm_open(char *err, size_t errlen);
-int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg,
+int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const struct machine *m,
 	      const struct vm_images *images, struct vmm_shared *shared);
 void vm_destroy(struct vm *vm);
 int vm_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vm_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
+/* kvm/vm_vcpus.c */
 int vm_vcpu_reset(struct vcpu *v, bool power_off);
+/* kvm/vm_info.c */
 int vm_info(int kvm_fd);
 /* vCPU 0 is about to enter the guest: the first time, note when (--exit-stats). */
 void vm_note_first_run(struct vm *vm);

@@ -80,7 +80,6 @@ static void cpuhp_write(struct cpuhp *h, uint64_t offset, uint32_t v)
 		/* _EJ0: the OS gave the vCPU up (asked to or not). PSCI makes
 		 * it absent now if it is OFF, else at its CPU_OFF; vCPU 0 is
 		 * refused there (-EPERM) and stays, as every reset needs it. */
-		c->ejects++;
 		c->eject_requested = false;
 		c->pending &= (uint8_t)~GUEST_CPUHP_EJECT;
 		psci_unplug(h->psci, cpu, true);

@@ -28,7 +28,6 @@ struct psci;
 struct cpuhp_cpu {
 	uint8_t pending;      /* GUEST_CPUHP_INSERT | GUEST_CPUHP_EJECT not yet acknowledged */
 	bool eject_requested; /* `unplug` asked, _EJ0 not seen yet */
-	unsigned long ejects; /* _EJ0 calls seen */
 };
 
 struct cpuhp {

@@ -107,6 +107,15 @@
  */
 #define GUEST_PMU_INTID 23U
 
+/*
+ * vCPU n's MPIDR_EL1, as KVM sets it at reset (arch/arm64/kvm/sys_regs.c,
+ * reset_mpidr): 16 vCPUs per Aff1 cluster (the GICv3 SGI target list),
+ * bit 31 RES1. The machine description (machine.h) lists these.
+ */
+#define GUEST_MPIDR(n)                                                                             \
+	(0x80000000ULL | (((unsigned long long)(n) >> 12 & 0xff) << 16) |                          \
+	 (((unsigned long long)(n) >> 4 & 0xff) << 8) | ((unsigned long long)(n)&0xf))
+
 /* Guest RAM. */
 #define GUEST_RAM_BASE 0x80000000UL
 
