@@ -497,6 +497,20 @@ TEST(filter_forms)
 	CHECK_EQ(f.nr, 1);
 }
 
+/* cli_parse_filter refuses s with a line naming the option. */
+static void expect_filter_refused(const char *s)
+{
+	struct cli_filter f;
+	int r;
+
+	err[0] = '\0';
+	r = cli_parse_filter(s, &f, err, sizeof(err));
+	if (r != -1)
+		printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", s, f.base, f.nr);
+	CHECK_EQ(r, -1);
+	CHECK(mentions(err, "--smccc-filter"));
+}
+
 TEST(filter_refusals)
 {
 	static const char *const bad[] = {
@@ -512,18 +526,8 @@ TEST(filter_refusals)
 	    ":deny",
 	    "-1:deny",
 	};
-	struct cli_filter f;
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		int r;
-
-		err[0] = '\0';
-		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
-		if (r != -1)
-			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
-		CHECK_EQ(r, -1);
-		CHECK(mentions(err, "--smccc-filter"));
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_filter_refused(bad[i]);
 }
 
 TEST(filter_count_or_end_past_64_bits_refused)
@@ -534,17 +538,8 @@ TEST(filter_count_or_end_past_64_bits_refused)
 	    "0x86000000+0xffffffffffffffff:deny",
 	    "0x86000000-0xffffffffffffffff:deny",
 	};
-	struct cli_filter f;
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		int r;
-
-		err[0] = '\0';
-		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
-		if (r != -1)
-			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
-		CHECK_EQ(r, -1);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_filter_refused(bad[i]);
 }
 
 TEST(filter_never_yields_an_empty_range)
@@ -728,6 +723,21 @@ TEST(parse_size_refuses)
 
 /* ---- options no other case covers ---- */
 
+/* argv for `vmm boot img` with "OPT VALUE" n times; returns argc. */
+static int repeated(char **argv, char *opt, char *value, int n)
+{
+	int argc = 0;
+
+	argv[argc++] = "boot";
+	argv[argc++] = "img";
+	for (int i = 0; i < n; i++) {
+		argv[argc++] = opt;
+		argv[argc++] = value;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
 TEST(switches_and_trace_file)
 {
 	CHECK_EQ(BOOT("img"), CLI_OK);
@@ -748,7 +758,7 @@ TEST(switches_and_trace_file)
 TEST(inject_rules_checked_against_the_configuration)
 {
 	char *argv[2 * (CLI_MAX_INJECTS + 1) + 3];
-	int argc = 0;
+	int argc = repeated(argv, "--inject", "CPU_ON:lost", CLI_MAX_INJECTS + 1);
 
 	CHECK_EQ(
 	    BOOT("img", "-c", "2", "--inject", "CPU_ON:cpu=1:lost", "--inject", "CPU_ON:delay=5ms"),
@@ -763,13 +773,6 @@ TEST(inject_rules_checked_against_the_configuration)
 		     "PSCI calls reach the VMM only with --psci user", NULL);
 	expect_error(BOOT("img", "--inject", "NO_SUCH_CALL:lost"), err, NULL, NULL);
 	/* one rule more than the limit */
-	argv[argc++] = "boot";
-	argv[argc++] = "img";
-	for (int i = 0; i <= CLI_MAX_INJECTS; i++) {
-		argv[argc++] = "--inject";
-		argv[argc++] = "CPU_ON:lost";
-	}
-	argv[argc] = NULL;
 	expect_error(cli_parse_boot(argc, argv, false, &cfg, err, sizeof(err)), err,
 		     "--inject: at most 16 rules", NULL);
 	CHECK_EQ(cli_parse_boot(argc - 2, argv, false, &cfg, err, sizeof(err)), CLI_OK);
@@ -779,15 +782,8 @@ TEST(inject_rules_checked_against_the_configuration)
 TEST(filters_at_most_the_limit)
 {
 	char *argv[2 * (CLI_MAX_FILTERS + 1) + 3];
-	int argc = 0;
+	int argc = repeated(argv, "--smccc-filter", "0xc2000000:deny", CLI_MAX_FILTERS + 1);
 
-	argv[argc++] = "boot";
-	argv[argc++] = "img";
-	for (int i = 0; i <= CLI_MAX_FILTERS; i++) {
-		argv[argc++] = "--smccc-filter";
-		argv[argc++] = "0xc2000000:deny";
-	}
-	argv[argc] = NULL;
 	expect_error(cli_parse_boot(argc, argv, false, &cfg, err, sizeof(err)), err,
 		     "--smccc-filter: at most 16 ranges", NULL);
 	CHECK_EQ(cli_parse_boot(argc - 2, argv, false, &cfg, err, sizeof(err)), CLI_OK);

@@ -23,65 +23,49 @@ static enum cli_result apply_kernel(const char *arg, struct vmm_config *cfg, cha
 	return CLI_OK;
 }
 
-static enum cli_result apply_console(const char *arg, struct vmm_config *cfg, char *err,
-				     size_t errlen)
-{
-	(void)cfg;
-	if (strcmp(arg, "serial"))
-		CLI_FAIL("--console: '%s' is not supported by this VMM: only 'serial' "
-			 "(a 16550 UART)",
-			 arg);
-	return CLI_OK;
-}
-
-static enum cli_result apply_irqchip(const char *arg, struct vmm_config *cfg, char *err,
-				     size_t errlen)
-{
-	(void)cfg;
-	if (strcmp(arg, "gicv3"))
-		CLI_FAIL("--irqchip: '%s' is not supported by this VMM: only 'gicv3' "
-			 "(no GICv2, no ITS)",
-			 arg);
-	return CLI_OK;
-}
-
-static enum cli_result apply_network(const char *arg, struct vmm_config *cfg, char *err,
-				     size_t errlen)
-{
-	(void)cfg;
-	if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
-		CLI_FAIL("--network: '%s' is not supported by this VMM: it has no "
-			 "network devices (only 'mode=none')",
-			 arg);
-	return CLI_OK;
-}
+/* The values of kvmtool's options that this VMM has. */
+static const char *const consoles[] = {"serial", NULL};
+static const char *const irqchips[] = {"gicv3", NULL};
+static const char *const networks[] = {"mode=none", "none", NULL};
 
 static enum cli_result apply_loglevel(const char *arg, struct vmm_config *cfg, char *err,
 				      size_t errlen)
 {
-	static const char *const levels[] = {"error", "warning", "info", "debug"};
+	static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
 
 	(void)cfg;
-	if (cli_word_index(arg, levels, sizeof(levels) / sizeof(levels[0])) < 0)
+	if (!cli_in_list(arg, levels))
 		CLI_FAIL("--loglevel: '%s' is not error, warning, info or debug", arg);
 	return CLI_OK;
 }
 
-#define REFUSED(name, short_name, has_arg, why)                                                    \
+#define REFUSED(name_, short_, has_arg_, why_)                                                     \
 	{                                                                                          \
-		name, short_name, has_arg, CLI_OPT_REFUSED, NULL, why                              \
+		.name = name_, .short_name = short_, .has_arg = has_arg_, .kind = CLI_OPT_REFUSED, \
+		.why = why_                                                                        \
 	}
-#define IGNORED(name, has_arg)                                                                     \
+#define IGNORED(name_, has_arg_)                                                                   \
 	{                                                                                          \
-		name, 0, has_arg, CLI_OPT_KVMTOOL, cli_apply_nothing, NULL                         \
+		.name = name_, .has_arg = has_arg_, .kind = CLI_OPT_KVMTOOL,                       \
+		.apply = cli_apply_nothing                                                         \
+	}
+/* Honoured with the values this VMM has, any other refused saying why. */
+#define ONLY(name_, short_, values, why_)                                                          \
+	{                                                                                          \
+		.name = name_, .short_name = short_, .has_arg = true, .kind = CLI_OPT_KVMTOOL,     \
+		.apply = cli_apply_nothing, .why = why_, .only = values                            \
 	}
 
 const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS] = {
-    {"kernel", 'k', true, CLI_OPT_KVMTOOL, apply_kernel, NULL},
-    {"console", 0, true, CLI_OPT_KVMTOOL, apply_console, NULL},
-    {"irqchip", 0, true, CLI_OPT_KVMTOOL, apply_irqchip, NULL},
-    {"network", 'n', true, CLI_OPT_KVMTOOL, apply_network, NULL},
-    {"loglevel", 0, true, CLI_OPT_KVMTOOL, apply_loglevel, NULL},
+    {.name = "kernel",
+     .short_name = 'k',
+     .has_arg = true,
+     .kind = CLI_OPT_KVMTOOL,
+     .apply = apply_kernel},
+    ONLY("console", 0, consoles, "only 'serial' (a 16550 UART)"),
+    ONLY("irqchip", 0, irqchips, "only 'gicv3' (no GICv2, no ITS)"),
+    ONLY("network", 'n', networks, "it has no network devices (only 'mode=none')"),
+    {.name = "loglevel", .has_arg = true, .kind = CLI_OPT_KVMTOOL, .apply = apply_loglevel},
     /* we have no default devices to drop */
     IGNORED("nodefaults", false),
     IGNORED("name", true),

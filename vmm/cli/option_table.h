@@ -30,7 +30,12 @@ struct cli_option {
 	 * CLI_HELP, or CLI_ERROR with a one-line reason in err. NULL for
 	 * CLI_OPT_REFUSED rows. */
 	enum cli_result (*apply)(const char *arg, struct vmm_config *cfg, char *err, size_t errlen);
-	const char *why; /* CLI_OPT_REFUSED: why this VMM has no use for it */
+	/* CLI_OPT_REFUSED: why this VMM has no use for it. With only: what
+	 * this VMM has instead of any other value. */
+	const char *why;
+	/* NULL, or the values honoured (NULL-terminated): any other is refused
+	 * in one line, "--NAME: 'VALUE' is not supported by this VMM: why". */
+	const char *const *only;
 };
 
 #define CLI_NR_BOOT_OPTIONS    22
@@ -39,9 +44,8 @@ struct cli_option {
 extern const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS];
 extern const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS];
 
-/* The index of arg in the n words, or -1: for options that take one word
- * of a fixed set. */
-int cli_word_index(const char *arg, const char *const *words, size_t n);
+/* arg is one of the words of list (NULL-terminated). */
+bool cli_in_list(const char *arg, const char *const *list);
 
 /* An option that takes no argument and changes nothing (kvmtool's ignored
  * ones, --nodefaults). */

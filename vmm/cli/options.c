@@ -17,12 +17,12 @@
 /* getopt_long's value for a row without a short form: above every char. */
 #define LONG_ONLY_BASE 0x100
 
-int cli_word_index(const char *arg, const char *const *words, size_t n)
+bool cli_in_list(const char *arg, const char *const *list)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(arg, words[i]))
-			return (int)i;
-	return -1;
+	for (; *list; list++)
+		if (!strcmp(arg, *list))
+			return true;
+	return false;
 }
 
 enum cli_result cli_apply_nothing(const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
@@ -69,55 +69,49 @@ static enum cli_result apply_mem(const char *arg, struct vmm_config *cfg, char *
 	return CLI_OK;
 }
 
-static enum cli_result apply_params(const char *arg, struct vmm_config *cfg, char *err,
-				    size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	cfg->cmdline = arg;
-	return CLI_OK;
-}
+/* The options that keep their argument as it is. */
+#define TAKE_ARG(fn, field)                                                                        \
+	static enum cli_result fn(const char *arg, struct vmm_config *cfg, char *err,              \
+				  size_t errlen)                                                   \
+	{                                                                                          \
+		(void)err;                                                                         \
+		(void)errlen;                                                                      \
+		cfg->field = arg;                                                                  \
+		return CLI_OK;                                                                     \
+	}
+TAKE_ARG(apply_params, cmdline)
+TAKE_ARG(apply_initrd, initrd)
+TAKE_ARG(apply_dump_dtb, dump_dtb)
 
-static enum cli_result apply_initrd(const char *arg, struct vmm_config *cfg, char *err,
-				    size_t errlen)
+/* An option that takes one of two words: *second says which. */
+static enum cli_result one_of_two(const char *opt, const char *arg, const char *first,
+				  const char *second_word, bool *second, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
-	cfg->initrd = arg;
+	if (strcmp(arg, first) && strcmp(arg, second_word))
+		CLI_FAIL("%s: '%s' is not '%s' or '%s'", opt, arg, first, second_word);
+	*second = !strcmp(arg, second_word);
 	return CLI_OK;
 }
 
 static enum cli_result apply_psci(const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
 {
-	static const char *const modes[] = {"user", "kernel"};
+	bool kernel;
 
-	switch (cli_word_index(arg, modes, 2)) {
-	case 0:
-		cfg->psci_mode = PSCI_MODE_USER;
-		return CLI_OK;
-	case 1:
-		cfg->psci_mode = PSCI_MODE_KERNEL;
-		return CLI_OK;
-	default:
-		CLI_FAIL("--psci: '%s' is not 'user' or 'kernel'", arg);
-	}
+	if (one_of_two("--psci", arg, "user", "kernel", &kernel, err, errlen))
+		return CLI_ERROR;
+	cfg->psci_mode = kernel ? PSCI_MODE_KERNEL : PSCI_MODE_USER;
+	return CLI_OK;
 }
 
 static enum cli_result apply_conduit(const char *arg, struct vmm_config *cfg, char *err,
 				     size_t errlen)
 {
-	static const char *const conduits[] = {"hvc", "smc"};
+	bool smc;
 
-	switch (cli_word_index(arg, conduits, 2)) {
-	case 0:
-		cfg->conduit = SMCCC_CONDUIT_HVC;
-		return CLI_OK;
-	case 1:
-		cfg->conduit = SMCCC_CONDUIT_SMC;
-		return CLI_OK;
-	default:
-		CLI_FAIL("--conduit: '%s' is not 'hvc' or 'smc'", arg);
-	}
+	if (one_of_two("--conduit", arg, "hvc", "smc", &smc, err, errlen))
+		return CLI_ERROR;
+	cfg->conduit = smc ? SMCCC_CONDUIT_SMC : SMCCC_CONDUIT_HVC;
+	return CLI_OK;
 }
 
 static enum cli_result apply_trace_file(const char *arg, struct vmm_config *cfg, char *err,
@@ -141,15 +135,6 @@ static enum cli_result apply_inject(const char *arg, struct vmm_config *cfg, cha
 	if (inject_parse(arg, &rule, err, errlen))
 		return CLI_ERROR;
 	cfg->injects[cfg->nr_injects++] = arg;
-	return CLI_OK;
-}
-
-static enum cli_result apply_dump_dtb(const char *arg, struct vmm_config *cfg, char *err,
-				      size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	cfg->dump_dtb = arg;
 	return CLI_OK;
 }
 
@@ -234,9 +219,10 @@ static enum cli_result apply_help(const char *arg, struct vmm_config *cfg, char 
 	return CLI_HELP;
 }
 
-#define BOOT_OPT(name, short_name, has_arg, apply)                                                 \
+#define BOOT_OPT(name_, short_, has_arg_, apply_)                                                  \
 	{                                                                                          \
-		name, short_name, has_arg, CLI_OPT_BOOT, apply, NULL                               \
+		.name = name_, .short_name = short_, .has_arg = has_arg_, .kind = CLI_OPT_BOOT,    \
+		.apply = apply_                                                                    \
 	}
 
 const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS] = {
@@ -346,6 +332,9 @@ static enum cli_result apply_option(int opt, int idx, char **argv, const struct 
 		CLI_FAIL("option '%s' is only accepted by `vmm run` (kvmtool spelling)", name);
 	if (row->kind == CLI_OPT_REFUSED)
 		CLI_FAIL("kvmtool option '--%s' is not supported by this VMM: %s", row->name,
+			 row->why);
+	if (row->only && !cli_in_list(optarg, row->only))
+		CLI_FAIL("--%s: '%s' is not supported by this VMM: %s", row->name, optarg,
 			 row->why);
 	return row->apply(optarg, cfg, err, errlen);
 }
