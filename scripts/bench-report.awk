@@ -118,8 +118,8 @@ END {
 		print ""
 		print "| step | user mode | kernel mode |"
 		print "| --- | --- | --- |"
-		row("map the kernel and initrd files", "linux.mapped_ms", "", "")
-		row("build the VM (RAM, vCPUs, vGIC, filter; copy kernel and initrd into RAM)", "linux.vm_built_ms", "", "")
+		row("open the kernel and initrd files", "linux.opened_ms", "", "")
+		row("build the VM (RAM, vCPUs, vGIC, filter; read kernel and initrd into RAM)", "linux.vm_built_ms", "", "")
 		row("tear the VM down after poweroff", "linux.teardown_ms", "", "")
 		print ""
 	}

@@ -104,8 +104,8 @@ linux_sample() {
 	stats=$(grep '^vmm: exit-stats: startup_us' /tmp/bench-linux.log | tr ' ' '\n')
 	us() { echo "$stats" | sed -n "s/^$1=//p"; }
 	echo "R $mode linux.first_run_ms $(($(us first_run) / 1000))"
-	echo "R $mode linux.mapped_ms $(($(us mapped) / 1000))"
-	echo "R $mode linux.vm_built_ms $((($(us vm_built) - $(us mapped)) / 1000))"
+	echo "R $mode linux.opened_ms $(($(us opened) / 1000))"
+	echo "R $mode linux.vm_built_ms $((($(us vm_built) - $(us opened)) / 1000))"
 	echo "R $mode linux.teardown_ms $((($(us torn_down) - $(us run_end)) / 1000))"
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "vmm/cli/cli.h"
+#include "vmm/cli/number.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS      32
@@ -46,39 +47,41 @@ static enum cli_result parse(struct args *a, bool run, struct vmm_config *cfg, c
 	return cli_parse_boot(a->argc, a->argv, run, cfg, err, errlen);
 }
 
+/* What BOOT and RUNK parse into: one set for the whole file, as every
+ * parse starts afresh. */
+static struct args a;
+static struct vmm_config cfg;
+static char err[256];
+
 #define BOOT(...) parse(&a, false, &cfg, err, sizeof(err), __VA_ARGS__, (const char *)NULL)
 #define RUNK(...) parse(&a, true, &cfg, err, sizeof(err), __VA_ARGS__, (const char *)NULL)
 
-static bool mentions(const char *err, const char *needle)
+static bool mentions(const char *msg, const char *needle)
 {
-	if (!strstr(err, needle)) {
-		printf("  error \"%s\" does not mention \"%s\"\n", err, needle);
+	if (!strstr(msg, needle)) {
+		printf("  error \"%s\" does not mention \"%s\"\n", msg, needle);
 		return false;
 	}
 	return true;
 }
 
 /* The parse failed with a message naming needle (and, if given, needle2). */
-static void expect_error(enum cli_result r, const char *err, const char *needle,
+static void expect_error(enum cli_result r, const char *msg, const char *needle,
 			 const char *needle2)
 {
 	CHECK_EQ(r, CLI_ERROR);
-	CHECK(err[0] != '\0');
-	CHECK(strchr(err, '\n') == NULL); /* one line */
+	CHECK(msg[0] != '\0');
+	CHECK(strchr(msg, '\n') == NULL); /* one line */
 	if (needle)
-		CHECK(mentions(err, needle));
+		CHECK(mentions(msg, needle));
 	if (needle2)
-		CHECK(mentions(err, needle2));
+		CHECK(mentions(msg, needle2));
 }
 
 /* ---- boot: success paths ---- */
 
 TEST(boot_defaults)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("guest.img"), CLI_OK);
 	CHECK_STR(cfg.image, "guest.img");
 	CHECK_EQ(cfg.nr_cpus, 1);
@@ -96,10 +99,6 @@ TEST(boot_defaults)
 
 TEST(boot_short_options)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("-c", "4", "-m", "1G", "-p", "console=ttyS0 earlycon", "-i", "initrd.cpio",
 		      "Image"),
 		 CLI_OK);
@@ -117,10 +116,6 @@ TEST(boot_short_options)
 /* KVM's in-kernel PSCI would start an "absent" vCPU: hotplug needs user mode. */
 TEST(kernel_psci_refuses_hotplug)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("-c", "2", "--max-cpus", "4", "--psci", "kernel", "Image"), CLI_ERROR);
 	CHECK(strstr(err, "--max-cpus (vCPU hotplug) needs --psci user") != NULL);
 	CHECK_EQ(BOOT("-c", "2", "--max-cpus", "4", "Image"), CLI_OK);
@@ -129,10 +124,6 @@ TEST(kernel_psci_refuses_hotplug)
 
 TEST(boot_long_options)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("--cpus", "8", "--mem", "512M", "--params", "quiet", "--initrd", "rd",
 		      "--psci", "kernel", "--conduit", "smc", "--trace", "--dump-dtb", "out.dtb",
 		      "--max-resets", "7", "--max-cpus", "8", "--control", "/tmp/vmm.sock",
@@ -165,10 +156,6 @@ TEST(boot_long_options)
 
 TEST(boot_image_anywhere_among_options)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("img", "-c", "2", "--trace"), CLI_OK);
 	CHECK_STR(cfg.image, "img");
 	CHECK_EQ(cfg.nr_cpus, 2);
@@ -185,10 +172,6 @@ TEST(boot_image_anywhere_among_options)
 
 TEST(boot_cpu_and_mem_limits_accepted)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("-c", "512", "img"), CLI_OK);
 	CHECK_EQ(cfg.nr_cpus, 512);
 	CHECK_EQ(BOOT("-m", "4M", "img"), CLI_OK);
@@ -199,10 +182,6 @@ TEST(boot_cpu_and_mem_limits_accepted)
 
 TEST(parsing_twice_starts_afresh)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("-c", "4", "--trace", "one"), CLI_OK);
 	CHECK_EQ(BOOT("two"), CLI_OK);
 	CHECK_STR(cfg.image, "two");
@@ -218,10 +197,6 @@ TEST(parsing_twice_starts_afresh)
 /* --pmu: both spellings, off by default. */
 TEST(pmu_option)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("img"), CLI_OK);
 	CHECK(!cfg.pmu);
 	CHECK_EQ(BOOT("--pmu", "img"), CLI_OK);
@@ -236,10 +211,6 @@ TEST(pmu_option)
 
 TEST(run_accepts_kvmtool_spellings)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(RUNK("-k", "Image", "--console", "serial", "--irqchip", "gicv3", "--network",
 		      "mode=none", "--loglevel", "info", "--nodefaults", "-c", "2", "-m", "512",
 		      "-p", "console=ttyS0"),
@@ -260,10 +231,6 @@ TEST(run_accepts_kvmtool_spellings)
 
 TEST(run_refuses_unsupported_kvmtool_values)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(RUNK("-k", "I", "--console", "virtio"), err, "--console", "virtio");
 	expect_error(RUNK("-k", "I", "--irqchip", "gicv2"), err, "--irqchip", "gicv2");
 	expect_error(RUNK("-k", "I", "--network", "mode=user"), err, "--network", "mode=user");
@@ -283,10 +250,6 @@ TEST(run_refuses_kvmtool_options_it_cannot_honour)
 	    {"--aarch32", NULL}, {"--dev", "/dev/kvm"},	  {"--sandbox", "s.sh"},
 	    {"--shmem", "0:1M"}, {"--force-pci", NULL},	  {"--debug-single-step", NULL},
 	};
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		const char *name = refused[i][0][1] == 'd'   ? "--disk"
 				   : refused[i][0][1] == 'f' ? "--firmware"
@@ -373,10 +336,6 @@ TEST(file_errors_follow_each_spelling)
 
 TEST(boot_refuses_kvmtool_spellings)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-k", "Image"), err, "-k", NULL);
 	expect_error(BOOT("--kernel", "Image"), err, "--kernel", NULL);
 	expect_error(BOOT("img", "--console", "serial"), err, "--console", NULL);
@@ -388,10 +347,6 @@ TEST(boot_refuses_kvmtool_spellings)
 
 TEST(help_is_not_an_error)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("--help"), CLI_HELP);
 	CHECK_EQ(BOOT("-h"), CLI_HELP);
 	CHECK_EQ(BOOT("img", "-c", "2", "--help"), CLI_HELP);
@@ -403,10 +358,6 @@ TEST(help_is_not_an_error)
 
 TEST(cpus_out_of_range_or_malformed)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-c", "0", "img"), err, "--cpus", "'0'");
 	expect_error(BOOT("-c", "513", "img"), err, "--cpus", "513");
 	expect_error(BOOT("-c", "abc", "img"), err, "--cpus", "abc");
@@ -418,10 +369,6 @@ TEST(cpus_out_of_range_or_malformed)
 
 TEST(mem_too_small)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-m", "1K", "img"), err, "--mem", "small");
 	expect_error(BOOT("-m", "4095K", "img"), err, "--mem", "small");
 	expect_error(BOOT("-m", "0", "img"), err, "--mem", "small");
@@ -429,10 +376,6 @@ TEST(mem_too_small)
 
 TEST(mem_malformed)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-m", "1x", "img"), err, "--mem", "1x");
 	expect_error(BOOT("-m", "", "img"), err, "--mem", NULL);
 	expect_error(BOOT("-m", "G", "img"), err, "--mem", NULL);
@@ -440,10 +383,6 @@ TEST(mem_malformed)
 
 TEST(mem_too_large)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-m", "300G", "img"), err, "--mem", "large");
 	expect_error(BOOT("-m", "257G", "img"), err, "--mem", "large");
 	expect_error(BOOT("-m", "1T", "img"), err, "--mem", "large");
@@ -451,19 +390,11 @@ TEST(mem_too_large)
 
 TEST(mem_not_page_multiple)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("-m", "4097K", "img"), err, "--mem", "4097K");
 }
 
 TEST(unknown_options)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "--bogus"), err, "--bogus", NULL);
 	expect_error(BOOT("img", "--bogus=1"), err, "--bogus", NULL);
 	expect_error(BOOT("img", "-x"), err, "-x", NULL);
@@ -472,10 +403,6 @@ TEST(unknown_options)
 
 TEST(missing_option_argument)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "-c"), err, "-c", NULL);
 	expect_error(BOOT("img", "--mem"), err, "--mem", NULL);
 	expect_error(BOOT("img", "--psci"), err, "--psci", NULL);
@@ -484,10 +411,6 @@ TEST(missing_option_argument)
 
 TEST(two_images)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("first.img", "second.img"), err, "first.img", "second.img");
 	expect_error(BOOT("first.img", "-c", "2", "second.img"), err, "first.img", "second.img");
 	expect_error(RUNK("-k", "first.img", "-k", "second.img"), err, "first.img", "second.img");
@@ -496,10 +419,6 @@ TEST(two_images)
 
 TEST(no_image)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(parse(&a, false, &cfg, err, sizeof(err), (const char *)NULL), err, "image",
 		     NULL);
 	expect_error(BOOT("-c", "2", "--trace"), err, "image", NULL);
@@ -508,30 +427,18 @@ TEST(no_image)
 
 TEST(psci_mode_bogus)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "--psci", "bogus"), err, "--psci", "bogus");
 	expect_error(BOOT("img", "--psci", "User"), err, "--psci", "User");
 }
 
 TEST(conduit_bogus)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "--conduit", "bogus"), err, "--conduit", "bogus");
 	expect_error(BOOT("img", "--conduit", "svc"), err, "--conduit", "svc");
 }
 
 TEST(max_resets_out_of_range)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "--max-resets", "-1"), err, "--max-resets", "-1");
 	expect_error(BOOT("img", "--max-resets", "1000001"), err, "--max-resets", "1000001");
 	CHECK_EQ(BOOT("img", "--max-resets", "1000000"), CLI_OK);
@@ -540,10 +447,6 @@ TEST(max_resets_out_of_range)
 
 TEST(max_cpus_below_cpus_or_out_of_range)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	expect_error(BOOT("img", "-c", "4", "--max-cpus", "2"), err, "--max-cpus", NULL);
 	expect_error(BOOT("img", "--max-cpus", "0"), err, "--max-cpus", "'0'");
 	expect_error(BOOT("img", "--max-cpus", "513"), err, "--max-cpus", "513");
@@ -554,9 +457,6 @@ TEST(max_cpus_below_cpus_or_out_of_range)
 
 TEST(control_path_length)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
 	char path[120];
 
 	memset(path, 'p', sizeof(path));
@@ -574,7 +474,6 @@ TEST(control_path_length)
 TEST(filter_forms)
 {
 	struct cli_filter f;
-	char err[256] = "";
 
 	CHECK_EQ(cli_parse_filter("0x86000000:forward", &f, err, sizeof(err)), 0);
 	CHECK_EQ(f.base, 0x86000000U);
@@ -598,6 +497,20 @@ TEST(filter_forms)
 	CHECK_EQ(f.nr, 1);
 }
 
+/* cli_parse_filter refuses s with a line naming the option. */
+static void expect_filter_refused(const char *s)
+{
+	struct cli_filter f;
+	int r;
+
+	err[0] = '\0';
+	r = cli_parse_filter(s, &f, err, sizeof(err));
+	if (r != -1)
+		printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", s, f.base, f.nr);
+	CHECK_EQ(r, -1);
+	CHECK(mentions(err, "--smccc-filter"));
+}
+
 TEST(filter_refusals)
 {
 	static const char *const bad[] = {
@@ -613,19 +526,8 @@ TEST(filter_refusals)
 	    ":deny",
 	    "-1:deny",
 	};
-	struct cli_filter f;
-	char err[256];
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		int r;
-
-		err[0] = '\0';
-		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
-		if (r != -1)
-			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
-		CHECK_EQ(r, -1);
-		CHECK(mentions(err, "--smccc-filter"));
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_filter_refused(bad[i]);
 }
 
 TEST(filter_count_or_end_past_64_bits_refused)
@@ -636,18 +538,8 @@ TEST(filter_count_or_end_past_64_bits_refused)
 	    "0x86000000+0xffffffffffffffff:deny",
 	    "0x86000000-0xffffffffffffffff:deny",
 	};
-	struct cli_filter f;
-	char err[256];
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		int r;
-
-		err[0] = '\0';
-		r = cli_parse_filter(bad[i], &f, err, sizeof(err));
-		if (r != -1)
-			printf("  \"%s\" accepted: base 0x%x nr 0x%x\n", bad[i], f.base, f.nr);
-		CHECK_EQ(r, -1);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_filter_refused(bad[i]);
 }
 
 TEST(filter_never_yields_an_empty_range)
@@ -655,7 +547,6 @@ TEST(filter_never_yields_an_empty_range)
 	/* 2^32 functions do not fit the 32-bit count: refuse, never nr = 0 */
 	static const char *const whole[] = {"0-0xffffffff:deny", "0+0x100000000:deny"};
 	struct cli_filter f;
-	char err[256];
 
 	for (size_t i = 0; i < ARRAY_SIZE(whole); i++) {
 		int r;
@@ -670,10 +561,6 @@ TEST(filter_never_yields_an_empty_range)
 
 TEST(boot_collects_filters)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("img", "--smccc-filter", "0x86000000+4:deny", "--smccc-filter",
 		      "0xC6000000:forward"),
 		 CLI_OK);
@@ -689,7 +576,6 @@ TEST(boot_collects_filters)
 TEST(services_lists)
 {
 	unsigned int mask = 0xdead;
-	char err[256];
 
 	CHECK_EQ(cli_parse_services("trng", &mask, err, sizeof(err)), 0);
 	CHECK_EQ(mask, CLI_SVC_TRNG);
@@ -711,7 +597,6 @@ TEST(services_lists)
 TEST(services_list_of_only_commas_is_empty)
 {
 	unsigned int mask = 0xdead;
-	char err[256] = "";
 
 	/* like "", a list naming nothing is refused ("use 'none'") */
 	CHECK_EQ(cli_parse_services(",", &mask, err, sizeof(err)), -1);
@@ -720,10 +605,6 @@ TEST(services_list_of_only_commas_is_empty)
 
 TEST(boot_services_default_to_all)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
-
 	CHECK_EQ(BOOT("img"), CLI_OK);
 	CHECK_EQ(cfg.services, CLI_SVC_ALL);
 	CHECK_EQ(BOOT("img", "--smccc-services", "none"), CLI_OK);
@@ -734,9 +615,6 @@ TEST(boot_services_default_to_all)
 
 TEST(psci_version_values_and_kernel_mode_only)
 {
-	struct args a;
-	struct vmm_config cfg;
-	char err[256];
 	uint32_t v = 0;
 
 	CHECK_EQ(cli_parse_psci_version("0.2", &v, err, sizeof(err)), 0);
@@ -757,7 +635,6 @@ TEST(impl_cpus_lists)
 {
 	struct cli_impl_cpu cpus[3];
 	unsigned int nr = 99;
-	char err[256];
 
 	CHECK_EQ(cli_parse_impl_cpus("0x410fd0c0:0:0", cpus, 3, &nr, err, sizeof(err)), 0);
 	CHECK_EQ(nr, 1);
@@ -844,6 +721,126 @@ TEST(parse_size_refuses)
 	CHECK_EQ(cli_parse_size(NULL, &(uint64_t){0}), -1);
 }
 
+/* ---- options no other case covers ---- */
+
+/* argv for `vmm boot img` with "OPT VALUE" n times; returns argc. */
+static int repeated(char **argv, char *opt, char *value, int n)
+{
+	int argc = 0;
+
+	argv[argc++] = "boot";
+	argv[argc++] = "img";
+	for (int i = 0; i < n; i++) {
+		argv[argc++] = opt;
+		argv[argc++] = value;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+TEST(switches_and_trace_file)
+{
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK(!cfg.exit_stats);
+	CHECK(!cfg.acpi);
+	CHECK(cfg.trace_file == NULL);
+	CHECK_EQ(BOOT("--exit-stats", "--acpi", "--trace-file", "/tmp/t.json", "img"), CLI_OK);
+	CHECK(cfg.exit_stats);
+	CHECK(cfg.acpi);
+	CHECK_STR(cfg.trace_file, "/tmp/t.json");
+	expect_error(BOOT("img", "--trace-file", ""), err, "--trace-file: empty path", NULL);
+	expect_error(BOOT("img", "--acpi=1"), err, "--acpi", NULL);
+	expect_error(BOOT("img", "--exit-stats=yes"), err, "--exit-stats", NULL);
+}
+
+/* --inject: up to CLI_MAX_INJECTS rules, each checked against the vCPUs
+ * and the PSCI mode once every option is in. */
+TEST(inject_rules_checked_against_the_configuration)
+{
+	char *argv[2 * (CLI_MAX_INJECTS + 1) + 3];
+	int argc = repeated(argv, "--inject", "CPU_ON:lost", CLI_MAX_INJECTS + 1);
+
+	CHECK_EQ(
+	    BOOT("img", "-c", "2", "--inject", "CPU_ON:cpu=1:lost", "--inject", "CPU_ON:delay=5ms"),
+	    CLI_OK);
+	CHECK_EQ(cfg.nr_injects, 2);
+	CHECK_STR(cfg.injects[0], "CPU_ON:cpu=1:lost");
+	expect_error(BOOT("img", "--inject", "CPU_ON:cpu=1:lost", "-c", "1"), err,
+		     "cpu=1, but the vCPUs are 0-0", NULL);
+	/* --max-cpus, wherever it stands, makes the vCPU possible */
+	CHECK_EQ(BOOT("img", "--inject", "CPU_ON:cpu=3:lost", "--max-cpus", "4"), CLI_OK);
+	expect_error(BOOT("img", "--psci", "kernel", "--inject", "CPU_ON:lost"), err,
+		     "PSCI calls reach the VMM only with --psci user", NULL);
+	expect_error(BOOT("img", "--inject", "NO_SUCH_CALL:lost"), err, NULL, NULL);
+	/* one rule more than the limit */
+	expect_error(cli_parse_boot(argc, argv, false, &cfg, err, sizeof(err)), err,
+		     "--inject: at most 16 rules", NULL);
+	CHECK_EQ(cli_parse_boot(argc - 2, argv, false, &cfg, err, sizeof(err)), CLI_OK);
+	CHECK_EQ(cfg.nr_injects, CLI_MAX_INJECTS);
+}
+
+TEST(filters_at_most_the_limit)
+{
+	char *argv[2 * (CLI_MAX_FILTERS + 1) + 3];
+	int argc = repeated(argv, "--smccc-filter", "0xc2000000:deny", CLI_MAX_FILTERS + 1);
+
+	expect_error(cli_parse_boot(argc, argv, false, &cfg, err, sizeof(err)), err,
+		     "--smccc-filter: at most 16 ranges", NULL);
+	CHECK_EQ(cli_parse_boot(argc - 2, argv, false, &cfg, err, sizeof(err)), CLI_OK);
+	CHECK_EQ(cfg.nr_filters, CLI_MAX_FILTERS);
+}
+
+TEST(boot_collects_impl_cpus_and_services_errors)
+{
+	CHECK_EQ(BOOT("img", "--impl-cpus", "0x410fd0c0:0:0,0x410fd400:1:2"), CLI_OK);
+	CHECK_EQ(cfg.nr_impl_cpus, 2);
+	CHECK_EQ(cfg.impl_cpus[1].midr, 0x410fd400);
+	expect_error(BOOT("img", "--impl-cpus", "1:2"), err, "--impl-cpus", "1:2");
+	expect_error(BOOT("img", "--smccc-services", "trng,bogus"), err, "--smccc-services",
+		     "bogus");
+	expect_error(BOOT("img", "--psci", "kernel", "--psci-version", "9.9"), err,
+		     "--psci-version", "9.9");
+}
+
+/* getopt_long takes an unambiguous prefix of a long name; an ambiguous one
+ * is refused naming what was typed. */
+TEST(long_option_prefixes)
+{
+	CHECK_EQ(BOOT("--cpu", "3", "--max-c", "4", "img"), CLI_OK);
+	CHECK_EQ(cfg.nr_cpus, 3);
+	CHECK_EQ(cfg.max_cpus, 4);
+	expect_error(BOOT("--c", "3", "img"), err, "unknown option '--c'", NULL);
+	expect_error(RUNK("-k", "img", "--bal"), err, "'--balloon' is not supported", NULL);
+	expect_error(BOOT("img", "--bal"), err, "unknown option '--balloon'", NULL);
+	expect_error(BOOT("img", "--kern", "x"), err, "'--kernel' is only accepted by `vmm run`",
+		     NULL);
+}
+
+/* The strict number parser every option and control command shares. */
+TEST(numbers_are_digits_only)
+{
+	uint64_t v = 7;
+
+	CHECK_EQ(cli_parse_number("42", 10, 100, &v), 0);
+	CHECK_EQ(v, 42);
+	CHECK_EQ(cli_parse_number("0x10", 0, 100, &v), 0);
+	CHECK_EQ(v, 16);
+	CHECK_EQ(cli_parse_number("100", 10, 100, &v), 0);
+	v = 7;
+	CHECK_EQ(cli_parse_number("101", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number("0x10", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number(" 1", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number("-1", 10, UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_number("+1", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number("1x", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number("", 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number(NULL, 10, 100, &v), -1);
+	CHECK_EQ(cli_parse_number("18446744073709551616", 10, UINT64_MAX, &v), -1);
+	CHECK_EQ(v, 7); /* untouched on error */
+	CHECK_EQ(cli_parse_number("18446744073709551615", 10, UINT64_MAX, &v), 0);
+	CHECK_EQ(v, UINT64_MAX);
+}
+
 CHECK_MAIN_BEGIN
 RUN(boot_defaults);
 RUN(boot_short_options);
@@ -886,4 +883,10 @@ RUN(psci_version_values_and_kernel_mode_only);
 RUN(impl_cpus_lists);
 RUN(parse_size_accepts);
 RUN(parse_size_refuses);
+RUN(switches_and_trace_file);
+RUN(inject_rules_checked_against_the_configuration);
+RUN(filters_at_most_the_limit);
+RUN(boot_collects_impl_cpus_and_services_errors);
+RUN(long_option_prefixes);
+RUN(numbers_are_digits_only);
 CHECK_MAIN_END

@@ -19,6 +19,7 @@
 #include "vmm/machine/acpi.h"
 #include "vmm/cli/cli.h"
 #include "vmm/machine/cpuhp.h"
+#include "vmm/machine/image_file.h"
 #include "vmm/machine/mmio.h"
 #include "vmm/output/outbuf.h"
 #include "vmm/firmware/psci.h"
@@ -73,12 +74,10 @@ struct vmm_shared {
 	atomic_ullong first_run_ns;	/* CLOCK_MONOTONIC at vCPU 0's first KVM_RUN */
 };
 
-/* The guest's files, read once and reused across resets. */
+/* The guest's files, opened once and read into RAM at every boot (image_file.h). */
 struct vm_images {
-	uint8_t *kernel;
-	size_t kernel_size;
-	uint8_t *initrd;
-	size_t initrd_size;
+	const struct image_file *kernel;
+	const struct image_file *initrd; /* NULL without one */
 };
 
 struct machine;

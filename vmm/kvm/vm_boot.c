@@ -86,21 +86,26 @@ static int vm_build_acpi(struct vm *vm)
 /* Place kernel, initrd and device tree in RAM; the plan is checked first. */
 int vm_load(struct vm *vm)
 {
-	const struct vm_images *img = vm->images;
+	const struct image_file *kernel = vm->images->kernel, *initrd = vm->images->initrd;
+	uint64_t ram_base = vm->machine->ram_base;
 	struct image_layout l;
 	char err[256];
 	void *fdt;
 	int ret;
 
-	if (image_plan(img->kernel, img->kernel_size, img->kernel_size, img->initrd_size,
-		       vm->machine->ram_base, vm->ram_size, &l, err, sizeof(err))) {
+	if (image_plan(kernel->head, kernel->head_len, kernel->size, initrd ? initrd->size : 0,
+		       ram_base, vm->ram_size, &l, err, sizeof(err))) {
 		vm_err("%s: %s\n", vm->cfg->image, err);
 		return -EINVAL;
 	}
-	memcpy(vm->ram + (l.kernel_load - vm->machine->ram_base), img->kernel, img->kernel_size);
-	if (img->initrd_size)
-		memcpy(vm->ram + (l.initrd_start - vm->machine->ram_base), img->initrd,
-		       img->initrd_size);
+	/* Read at every boot, so a file changed since it was opened is refused. */
+	if (image_file_read(kernel, vm->ram, vm->ram_size, l.kernel_load - ram_base, err,
+			    sizeof(err)) ||
+	    (initrd && image_file_read(initrd, vm->ram, vm->ram_size, l.initrd_start - ram_base,
+				       err, sizeof(err)))) {
+		vm_err("%s\n", err);
+		return -EIO;
+	}
 	if (vm->machine->acpi) {
 		ret = vm_build_acpi(vm);
 		if (ret)
