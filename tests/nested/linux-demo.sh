@@ -54,6 +54,8 @@ say "the record: every forwarded call and power-state change, drawn by vmm timel
 	--title "make linux-demo: Linux, 2 of 4 vCPUs present, hotplug through PSCI" &&
 	export_file /tmp/linux-demo-timeline.svg linux-demo-timeline.svg
 export_file /tmp/linux-demo.jsonl linux-demo-trace.jsonl
+./vmm timeline /tmp/linux-demo.jsonl --format trace-event -o /tmp/linux-demo-trace.json &&
+	export_file /tmp/linux-demo-trace.json linux-demo-trace.json
 [ $rc = 0 ] || exit 1
 
 # The same experiment the way upstream arm64 Linux (6.11+) expects it: ACPI

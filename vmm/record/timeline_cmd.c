@@ -1,11 +1,14 @@
 /*
- * `vmm timeline TRACE.jsonl [-o OUT.svg] [--title TEXT]` (contract in
- * timeline.h): read the record, draw it, write the picture. Every failure is
- * one line on stderr and exit status 2.
+ * `vmm timeline TRACE.jsonl [--format svg|trace-event] [-o OUT] [--title
+ * TEXT]` (contract in timeline.h): read the record, draw it (or write it as
+ * Trace Event JSON), write the result. Every failure is one line on stderr
+ * and exit status 2.
  *
- * The default output is TRACE.svg and the default title names TRACE, both
- * built to their full length: a name cut to fit a buffer would be another
- * file's (at worst the record itself, overwritten by its own picture).
+ * The default output is TRACE.svg (TRACE.json for trace-event) and the
+ * default title names TRACE, both built to their full length: a name cut to
+ * fit a buffer would be another file's (at worst the record itself,
+ * overwritten by its own picture). A Trace Event file has no title; --title
+ * names its process track instead (default "vmm", plus the VM's name).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +20,7 @@
 
 #include "vmm/record/timeline.h"
 
-#define USAGE "usage: vmm timeline TRACE.jsonl [-o OUT.svg] [--title TEXT]"
+#define USAGE "usage: vmm timeline TRACE.jsonl [--format svg|trace-event] [-o OUT] [--title TEXT]"
 
 static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -89,7 +92,19 @@ static int write_all(const char *path, const char *data, size_t len)
 
 struct timeline_args {
 	const char *in, *out, *title;
+	bool trace_event; /* --format trace-event */
 };
+
+/* --format NAME: false (said on stderr) if it is neither. */
+static bool set_format(struct timeline_args *a, const char *name)
+{
+	if (!strcmp(name, "svg") || !strcmp(name, "trace-event")) {
+		a->trace_event = !strcmp(name, "trace-event");
+		return true;
+	}
+	fprintf(stderr, "vmm: timeline: unknown format '%s' (svg or trace-event)\n", name);
+	return false;
+}
 
 /* 0: go on, 1: done (--help), 2: bad arguments (said on stderr). */
 static int parse_args(int argc, char **argv, struct timeline_args *a)
@@ -100,12 +115,29 @@ static int parse_args(int argc, char **argv, struct timeline_args *a)
 			a->out = argv[++i];
 		} else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
 			a->title = argv[++i];
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			if (!set_format(a, argv[++i]))
+				return 2;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf(USAGE
 			       "\n"
 			       "Draw a --trace-file record: one lane per vCPU with its power "
 			       "state over time,\nmarks for forwarded calls (injected ones in "
-			       "red), a time axis and a legend.\n");
+			       "red), a time axis and a legend.\n"
+			       "\n"
+			       "  --format svg          that picture (the default), in TRACE.svg "
+			       "without -o\n"
+			       "  --format trace-event  Trace Event JSON for ui.perfetto.dev and "
+			       "chrome://tracing,\n"
+			       "                        in TRACE.json without -o: per vCPU a "
+			       "track of power\n"
+			       "                        states and one of calls (with their "
+			       "arguments, result\n"
+			       "                        and injection rule), vm events as "
+			       "instants\n"
+			       "  -o OUT                where to write it\n"
+			       "  --title TEXT          the picture's title; for trace-event, the "
+			       "process name\n");
 			return 1;
 		} else if (argv[i][0] == '-' || a->in) {
 			fprintf(stderr, "vmm: timeline: unexpected argument '%s' (" USAGE ")\n",
@@ -122,30 +154,34 @@ static int parse_args(int argc, char **argv, struct timeline_args *a)
 	return 0;
 }
 
-/* The picture of the record at path, malloc'd; NULL after saying why. */
-static char *draw_file(const char *path, const char *title, size_t *svglen)
+/* The picture (or the Trace Event file) of the record at a->in, malloc'd;
+ * NULL after saying why. */
+static char *convert_file(const struct timeline_args *a, size_t *outlen)
 {
 	struct timeline tl;
-	char err[256], *text, *svg;
+	char err[256], *text, *out;
 	size_t len;
+	int ret;
 
-	text = read_all(path, &len, err, sizeof(err));
+	text = read_all(a->in, &len, err, sizeof(err));
 	if (!text) {
 		fprintf(stderr, "vmm: timeline: %s\n", err);
 		return NULL;
 	}
-	if (timeline_parse(&tl, text, len, err, sizeof(err))) {
-		fprintf(stderr, "vmm: timeline: %s: %s\n", path, err);
+	ret = a->trace_event ? timeline_parse_details(&tl, text, len, err, sizeof(err))
+			     : timeline_parse(&tl, text, len, err, sizeof(err));
+	free(text);
+	if (ret) {
+		fprintf(stderr, "vmm: timeline: %s: %s\n", a->in, err);
 		timeline_free(&tl);
-		free(text);
 		return NULL;
 	}
-	free(text);
-	svg = timeline_svg(&tl, title, svglen);
+	out = a->trace_event ? timeline_trace_event(&tl, a->title, outlen)
+			     : timeline_svg(&tl, a->title, outlen);
 	timeline_free(&tl);
-	if (!svg)
+	if (!out)
 		fprintf(stderr, "vmm: timeline: out of memory\n");
-	return svg;
+	return out;
 }
 
 /* a, b and c joined, malloc'd (NULL: out of memory). */
@@ -165,24 +201,24 @@ static char *joined(const char *a, const char *b, const char *c)
 int timeline_main(int argc, char **argv)
 {
 	struct timeline_args a;
-	char *defout = NULL, *deftitle = NULL, *svg = NULL;
-	size_t svglen;
+	char *defout = NULL, *deftitle = NULL, *out = NULL;
+	size_t outlen;
 	int ret = parse_args(argc, argv, &a);
 
 	if (ret)
 		return ret == 1 ? 0 : 2;
 	ret = 2;
 	if (!a.out)
-		a.out = defout = joined("", a.in, ".svg");
-	if (!a.title)
+		a.out = defout = joined("", a.in, a.trace_event ? ".json" : ".svg");
+	if (!a.title && !a.trace_event)
 		a.title = deftitle = joined("vmm timeline: ", a.in, "");
-	if (!a.out || !a.title)
+	if (!a.out || (!a.title && !a.trace_event))
 		fprintf(stderr, "vmm: timeline: out of memory\n");
 	else
-		svg = draw_file(a.in, a.title, &svglen);
-	if (svg && write_all(a.out, svg, svglen) == 0)
+		out = convert_file(&a, &outlen);
+	if (out && write_all(a.out, out, outlen) == 0)
 		ret = 0;
-	free(svg);
+	free(out);
 	free(defout);
 	free(deftitle);
 	return ret;

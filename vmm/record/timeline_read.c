@@ -1,15 +1,19 @@
 /*
  * Reading a --trace-file record (tracefile.h) for `vmm timeline`
  * (contract in timeline.h): JSON lines in, state changes, calls and resets
- * out.
+ * out, and with timeline_parse_details the text around them too (function
+ * names, arguments, results, rules, causes, the "vm" lines).
  *
- *   line --parse_line--> struct fields (the few keys we draw; every other
- *        value is skipped, but must be well-formed JSON)
- *        --add_line--> changes[], calls[], resets[], the time range
+ *   line --parse_line--> struct fields (the keys we know; every other
+ *        value is skipped, but must be well-formed JSON: timeline_json.c)
+ *        --add_line--> changes[], calls[], resets[], vm_events[], text,
+ *                      the time range
  *
  * The one thing that is easy to get wrong: a record has lines in the order
  * they were written, not the order they happened (a call's line follows the
- * state change it caused). Changes are sorted by time once all are read.
+ * state change it caused). Changes are sorted by time once all are read;
+ * changes at the same time keep the order of the record, which for one
+ * vCPU is the order they happened (they are written under the PSCI lock).
  */
 #include <ctype.h>
 #include <stddef.h>
@@ -18,199 +22,36 @@
 #include <string.h>
 
 #include "vmm/record/timeline.h"
-
-/* ---- a small JSON reader for flat objects ---- */
-
-struct fields {
-	bool has_t, has_vcpu, has_target, has_cpus, injected;
-	uint64_t t, vmm_ns;
-	long long vcpu, target, cpus;
-	char ev[16], to[24], cause[40], what[24];
-};
-
-struct reader {
-	const char *p, *end;
-};
-
-static void skip_ws(struct reader *r)
-{
-	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\r'))
-		r->p++;
-}
-
-/* A string into out (cut to outlen - 1); false if malformed. */
-static bool read_string(struct reader *r, char *out, size_t outlen)
-{
-	size_t n = 0;
-
-	if (r->p >= r->end || *r->p != '"')
-		return false;
-	r->p++;
-	while (r->p < r->end && *r->p != '"') {
-		char c = *r->p++;
-
-		if (c == '\\') {
-			if (r->p >= r->end)
-				return false;
-			c = *r->p++;
-			if (c == 'u') {
-				unsigned int v = 0;
-
-				for (int i = 0; i < 4; i++, r->p++) {
-					if (r->p >= r->end || !isxdigit((unsigned char)*r->p))
-						return false;
-					v = v * 16 +
-					    (unsigned int)(isdigit((unsigned char)*r->p)
-							       ? *r->p - '0'
-							       : (tolower(*r->p) - 'a' + 10));
-				}
-				c = v < 0x80 ? (char)v : '?';
-			} else if (c == 'n') {
-				c = '\n';
-			} else if (c == 't') {
-				c = '\t';
-			} else if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' &&
-				   c != 'r') {
-				return false;
-			}
-		}
-		if (out && n + 1 < outlen)
-			out[n++] = c;
-	}
-	if (r->p >= r->end)
-		return false;
-	r->p++;
-	if (out && outlen)
-		out[n] = '\0';
-	return true;
-}
-
-/* A number: an integer (kept exactly, up to 2^64-1, sign in *neg) or, with a
- * fraction or exponent, rounded toward zero. */
-static bool read_number(struct reader *r, uint64_t *mag, bool *neg)
-{
-	const char *start = r->p;
-	uint64_t v = 0;
-	bool digits = false;
-
-	*neg = r->p < r->end && *r->p == '-';
-	if (*neg)
-		r->p++;
-	while (r->p < r->end && isdigit((unsigned char)*r->p)) {
-		unsigned int d = (unsigned int)(*r->p++ - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-		digits = true;
-	}
-	if (!digits)
-		return false;
-	if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E')) {
-		char buf[64];
-		size_t n;
-		double d;
-
-		while (r->p < r->end &&
-		       (isdigit((unsigned char)*r->p) || *r->p == '.' || *r->p == 'e' ||
-			*r->p == 'E' || *r->p == '+' || *r->p == '-'))
-			r->p++;
-		n = (size_t)(r->p - start);
-		if (n >= sizeof(buf))
-			return false;
-		memcpy(buf, start, n);
-		buf[n] = '\0';
-		d = strtod(buf, NULL);
-		if (d < 0)
-			d = -d;
-		v = d >= 1.8e19 ? UINT64_MAX : (uint64_t)d;
-	}
-	*mag = v;
-	return true;
-}
-
-static bool skip_value(struct reader *r, int depth);
-
-static bool skip_container(struct reader *r, char close, int depth)
-{
-	r->p++;
-	skip_ws(r);
-	if (r->p < r->end && *r->p == close) {
-		r->p++;
-		return true;
-	}
-	for (;;) {
-		skip_ws(r);
-		if (close == '}') {
-			if (!read_string(r, NULL, 0))
-				return false;
-			skip_ws(r);
-			if (r->p >= r->end || *r->p++ != ':')
-				return false;
-			skip_ws(r);
-		}
-		if (!skip_value(r, depth + 1))
-			return false;
-		skip_ws(r);
-		if (r->p >= r->end)
-			return false;
-		if (*r->p == close) {
-			r->p++;
-			return true;
-		}
-		if (*r->p++ != ',')
-			return false;
-	}
-}
-
-static bool skip_value(struct reader *r, int depth)
-{
-	uint64_t mag;
-	bool neg;
-
-	if (depth > 16 || r->p >= r->end)
-		return false;
-	switch (*r->p) {
-	case '"':
-		return read_string(r, NULL, 0);
-	case '[':
-		return skip_container(r, ']', depth);
-	case '{':
-		return skip_container(r, '}', depth);
-	case 't':
-	case 'f':
-	case 'n': {
-		static const char *const words[] = {"true", "false", "null"};
-
-		for (int i = 0; i < 3; i++) {
-			size_t n = strlen(words[i]);
-
-			if ((size_t)(r->end - r->p) >= n && !memcmp(r->p, words[i], n)) {
-				r->p += n;
-				return true;
-			}
-		}
-		return false;
-	}
-	default:
-		return read_number(r, &mag, &neg);
-	}
-}
+#include "vmm/record/timeline_json.h"
 
 /* ---- the fields a line may carry ---- */
+
+struct fields {
+	bool has_t, has_vcpu, has_target, has_cpus, has_resets, has_ret, injected;
+	uint64_t t, vmm_ns;
+	long long vcpu, target, cpus, resets;
+	int64_t ret;
+	unsigned int nr_args;
+	char ev[16], to[24], cause[40], what[24], name[64];
+	char fn[48], fid[24], conduit[8], result[16], x0[24], rule[256];
+	char args[512];
+};
 
 /* Where a string value of key goes (cut to fit), or NULL: not one we keep. */
 static char *text_field(struct fields *f, const char *key, size_t *len)
 {
+#define KEY(k)                                                                                     \
+	{                                                                                          \
+#k, offsetof(struct fields, k), sizeof(f->k)                                       \
+	}
 	static const struct {
 		const char *key;
 		size_t off, len;
 	} keys[] = {
-	    {"ev", offsetof(struct fields, ev), sizeof(f->ev)},
-	    {"to", offsetof(struct fields, to), sizeof(f->to)},
-	    {"cause", offsetof(struct fields, cause), sizeof(f->cause)},
-	    {"what", offsetof(struct fields, what), sizeof(f->what)},
+	    KEY(ev),  KEY(to),	    KEY(cause),	 KEY(what), KEY(name), KEY(fn),
+	    KEY(fid), KEY(conduit), KEY(result), KEY(x0),   KEY(rule),
 	};
+#undef KEY
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!strcmp(key, keys[i].key)) {
@@ -223,12 +64,26 @@ static char *text_field(struct fields *f, const char *key, size_t *len)
 
 static bool is_number_key(const char *key)
 {
-	return !strcmp(key, "t") || !strcmp(key, "vcpu") || !strcmp(key, "target") ||
-	       !strcmp(key, "vmm_ns") || !strcmp(key, "cpus");
+	static const char *const keys[] = {"t",	   "vcpu",   "target", "vmm_ns",
+					   "cpus", "resets", "ret"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/* mag with its sign, clamped to the int64 range. */
+static int64_t signed64(uint64_t mag, bool neg)
+{
+	if (neg)
+		return mag > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)mag;
+	return mag > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)mag;
 }
 
 /* Keep a number of a key is_number_key knows. A negative time makes the
- * line malformed (false); vCPU numbers are clamped to the int32 range. */
+ * line malformed (false); vCPU numbers and counts are clamped to the int32
+ * range. */
 static bool store_number(struct fields *f, const char *key, uint64_t mag, bool neg)
 {
 	long long v = mag > (uint64_t)INT32_MAX ? INT32_MAX : (long long)mag;
@@ -241,12 +96,18 @@ static bool store_number(struct fields *f, const char *key, uint64_t mag, bool n
 	}
 	if (!strcmp(key, "vmm_ns")) {
 		f->vmm_ns = neg ? 0 : mag;
+	} else if (!strcmp(key, "ret")) {
+		f->ret = signed64(mag, neg);
+		f->has_ret = true;
 	} else if (!strcmp(key, "vcpu")) {
 		f->vcpu = v;
 		f->has_vcpu = true;
 	} else if (!strcmp(key, "target")) {
 		f->target = v;
 		f->has_target = true;
+	} else if (!strcmp(key, "resets")) {
+		f->resets = v;
+		f->has_resets = true;
 	} else {
 		f->cpus = v;
 		f->has_cpus = true;
@@ -256,7 +117,7 @@ static bool store_number(struct fields *f, const char *key, uint64_t mag, bool n
 
 /* The value of key: kept if it is one we know with the type we expect,
  * otherwise skipped (after checking it is well-formed JSON). */
-static bool read_value(struct reader *r, const char *key, struct fields *f)
+static bool read_value(struct tl_json *r, const char *key, struct fields *f)
 {
 	size_t outlen;
 	char *out = text_field(f, key, &outlen);
@@ -264,33 +125,35 @@ static bool read_value(struct reader *r, const char *key, struct fields *f)
 	bool neg;
 
 	if (*r->p == '"' && out)
-		return read_string(r, out, outlen);
+		return tl_json_string(r, out, outlen);
 	if ((*r->p == '-' || isdigit((unsigned char)*r->p)) && is_number_key(key))
-		return read_number(r, &mag, &neg) && store_number(f, key, mag, neg);
+		return tl_json_number(r, &mag, &neg) && store_number(f, key, mag, neg);
+	if (*r->p == '[' && !strcmp(key, "args"))
+		return tl_json_strings(r, f->args, sizeof(f->args), &f->nr_args);
 	if (!strcmp(key, "injected") && (size_t)(r->end - r->p) >= 4 && !memcmp(r->p, "true", 4)) {
 		f->injected = true;
 		r->p += 4;
 		return true;
 	}
-	return skip_value(r, 0);
+	return tl_json_skip(r);
 }
 
 /* One member, "key": value, and what follows it: true with *last set when
  * the object ends there. */
-static bool read_member(struct reader *r, struct fields *f, bool *last)
+static bool read_member(struct tl_json *r, struct fields *f, bool *last)
 {
 	char key[24];
 
-	skip_ws(r);
-	if (!read_string(r, key, sizeof(key)))
+	tl_json_skip_ws(r);
+	if (!tl_json_string(r, key, sizeof(key)))
 		return false;
-	skip_ws(r);
+	tl_json_skip_ws(r);
 	if (r->p >= r->end || *r->p++ != ':')
 		return false;
-	skip_ws(r);
+	tl_json_skip_ws(r);
 	if (r->p >= r->end || !read_value(r, key, f))
 		return false;
-	skip_ws(r);
+	tl_json_skip_ws(r);
 	if (r->p >= r->end)
 		return false;
 	if (*r->p == '}') {
@@ -304,14 +167,14 @@ static bool read_member(struct reader *r, struct fields *f, bool *last)
 /* One line: a JSON object whose fields we know are picked out. */
 static bool parse_line(const char *line, size_t len, struct fields *f)
 {
-	struct reader r = {line, line + len};
+	struct tl_json r = {line, line + len};
 	bool last = false;
 
 	memset(f, 0, sizeof(*f));
-	skip_ws(&r);
+	tl_json_skip_ws(&r);
 	if (r.p >= r.end || *r.p++ != '{')
 		return false;
-	skip_ws(&r);
+	tl_json_skip_ws(&r);
 	if (r.p < r.end && *r.p == '}') {
 		r.p++;
 		last = true;
@@ -319,7 +182,7 @@ static bool parse_line(const char *line, size_t len, struct fields *f)
 	while (!last)
 		if (!read_member(&r, f, &last))
 			return false;
-	skip_ws(&r);
+	tl_json_skip_ws(&r);
 	return r.p == r.end;
 }
 
@@ -357,6 +220,41 @@ static bool grow(void **arr, size_t *cap, size_t nr, size_t size)
 	return true;
 }
 
+/* Keep n bytes of s as a string of tl's text, its offset in *off (0 for
+ * an empty one). False: out of memory, or past the 4 GiB offsets reach. */
+static bool keep_bytes(struct timeline *tl, const char *s, size_t n, uint32_t *off)
+{
+	*off = 0;
+	if (!n)
+		return true;
+	if (tl->text_len + n + 2 > UINT32_MAX)
+		return false;
+	if (tl->text_len + n + 2 > tl->text_cap) {
+		size_t cap = tl->text_cap ? tl->text_cap : 4096;
+		char *bigger;
+
+		while (cap < tl->text_len + n + 2)
+			cap *= 2;
+		bigger = realloc(tl->text, cap);
+		if (!bigger)
+			return false;
+		tl->text = bigger;
+		tl->text_cap = cap;
+	}
+	if (!tl->text_len)
+		tl->text[tl->text_len++] = '\0'; /* offset 0: "" */
+	memcpy(tl->text + tl->text_len, s, n);
+	tl->text[tl->text_len + n] = '\0';
+	*off = (uint32_t)tl->text_len;
+	tl->text_len += n + 1;
+	return true;
+}
+
+static bool keep_text(struct timeline *tl, const char *s, uint32_t *off)
+{
+	return keep_bytes(tl, s, strlen(s), off);
+}
+
 static void see_time(struct timeline *tl, uint64_t t)
 {
 	if (!tl->nr_times++ || t < tl->t_min)
@@ -377,9 +275,113 @@ static void see_cpu(struct timeline *tl, long long vcpu)
 		return -1;                                                                         \
 	} while (0)
 
+/* A "vm" line: the vCPU count, a reset when a VM starts again, and (with
+ * the details) the event itself and the VM's name. */
+static bool add_vm(struct timeline *tl, const struct fields *f)
+{
+	if (f->has_cpus && f->cpus > 0)
+		see_cpu(tl, f->cpus - 1);
+	if (!strcmp(f->what, "start") && tl->nr_vm_starts++ > 0) {
+		if (!grow((void **)&tl->resets, &tl->cap_resets, tl->nr_resets,
+			  sizeof(*tl->resets)))
+			return false;
+		tl->resets[tl->nr_resets++] = f->t;
+	}
+	see_time(tl, f->t);
+	if (tl->details) {
+		struct timeline_vm_event *e;
+
+		if (!grow((void **)&tl->vm_events, &tl->cap_vm_events, tl->nr_vm_events,
+			  sizeof(*tl->vm_events)))
+			return false;
+		e = &tl->vm_events[tl->nr_vm_events];
+		*e = (struct timeline_vm_event){
+		    .t = f->t,
+		    .cpus = f->has_cpus ? (int)f->cpus : -1,
+		    .resets = f->has_resets ? (int)f->resets : -1,
+		};
+		if (!keep_text(tl, f->what, &e->what) ||
+		    (f->name[0] && !keep_text(tl, f->name, &tl->name)))
+			return false;
+		tl->nr_vm_events++;
+	}
+	return true;
+}
+
+static bool add_state(struct timeline *tl, const struct fields *f, enum timeline_state s)
+{
+	struct timeline_change *c;
+
+	if (tl->nr_changes >= UINT32_MAX ||
+	    !grow((void **)&tl->changes, &tl->cap_changes, tl->nr_changes, sizeof(*tl->changes)))
+		return false;
+	see_time(tl, f->t);
+	see_cpu(tl, f->vcpu);
+	c = &tl->changes[tl->nr_changes];
+	*c = (struct timeline_change){
+	    .t = f->t,
+	    .vcpu = (unsigned int)f->vcpu,
+	    .to = s,
+	    .seq = (uint32_t)tl->nr_changes,
+	};
+	if (tl->details && !keep_text(tl, f->cause, &c->cause))
+		return false;
+	tl->nr_changes++;
+	return true;
+}
+
+/* The text of a call line (details). */
+static bool keep_call_text(struct timeline *tl, const struct fields *f, struct timeline_call *c)
+{
+	size_t args_len = 0;
+
+	for (unsigned int i = 0; i < f->nr_args; i++)
+		args_len += strlen(f->args + args_len) + 1;
+	c->has_target = f->has_target;
+	c->target_given = (int32_t)f->target;
+	c->has_ret = f->has_ret;
+	c->ret = f->ret;
+	c->nr_args = f->nr_args;
+	/* The last argument's NUL is the one keep_bytes adds. */
+	return keep_text(tl, f->fn, &c->fn) && keep_text(tl, f->fid, &c->fid) &&
+	       keep_text(tl, f->conduit, &c->conduit) && keep_text(tl, f->result, &c->result) &&
+	       keep_text(tl, f->x0, &c->x0) && keep_text(tl, f->rule, &c->rule) &&
+	       keep_bytes(tl, f->args, args_len ? args_len - 1 : 0, &c->args);
+}
+
+static bool add_call(struct timeline *tl, const struct fields *f)
+{
+	struct timeline_call *c;
+
+	if (!grow((void **)&tl->calls, &tl->cap_calls, tl->nr_calls, sizeof(*tl->calls)))
+		return false;
+	see_time(tl, f->t);
+	see_time(tl, f->t + f->vmm_ns);
+	see_cpu(tl, f->vcpu);
+	c = &tl->calls[tl->nr_calls];
+	*c = (struct timeline_call){
+	    .t = f->t,
+	    .dur = f->vmm_ns,
+	    .vcpu = (unsigned int)f->vcpu,
+	    .target = f->has_target && f->target >= 0 && f->target < TIMELINE_MAX_CPUS
+			  ? (int)f->target
+			  : -1,
+	    .injected = f->injected,
+	};
+	if (tl->details && !keep_call_text(tl, f, c))
+		return false;
+	if (f->has_target && f->target >= 0)
+		see_cpu(tl, f->target);
+	tl->nr_injected += f->injected;
+	tl->nr_calls++;
+	return true;
+}
+
 static int add_line(struct timeline *tl, const struct fields *f, unsigned long lineno, char *err,
 		    size_t errlen)
 {
+	bool ok = true;
+
 	if (!f->has_t)
 		FAIL("line %lu: no \"t\" (not a vmm --trace-file record?)", lineno);
 	if ((!strcmp(f->ev, "state") || !strcmp(f->ev, "call")) &&
@@ -387,51 +389,18 @@ static int add_line(struct timeline *tl, const struct fields *f, unsigned long l
 		FAIL("line %lu: \"vcpu\" missing or not from 0 to %d", lineno,
 		     TIMELINE_MAX_CPUS - 1);
 	if (!strcmp(f->ev, "vm")) {
-		if (f->has_cpus && f->cpus > 0)
-			see_cpu(tl, f->cpus - 1);
-		if (!strcmp(f->what, "start")) {
-			if (tl->nr_vm_starts++ > 0) {
-				if (!grow((void **)&tl->resets, &tl->cap_resets, tl->nr_resets,
-					  sizeof(*tl->resets)))
-					FAIL("out of memory");
-				tl->resets[tl->nr_resets++] = f->t;
-			}
-		}
-		see_time(tl, f->t);
+		ok = add_vm(tl, f);
 	} else if (!strcmp(f->ev, "state")) {
 		enum timeline_state s = timeline_state_from_name(f->to, f->cause);
 
 		if (s == TL_UNKNOWN)
 			FAIL("line %lu: unknown power state \"%s\"", lineno, f->to);
-		if (!grow((void **)&tl->changes, &tl->cap_changes, tl->nr_changes,
-			  sizeof(*tl->changes)))
-			FAIL("out of memory");
-		see_time(tl, f->t);
-		see_cpu(tl, f->vcpu);
-		tl->changes[tl->nr_changes++] = (struct timeline_change){
-		    .t = f->t,
-		    .vcpu = (unsigned int)f->vcpu,
-		    .to = s,
-		};
+		ok = add_state(tl, f, s);
 	} else if (!strcmp(f->ev, "call")) {
-		if (!grow((void **)&tl->calls, &tl->cap_calls, tl->nr_calls, sizeof(*tl->calls)))
-			FAIL("out of memory");
-		see_time(tl, f->t);
-		see_time(tl, f->t + f->vmm_ns);
-		see_cpu(tl, f->vcpu);
-		tl->calls[tl->nr_calls++] = (struct timeline_call){
-		    .t = f->t,
-		    .dur = f->vmm_ns,
-		    .vcpu = (unsigned int)f->vcpu,
-		    .target = f->has_target && f->target >= 0 && f->target < TIMELINE_MAX_CPUS
-				  ? (int)f->target
-				  : -1,
-		    .injected = f->injected,
-		};
-		if (f->has_target && f->target >= 0)
-			see_cpu(tl, f->target);
-		tl->nr_injected += f->injected;
+		ok = add_call(tl, f);
 	}
+	if (!ok)
+		FAIL("line %lu: out of memory", lineno);
 	return 0;
 }
 
@@ -439,15 +408,19 @@ static int by_time(const void *a, const void *b)
 {
 	const struct timeline_change *x = a, *y = b;
 
-	return x->t < y->t ? -1 : x->t > y->t;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int timeline_parse(struct timeline *tl, const char *text, size_t len, char *err, size_t errlen)
+static int parse(struct timeline *tl, const char *text, size_t len, bool details, char *err,
+		 size_t errlen)
 {
 	unsigned long lineno = 0;
 	size_t pos = 0;
 
 	memset(tl, 0, sizeof(*tl));
+	tl->details = details;
 	while (pos < len) {
 		const char *start = text + pos, *nl = memchr(start, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - start) : len - pos;
@@ -465,11 +438,20 @@ int timeline_parse(struct timeline *tl, const char *text, size_t len, char *err,
 		if (add_line(tl, &f, lineno, err, errlen))
 			return -1;
 	}
-	/* Stable enough: equal times keep no particular order, and a state
-	 * snapshot has one change per vCPU at one time. */
 	if (tl->nr_changes)
 		qsort(tl->changes, tl->nr_changes, sizeof(*tl->changes), by_time);
 	return 0;
+}
+
+int timeline_parse(struct timeline *tl, const char *text, size_t len, char *err, size_t errlen)
+{
+	return parse(tl, text, len, false, err, errlen);
+}
+
+int timeline_parse_details(struct timeline *tl, const char *text, size_t len, char *err,
+			   size_t errlen)
+{
+	return parse(tl, text, len, true, err, errlen);
 }
 
 void timeline_free(struct timeline *tl)
@@ -477,5 +459,7 @@ void timeline_free(struct timeline *tl)
 	free(tl->changes);
 	free(tl->calls);
 	free(tl->resets);
+	free(tl->vm_events);
+	free(tl->text);
 	memset(tl, 0, sizeof(*tl));
 }
