@@ -70,8 +70,10 @@ _vmm()
 		fi
 		;;
 	timeline)
-		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "-o --title" -- "$cur")
+		if [ "$prev" = --format ]; then
+			mapfile -t COMPREPLY < <(compgen -W "svg trace-event" -- "$cur")
+		elif [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "-o --title --format" -- "$cur")
 		else
 			_filedir
 		fi

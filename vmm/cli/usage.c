@@ -21,7 +21,7 @@ const char cli_main_usage[] =
     "   run        The same with kvmtool's `lkvm run` options: vmm run -k IMAGE\n"
     "   ctl        Talk to a running VM's control socket: vmm ctl SOCKET help\n"
     "   info       Print what this host's KVM offers (vCPUs, SMCCC filter, PMU)\n"
-    "   timeline   Draw a --trace-file record as SVG: vmm timeline TRACE -o OUT.svg\n"
+    "   timeline   Draw a --trace-file record as SVG, or as Perfetto JSON (--format trace-event)\n"
     "   version    Print the version of vmm\n"
     "\n"
     " See 'vmm help COMMAND' (or vmm COMMAND --help) for a command's options.\n"
