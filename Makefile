@@ -5,6 +5,8 @@
 #   make demo       boot the bare-metal guest's demo under the VMM
 #   make unit       host unit tests only (ASan/UBSan)
 #   make format     clang-format the sources in place; `make format-check` checks only
+#   make install    the binary, vmm(1) and the bash completion under $(DESTDIR)$(PREFIX)
+#                   (PREFIX=/usr/local); `make uninstall` removes them
 #
 # Every target that builds depends on scripts/deps, which installs what is missing.
 
@@ -49,7 +51,8 @@ HEADERS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.h))
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
-.PHONY: all test unit fuzz demo linux-demo bench format format-check clean distclean deps stage
+.PHONY: all test unit fuzz demo linux-demo bench format format-check clean distclean deps stage \
+	install uninstall
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
 	$(B)/ctl-torture $(B)/perfcount
 
@@ -163,6 +166,19 @@ bench: all
 # A scripted Linux vCPU-hotplug session, narrated (tests/nested/linux-demo.sh).
 linux-demo: all
 	@scripts/nested-run 'sh tests/nested/linux-demo.sh'
+
+# ---- install (PREFIX, DESTDIR as usual): the binary, vmm(1), the bash completion ----
+PREFIX ?= /usr/local
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPLETIONDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+install: $(B)/vmm
+	install -d $(BINDIR) $(MAN1DIR) $(COMPLETIONDIR)
+	install -m 0755 $(B)/vmm $(BINDIR)/vmm
+	install -m 0644 docs/vmm.1 $(MAN1DIR)/vmm.1
+	install -m 0644 scripts/vmm-completion.bash $(COMPLETIONDIR)/vmm
+uninstall:
+	rm -f $(BINDIR)/vmm $(MAN1DIR)/vmm.1 $(COMPLETIONDIR)/vmm
 
 # ---- housekeeping ----
 FORMAT_SRCS = $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.[ch])) $(wildcard guest/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
