@@ -245,16 +245,7 @@ static void vcpu_record_call(struct vcpu *v, const struct hypercall *h)
 			tracefile_fmt_call(line, sizeof(line), &tc));
 }
 
-/*
- * The warm reset a CPU_ON needs, done as soon as the vCPU is OFF: its own
- * thread is idle until the next CPU_ON anyway, and the reset then is off
- * that CPU_ON's critical path (the target only sets PC and x0). A CPU_ON
- * that arrives meanwhile waits for it, as it waited for the reset before.
- * Only a vCPU that ran needs it: creation left the others in the reset
- * state. A stopping VM skips it; VMM_RESET_AT_CPU_ON=1 in the environment
- * leaves it on the CPU_ON path, to measure the difference (README,
- * Performance). Returns the ioctls it issued (0 or 1), or -errno.
- */
+/* VMM_RESET_AT_CPU_ON=1: read once per process, never written after. */
 static bool reset_at_cpu_on;
 static pthread_once_t reset_at_cpu_on_once = PTHREAD_ONCE_INIT;
 
@@ -265,6 +256,16 @@ static void vcpu_read_reset_knob(void)
 	reset_at_cpu_on = s && strcmp(s, "1") == 0;
 }
 
+/*
+ * The warm reset a CPU_ON needs, done as soon as the vCPU is OFF: its own
+ * thread is idle until the next CPU_ON anyway, and the reset then is off
+ * that CPU_ON's critical path (the target only sets PC and x0). A CPU_ON
+ * that arrives meanwhile waits for it, as it waited for the reset before.
+ * Only a vCPU that ran needs it: creation left the others in the reset
+ * state. A stopping VM skips it; VMM_RESET_AT_CPU_ON=1 in the environment
+ * leaves it on the CPU_ON path, to measure the difference (README,
+ * Performance). Returns the ioctls it issued (0 or 1), or -errno.
+ */
 static int vcpu_reset_ahead(struct vcpu *v)
 {
 	int ret;
