@@ -12,10 +12,16 @@
  *                  --smccc-filter 0x83000000:deny: KVM refuses it)
  *   @@ bench cpu_on n=<N> ticks=<sum> freq=<Hz>
  *        per secondary: from just before CPU_ON64 to the first instruction at
- *        its entry point (head.S reads CNTVCT_EL0 there), one at a time
- *   @@ bench bringup cpus=<N> ticks=<t> freq=<Hz>
+ *        its entry point (head.S reads CNTVCT_EL0 there), one at a time, on
+ *        secondaries that never ran
+ *   @@ bench cpu_on_again n=<N> ticks=<sum> freq=<Hz>
+ *        the same on the same secondaries once they have run and powered
+ *        off: the case a warm reset is needed for (DESIGN.md §4)
+ *   @@ bench bringup cpus=<N> ticks=<t> freq=<Hz> issue=<t> wake=<sum>
  *        N CPUs up: CPU_ON64 of the N - 1 secondaries back to back, until all
- *        have checked in (then they power off again, not timed)
+ *        have checked in (then they power off again, not timed). issue: the
+ *        ticks until the last CPU_ON64 returned; wake: the sum over the
+ *        secondaries of CPU_ON64 issued to their first instruction
  *
  * Options: n=N calls per loop (default 2000), cpus=N CPUs for the CPU_ON
  * measurements, the boot CPU included (default all in the DT).
@@ -122,10 +128,12 @@ static bool bench_off(unsigned int idx, enum conduit c)
 	return false;
 }
 
-static bool bench_cpu_on(const unsigned int *cpus, unsigned int nr, enum conduit c)
+/* CPU_ON64 latency, one secondary at a time: to its first instruction. */
+static bool bench_cpu_on_each(const char *name, const unsigned int *cpus, unsigned int nr,
+			      enum conduit c)
 {
 	struct cpu_run runs[GUEST_MAX_CPUS];
-	uint64_t sum = 0, t0, t1;
+	uint64_t sum = 0, t0;
 
 	for (unsigned int k = 0; k < nr; k++) {
 		struct cpu_run *run = &runs[k];
@@ -147,28 +155,51 @@ static bool bench_cpu_on(const unsigned int *cpus, unsigned int nr, enum conduit
 		if (!bench_off(cpus[k], c))
 			return false;
 	}
-	bench_report("cpu_on", nr, sum);
+	bench_report(name, nr, sum);
+	return true;
+}
+
+/* All secondaries at once: the whole bring-up, the caller's share (issuing
+ * the CPU_ONs) and each target's wake-up (CPU_ON issued to its first
+ * instruction). */
+static bool bench_bringup(const unsigned int *cpus, unsigned int nr, enum conduit c)
+{
+	struct cpu_run runs[GUEST_MAX_CPUS];
+	uint64_t issued[GUEST_MAX_CPUS];
+	uint64_t t0, t1, t_issue, wake = 0;
 
 	for (unsigned int k = 0; k < nr; k++)
 		cpu_prepare(&runs[k], cpus[k], JOB_OFF, c);
 	dsb();
 	t0 = counter_now();
 	for (unsigned int k = 0; k < nr; k++) {
+		issued[k] = counter_now();
 		if (!bench_start(&runs[k], cpus[k], c))
 			return false;
 	}
+	t_issue = counter_now();
 	for (unsigned int k = 0; k < nr; k++) {
 		if (!bench_checkin(&runs[k]))
 			return false;
 	}
 	t1 = counter_now();
 	for (unsigned int k = 0; k < nr; k++) {
+		uint64_t entry = READ_ONCE(cpu_reports[cpus[k]].entry_cntvct);
+
+		wake += entry > issued[k] ? entry - issued[k] : 0;
 		if (!bench_off(cpus[k], c))
 			return false;
 	}
-	printk("@@ bench bringup cpus=%u ticks=%llu freq=%llu\n", nr + 1,
-	       (unsigned long long)(t1 - t0), (unsigned long long)counter_freq());
+	printk("@@ bench bringup cpus=%u ticks=%llu freq=%llu issue=%llu wake=%llu\n", nr + 1,
+	       (unsigned long long)(t1 - t0), (unsigned long long)counter_freq(),
+	       (unsigned long long)(t_issue - t0), (unsigned long long)wake);
 	return true;
+}
+
+static bool bench_cpu_on(const unsigned int *cpus, unsigned int nr, enum conduit c)
+{
+	return bench_cpu_on_each("cpu_on", cpus, nr, c) &&
+	       bench_cpu_on_each("cpu_on_again", cpus, nr, c) && bench_bringup(cpus, nr, c);
 }
 
 bool mode_bench(void)

@@ -113,6 +113,58 @@ static void t_psci_version(struct suite *s, enum conduit c)
 	tc_end(s, &t);
 }
 
+/*
+ * What SMCCC promises of a PSCI call's registers (DEN0028 "Register use in
+ * AArch64 SMC and HVC calls"): the result in x0, and, from SMCCC v1.1 on,
+ * x4..x17 preserved. x1..x3 are result registers these functions leave
+ * undefined, so they are not checked: KVM's in-kernel PSCI zeroes them, the
+ * VMM leaves the caller's values (one register write per call instead of
+ * four), and a guest may rely on neither.
+ */
+static void t_result_registers(struct suite *s, enum conduit c)
+{
+	uint64_t self = machine.mpidr[machine.boot_cpu];
+	int32_t version = psci_call(c, PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
+	uint64_t smccc = smccc_call(c, ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0).a0;
+	const struct {
+		uint32_t fid;
+		uint64_t a1, a2;
+		int32_t want;
+	} calls[] = {
+	    {PSCI_0_2_FN_PSCI_VERSION, 0, 0, version},
+	    {PSCI_0_2_FN_MIGRATE_INFO_TYPE, 0, 0, PSCI_0_2_TOS_MP},
+	    {PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_ON, 0, PSCI_RET_SUCCESS},
+	    {PSCI_0_2_FN64_AFFINITY_INFO, self, 0, PSCI_0_2_AFFINITY_LEVEL_ON},
+	    {PSCI_0_2_FN_AFFINITY_INFO, self, 0, PSCI_0_2_AFFINITY_LEVEL_ON},
+	    {PSCI_0_2_FN_BASE + 0x1f, 0, 0, PSCI_RET_NOT_SUPPORTED},
+	};
+	struct tcase t;
+
+	tc_begin(&t, "result_registers", c);
+	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
+		uint64_t keep[SMCCC_NR_KEPT];
+		int32_t got;
+
+		for (unsigned int r = 0; r < SMCCC_NR_KEPT; r++)
+			keep[r] = 0x5a5a000000000000ULL | (uint64_t)i << 16 | (r + 4);
+		got = (int32_t)smccc_call_keep(c, calls[i].fid, calls[i].a1, calls[i].a2,
+					       0x3333333333333333ULL, keep)
+			  .a0;
+		if (got != calls[i].want)
+			tc_fail(&t, "0x%08x: x0 = %d, expected %d", calls[i].fid, got,
+				calls[i].want);
+		for (unsigned int r = 0; smccc >= ARM_SMCCC_VERSION_1_1 && r < SMCCC_NR_KEPT; r++)
+			if (keep[r] != (0x5a5a000000000000ULL | (uint64_t)i << 16 | (r + 4)))
+				tc_fail(&t,
+					"0x%08x: x%u = 0x%llx after the call (SMCCC %u.%u "
+					"preserves x4..x17)",
+					calls[i].fid, r + 4, (unsigned long long)keep[r],
+					(unsigned int)(smccc >> 16),
+					(unsigned int)(smccc & 0xffff));
+	}
+	tc_end(s, &t);
+}
+
 static void t_psci_features(struct suite *s, enum conduit c)
 {
 	struct tcase t;
@@ -615,6 +667,7 @@ static void run_conduit(struct suite *s, enum conduit c)
 	t_psci_version(s, c);
 	t_psci_features(s, c);
 	t_smccc_version(s, c);
+	t_result_registers(s, c);
 	t_unknown_fids(s, c);
 	t_migrate_info_type(s, c);
 	t_affinity_info(s, c);

@@ -63,6 +63,45 @@ struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t 
 	return (struct smccc_res){x0, x1, x2, x3};
 }
 
+/*
+ * x4..x17 loaded from keep[0..13] before the call and stored back after it,
+ * so the caller sees what the callee left in them. The pointer's register
+ * cannot be x0..x17 (operands and clobbers), so the call preserves it.
+ */
+#define SMCCC_KEEP_CALL(insn)                                                                      \
+	asm volatile("ldp x4, x5, [%[k], #0]\n\t"                                                  \
+		     "ldp x6, x7, [%[k], #16]\n\t"                                                 \
+		     "ldp x8, x9, [%[k], #32]\n\t"                                                 \
+		     "ldp x10, x11, [%[k], #48]\n\t"                                               \
+		     "ldp x12, x13, [%[k], #64]\n\t"                                               \
+		     "ldp x14, x15, [%[k], #80]\n\t"                                               \
+		     "ldp x16, x17, [%[k], #96]\n\t" insn "\n\t"                                   \
+		     "stp x4, x5, [%[k], #0]\n\t"                                                  \
+		     "stp x6, x7, [%[k], #16]\n\t"                                                 \
+		     "stp x8, x9, [%[k], #32]\n\t"                                                 \
+		     "stp x10, x11, [%[k], #48]\n\t"                                               \
+		     "stp x12, x13, [%[k], #64]\n\t"                                               \
+		     "stp x14, x15, [%[k], #80]\n\t"                                               \
+		     "stp x16, x17, [%[k], #96]"                                                   \
+		     : SMCCC_REGS                                                                  \
+		     : [k] "r"(keep)                                                               \
+		     : SMCCC_CLOBBERS)
+
+struct smccc_res smccc_call_keep(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
+				 uint64_t a3, uint64_t keep[SMCCC_NR_KEPT])
+{
+	register uint64_t x0 asm("x0") = fid;
+	register uint64_t x1 asm("x1") = a1;
+	register uint64_t x2 asm("x2") = a2;
+	register uint64_t x3 asm("x3") = a3;
+
+	if (c == CONDUIT_SMC)
+		SMCCC_KEEP_CALL("smc #0");
+	else
+		SMCCC_KEEP_CALL("hvc #0");
+	return (struct smccc_res){x0, x1, x2, x3};
+}
+
 uint64_t smccc_smc_imm1(uint64_t fid)
 {
 	register uint64_t x0 asm("x0") = fid;

@@ -32,6 +32,16 @@ struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1
 				       uint64_t a3);
 
 /*
+ * The same call with x4..x17 set to keep[0..13] and read back into it
+ * afterwards, to check what SMCCC v1.1 and later promise: x4..x17 are
+ * preserved by a function that does not return results in them (DEN0028
+ * "Register use in AArch64 SMC and HVC calls").
+ */
+#define SMCCC_NR_KEPT 14
+struct smccc_res smccc_call_keep(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
+				 uint64_t a3, uint64_t keep[SMCCC_NR_KEPT]);
+
+/*
  * Issue "smc #1" with x0 = fid. DEN0028 reserves non-zero SMC immediates;
  * KVM answers such an SMC itself with x0 = ~0 (all ones) and never exits to
  * the VMM. Returns x0.

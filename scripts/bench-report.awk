@@ -1,6 +1,8 @@
 # Turn `R MODE KEY VALUE` samples (tests/nested/bench.sh) into a Markdown
 # report: median and min-max per key and mode, the ratios the targets are
-# stated in, and an SVG plot of bring-up time against vCPU count.
+# stated in, and an SVG plot of bring-up time against vCPU count. MODE
+# "late" is userspace PSCI with the warm reset on CPU_ON's path
+# (VMM_RESET_AT_CPU_ON=1): the "before" of the reset done ahead.
 /^R / {
 	k = $2 SUBSEP $3
 	n[k]++
@@ -21,7 +23,8 @@ function cell(mode, key,    k, m) {
 	k = mode SUBSEP key
 	if (!(k in n)) return "-"
 	m = median(k)
-	return sprintf("%.0f (%.0f-%.0f)", m, lo[k], hi[k])
+	# counts per secondary are small: keep a decimal for them
+	return sprintf(m < 100 ? "%.1f (%.1f-%.1f)" : "%.0f (%.0f-%.0f)", m, lo[k], hi[k])
 }
 
 function med(mode, key,    k) {
@@ -34,6 +37,12 @@ function verdict(ok) { return ok ? "met" : "**missed**" }
 function lrow(label, key,    u, k) {
 	u = med("user", key); k = med("kernel", key)
 	printf "| %s | %s | %s | %.2f |\n", label, cell("user", key), cell("kernel", key), k ? u / k : 0
+}
+
+function ratio(a, b) { return b ? a / b : 0 }
+
+function row3(label, key) {
+	printf "| %s | %s | %s | %s |\n", label, cell("user", key), cell("late", key), cell("kernel", key)
 }
 
 function row(label, key, unote, knote) {
@@ -65,27 +74,38 @@ END {
 	print ""
 	print "## CPU_ON latency (ns, CPU_ON call to the secondary's first instruction)"
 	print ""
-	print "| user mode | kernel mode | ratio |"
-	print "| --- | --- | --- |"
-	cu = med("user", "cpu_on"); ck = med("kernel", "cpu_on")
-	printf "| %s | %s | **%.2f** (target <= 1.5: %s) |\n", cell("user", "cpu_on"), cell("kernel", "cpu_on"), ck ? cu / ck : 0, verdict(ck && cu / ck <= 1.5)
+	print "user: the warm reset done ahead, after CPU_OFF; late: the same binary with"
+	print "VMM_RESET_AT_CPU_ON=1, the reset on CPU_ON's path (the behaviour before)."
+	print ""
+	print "| secondary | user | late | kernel | user / kernel | late / kernel |"
+	print "| --- | --- | --- | --- | --- | --- |"
+	split("cpu_on cpu_on_again", onkeys, " ")
+	split("never ran (no reset needed in any mode)|ran and powered off (needs a warm reset)", onlabels, "|")
+	for (i = 1; i <= 2; i++) {
+		key = onkeys[i]
+		cu = med("user", key); cl = med("late", key); ck = med("kernel", key)
+		printf "| %s | %s | %s | %s | **%.2f** | %.2f |\n", onlabels[i], cell("user", key), cell("late", key), cell("kernel", key), ratio(cu, ck), ratio(cl, ck)
+	}
+	cu = med("user", "cpu_on_again"); ck = med("kernel", "cpu_on_again")
+	printf "\n- CPU_ON of a vCPU that ran, user / kernel: **%.2f** (target <= 1.5: %s)\n", ratio(cu, ck), verdict(ck && cu / ck <= 1.5)
+	printf "- the same, user / late (the reset ahead against the reset on the path): **%.2f**\n", ratio(cu, med("late", "cpu_on_again"))
 	print ""
 	print "## Bring-up: all secondaries on and reported, then all off (ns)"
 	print ""
-	print "| vCPUs | user mode | kernel mode | ratio |"
-	print "| --- | --- | --- | --- |"
+	print "| vCPUs | user | late | kernel | user / kernel | late / kernel |"
+	print "| --- | --- | --- | --- | --- | --- |"
 	ns = 0
 	for (key in keys) if (key ~ /^bringup\./) { s = substr(key, 9) + 0; sizes[++ns] = s }
 	for (i = 2; i <= ns; i++) for (j = i; j > 1 && sizes[j - 1] > sizes[j]; j--) { t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t }
 	for (i = 1; i <= ns; i++) {
 		key = "bringup." sizes[i]
-		bu = med("user", key); bk = med("kernel", key)
-		printf "| %d | %s | %s | %.2f |\n", sizes[i], cell("user", key), cell("kernel", key), bk ? bu / bk : 0
-		yu[i] = bu; yk[i] = bk
+		bu = med("user", key); bl = med("late", key); bk = med("kernel", key)
+		printf "| %d | %s | %s | %s | %.2f | %.2f |\n", sizes[i], cell("user", key), cell("late", key), cell("kernel", key), ratio(bu, bk), ratio(bl, bk)
+		yu[i] = bu; yl[i] = bl; yk[i] = bk
 	}
 	if (ns) {
 		bu = yu[ns]; bk = yk[ns]
-		printf "\n- %d-vCPU bring-up, user / kernel: **%.2f** (target <= 1.3: %s)\n", sizes[ns], bk ? bu / bk : 0, verdict(bk && bu / bk <= 1.3)
+		printf "\n- %d-vCPU bring-up, user / kernel: **%.2f** (target <= 1.3: %s); late / kernel: %.2f\n", sizes[ns], ratio(bu, bk), verdict(bk && bu / bk <= 1.3), ratio(yl[ns], bk)
 		# Linear growth means a constant cost per secondary: compare the
 		# per-secondary cost at the largest size with the smallest size
 		# that has secondaries.
@@ -95,6 +115,23 @@ END {
 			printf "- user-mode cost per secondary at %d vCPUs / at %d vCPUs: %.2f (<= 1 means no worse than linear: %s)\n", sizes[ns], sizes[i], growth, verdict(growth <= 1.0)
 		}
 		print "- plot: build/bench-bringup.svg"
+		print ""
+		printf "Where a %d-vCPU bring-up spends its time (medians):\n", sizes[ns]
+		print ""
+		print "| | user | late | kernel |"
+		print "| --- | --- | --- | --- |"
+		sz = sizes[ns]
+		row3("whole bring-up (ns)", "bringup." sz)
+		row3("the boot CPU issuing the CPU_ONs, back to back (ns)", "bringup_issue." sz)
+		row3("per secondary: its CPU_ON issued to its first instruction (ns)", "bringup_wake." sz)
+		row3("forwarded calls per secondary (3 on/off cycles each)", "exits.hypercalls." sz)
+		row3("... of which CPU_ON", "exits.PSCI_CPU_ON64." sz)
+		row3("... of which CPU_OFF", "exits.PSCI_CPU_OFF." sz)
+		row3("... of which AFFINITY_INFO (the boot CPU polling for OFF)", "exits.PSCI_AFFINITY_INFO64." sz)
+		print ""
+		print "The wake-up is the target thread's share: the condition variable's"
+		print "wake-up, the host scheduler, then (late only) KVM_ARM_VCPU_INIT, then PC"
+		print "and x0 and KVM_RUN. Lock hold times are not measured."
 	}
 	print ""
 	print "## Start-up: whole-process wall time of `vmm boot guest.img -p null` (ns)"
@@ -142,18 +179,19 @@ END {
 	print ""
 	print "## System calls per forwarded call (counted by the VMM itself)"
 	print ""
-	print "| function | syscalls |"
-	print "| --- | --- |"
-	printf "| PSCI_VERSION (KVM_RUN, x0..x3 written as KVM's PSCI leaves them) | %.2f (target: exactly 5: %s) |\n", med("user", "syscalls.PSCI_VERSION"), verdict(med("user", "syscalls.PSCI_VERSION") == 5)
-	printf "| CPU_ON (caller: KVM_RUN, 3 argument reads, SCTLR_EL1 for the endianness, 4 result writes) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64")
-	printf "| CPU_ON (target: KVM_ARM_VCPU_INIT unless never run, PC, x0; +2 if big-endian) | %.2f |\n", med("user", "syscalls.cpu_on_target")
-	printf "| AFFINITY_INFO (KVM_RUN, 2 argument reads, 4 result writes) | %.2f |\n", med("user", "syscalls.PSCI_AFFINITY_INFO64")
-	printf "| CPU_OFF (KVM_RUN only: nothing read, nothing written) | %.2f |\n", med("user", "syscalls.PSCI_CPU_OFF")
+	print "| function | what the VMM does | user | late |"
+	print "| --- | --- | --- | --- |"
+	sv = med("user", "syscalls.PSCI_VERSION")
+	printf "| PSCI_VERSION | KVM_RUN, x0 written | %.2f (target: exactly 2: %s) | %.2f |\n", sv, verdict(sv == 2), med("late", "syscalls.PSCI_VERSION")
+	printf "| CPU_ON (caller) | KVM_RUN, 3 argument reads, SCTLR_EL1 for the endianness, x0 | %.2f (6) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64"), med("late", "syscalls.PSCI_CPU_ON64")
+	printf "| CPU_ON (target) | PC, x0 (+2 if big-endian); late: KVM_ARM_VCPU_INIT first unless never run | %.2f (2) | %.2f |\n", med("user", "syscalls.cpu_on_target"), med("late", "syscalls.cpu_on_target")
+	printf "| AFFINITY_INFO | KVM_RUN, 2 argument reads, x0 | %.2f (4) | %.2f |\n", med("user", "syscalls.PSCI_AFFINITY_INFO64"), med("late", "syscalls.PSCI_AFFINITY_INFO64")
+	printf "| CPU_OFF | KVM_RUN, then the warm reset done ahead (late: KVM_RUN only) | %.2f (2) | %.2f |\n", med("user", "syscalls.PSCI_CPU_OFF"), med("late", "syscalls.PSCI_CPU_OFF")
 
 	if (ns) {
 		W = 640; H = 400; L = 70; R = 20; T = 30; Bm = 50
 		ymax = 0
-		for (i = 1; i <= ns; i++) { if (yu[i] > ymax) ymax = yu[i]; if (yk[i] > ymax) ymax = yk[i] }
+		for (i = 1; i <= ns; i++) { if (yu[i] > ymax) ymax = yu[i]; if (yl[i] > ymax) ymax = yl[i]; if (yk[i] > ymax) ymax = yk[i] }
 		if (ymax <= 0) ymax = 1
 		xmax = sizes[ns]
 		printf "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>\n", W, H > svg
@@ -170,13 +208,13 @@ END {
 			printf "<text x='%d' y='%.1f' text-anchor='end'>%.1f ms</text>\n", L - 4, y + 4, ymax * t / 4 / 1e6 > svg
 		}
 		printf "<text x='%d' y='%d' text-anchor='middle'>vCPUs</text>\n", (W + L) / 2, H - 12 > svg
-		split("user kernel", modes, " ")
-		split("#c0392b #2c6fbb", colours, " ")
-		for (m = 1; m <= 2; m++) {
+		split("user late kernel", modes, " ")
+		split("#c0392b #e67e22 #2c6fbb", colours, " ")
+		for (m = 1; m <= 3; m++) {
 			pts = ""
 			for (i = 1; i <= ns; i++) {
 				x = L + (W - L - R) * sizes[i] / xmax
-				y = H - Bm - (H - Bm - T) * (m == 1 ? yu[i] : yk[i]) / ymax
+				y = H - Bm - (H - Bm - T) * (m == 1 ? yu[i] : m == 2 ? yl[i] : yk[i]) / ymax
 				pts = pts sprintf("%.1f,%.1f ", x, y)
 			}
 			printf "<polyline fill='none' stroke='%s' stroke-width='2' points='%s'/>\n", colours[m], pts > svg

@@ -1,8 +1,10 @@
 # `make bench`, the measuring half: runs in the nested test host (or natively
 # on arm64+KVM) and prints raw samples, one per line, "R MODE KEY VALUE":
-# MODE is user (userspace PSCI) or kernel (KVM's PSCI); runs alternate
-# user/kernel (A B A B ...) so drift hits both alike. scripts/bench turns the
-# samples into build/bench.md and the bring-up plot.
+# MODE is user (userspace PSCI), late (userspace PSCI with
+# VMM_RESET_AT_CPU_ON=1: a vCPU's warm reset on CPU_ON's path, as before the
+# reset was done ahead; the "before" of the same run) or kernel (KVM's PSCI);
+# runs alternate user/late/kernel (A B C A B C ...) so drift hits all alike.
+# scripts/bench turns the samples into build/bench.md and the bring-up plot.
 REPS=${REPS:-5}
 # Linux start-up runs per PSCI mode (each a whole Linux boot to poweroff -f).
 LREPS=${LREPS:-3}
@@ -26,7 +28,11 @@ sample() {
 		[ "$at $word" = "@@ bench" ] || continue
 		eval "$(echo "$rest" | tr ' ' '\n' | grep '=' | sed 's/^/local_/')"
 		case $name in
-		bringup) echo "R $mode bringup.$local_cpus $(per_ns "$local_ticks" "$local_freq" 1)" ;;
+		bringup)
+			echo "R $mode bringup.$local_cpus $(per_ns "$local_ticks" "$local_freq" 1)"
+			echo "R $mode bringup_issue.$local_cpus $(per_ns "$local_issue" "$local_freq" 1)"
+			echo "R $mode bringup_wake.$local_cpus $(per_ns "$local_wake" "$local_freq" $((local_cpus - 1)))"
+			;;
 		*) [ "$local_n" -gt 0 ] &&
 			echo "R $mode $name $(per_ns "$local_ticks" "$local_freq" "$local_n")" ;;
 		esac
@@ -47,15 +53,37 @@ sample() {
 		sed "s/^vmm_overhead_kib=/R $mode rss_overhead_kib /"
 }
 
+# vmm_run MODE ARGS...: ./vmm boot in PSCI mode MODE (late: user with the
+# reset on CPU_ON's path).
+vmm_run() {
+	m=$1
+	shift
+	case $m in
+	late) VMM_RESET_AT_CPU_ON=1 ./vmm boot "$@" --psci user ;;
+	*) ./vmm boot "$@" --psci "$m" ;;
+	esac
+}
+
+# exits LOG CPUS: forwarded calls per secondary in a bring-up run (three
+# on/off cycles each: cpu_on, cpu_on_again, bringup), by function.
+exits() {
+	stats=$(grep '^vmm: exit-stats: hypercalls=' "$1" | tr ' ' '\n')
+	for key in hypercalls PSCI_CPU_ON64 PSCI_CPU_OFF PSCI_AFFINITY_INFO64; do
+		val=$(echo "$stats" | grep "^$key=" | cut -d= -f2)
+		[ -n "$val" ] && echo "R $mode exits.$key.$2 $(awk -v v="$val" -v n="$2" 'BEGIN { printf "%.2f", v / (n - 1) }')"
+	done
+}
+
 echo "R info binary_bytes $(wc -c <./vmm)"
 echo "R info vcpus_host $(nproc)"
 rep=1
 while [ $rep -le "$REPS" ]; do
-	for mode in user kernel; do
+	for mode in user late kernel; do
 		log=/tmp/bench-$mode.log
-		./vmm boot guest.img -c 4 -p "bench n=$N" --psci $mode $DENY --exit-stats >$log 2>&1 ||
+		vmm_run $mode guest.img -c 4 -p "bench n=$N" $DENY --exit-stats >$log 2>&1 ||
 			{ echo "B bench run failed ($mode):"; tail -n 20 $log; exit 1; }
 		sample $mode $log
+		[ $mode = late ] && continue
 		t0=$(uptime_cs)
 		i=0
 		while [ $i -lt "$STARTS" ]; do
@@ -67,11 +95,12 @@ while [ $rep -le "$REPS" ]; do
 		echo "R $mode startup $(((t1 - t0) * 10000000 / STARTS))"
 	done
 	for size in $SIZES; do
-		for mode in user kernel; do
+		for mode in user late kernel; do
 			log=/tmp/bench-$mode-$size.log
-			./vmm boot guest.img -c "$size" -m 512M -p "bench n=50" --psci $mode $DENY \
+			vmm_run $mode guest.img -c "$size" -m 512M -p "bench n=50" $DENY --exit-stats \
 				>$log 2>&1 || { echo "B bring-up run failed ($mode, $size cpus)"; tail -n 20 $log; exit 1; }
-			sample $mode $log | grep ' bringup\.'
+			sample $mode $log | grep ' bringup[_a-z]*\.'
+			[ "$size" -gt 1 ] && [ $mode != kernel ] && exits $log "$size"
 		done
 	done
 	rep=$((rep + 1))

@@ -124,8 +124,8 @@ static enum smccc_outcome call(struct psci *p, unsigned int vcpu, uint32_t fid, 
 	return s->handle(s->ctx, &c, res);
 }
 
-/* x0 of a call that must resume the guest with one result and x1..x3
- * zeroed, as KVM's in-kernel PSCI leaves them. */
+/* x0 of a call that must resume the guest with one result, x0, and no
+ * other register written (psci_calls.c: x1..x3 keep what the guest had). */
 static int64_t call_x0(struct psci *p, unsigned int vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
 		       uint64_t a3)
 {
@@ -133,8 +133,7 @@ static int64_t call_x0(struct psci *p, unsigned int vcpu, uint32_t fid, uint64_t
 	enum smccc_outcome out = call(p, vcpu, fid, a1, a2, a3, &res);
 
 	CHECK_EQ(out, SMCCC_RESUME);
-	CHECK_EQ(res.nr, 4);
-	CHECK_EQ(res.x[1] | res.x[2] | res.x[3], 0);
+	CHECK_EQ(res.nr, 1);
 	return (int64_t)res.x[0];
 }
 
@@ -447,7 +446,7 @@ PSCI_TEST(features_agree_with_what_is_served)
 
 		/* harmless arguments: not a CPU, not a valid state or type */
 		out = call(p, 0, fid, FN_VERSION, FN_VERSION, 0, &res);
-		served = !(out == SMCCC_RESUME && res.nr == 4 && (int64_t)res.x[0] == -1);
+		served = !(out == SMCCC_RESUME && res.nr == 1 && (int64_t)res.x[0] == -1);
 		if ((f != RET_NOT_SUPPORTED) != served && bad++ < 5)
 			printf("  0x%08x: PSCI_FEATURES %lld, but the call is %s\n", fid,
 			       (long long)f, served ? "served" : "NOT_SUPPORTED");
@@ -759,6 +758,81 @@ PSCI_TEST(cpu_off_through_dispatch_writes_nothing)
 	}
 }
 
+/*
+ * Every PSCI function that returns writes x0 and no other register: one
+ * KVM_SET_ONE_REG per call (DEN0028: x1..x3 are not results of a function
+ * that defines none there). All 64 IDs of both ranges, through the
+ * dispatcher (SMC32 truncation included) with garbage preset in x1..x3.
+ */
+PSCI_TEST(psci_answers_write_x0_and_nothing_else)
+{
+	struct smccc_table t;
+	struct smccc_result res;
+	unsigned int bad = 0;
+
+	if (!setup_table(p, &t))
+		return;
+	psci_boot_cpu(p, 0);
+	for (uint32_t i = 0; i < 0x40; i++) {
+		uint32_t fid = i < 0x20 ? 0x84000000U + i : 0xC4000000U + (i - 0x20);
+		/* harmless arguments: CPU 0 (on), no valid state, type or entry */
+		enum smccc_outcome out = dispatch(&t, 0, fid, 0x0, 0x3, 0, &res);
+		uint64_t e, c;
+
+		/* a suspend returns x0 = SUCCESS on wake-up from standby, or nothing */
+		unsigned int most = out == SMCCC_RESUME ? 1 : out == SMCCC_CPU_SUSPEND ? 1 : 0;
+
+		if ((res.nr > most || (out == SMCCC_RESUME && res.nr != 1)) && bad++ < 5)
+			printf(
+			    "  0x%08x (outcome %d) writes %u result registers, at most %u (x0)\n",
+			    fid, (int)out, res.nr, most);
+		/* whatever the call did, get CPU 0 back to plain ON */
+		psci_suspend_end(p, 0, &e, &c);
+		if (cpu_state(p, 0) != PSCI_CPU_ON)
+			psci_boot_cpu(p, 0);
+	}
+	CHECK_EQ(bad, 0);
+}
+
+/*
+ * The glue resets a vCPU right after its CPU_OFF, before it waits (vcpu.c,
+ * DESIGN.md §4). A CPU_ON that lands in that window must not be lost: the
+ * wait that follows returns at once with the new entry point, and the
+ * target stays ON_PENDING until it runs.
+ */
+PSCI_TEST_WITH_THREADS(cpu_on_between_cpu_off_and_the_wait_is_not_lost)
+{
+	struct smccc_result res;
+	bool joined;
+
+	psci_boot_cpu(p, 0);
+	psci_boot_cpu(p, 1);
+	CHECK_EQ(call(p, 1, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	/* vCPU 1's thread is busy resetting: nobody waits yet */
+	CHECK_EQ(cpu_on(p, 0x1, ENTRY + 8, 77), RET_SUCCESS);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON_PENDING);
+	joined = waiter_expect(p, 1, ENTRY + 8, 77);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON_PENDING);
+	psci_cpu_running(p, 1);
+	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
+	return joined;
+}
+
+/* A VM that stops while a vCPU resets after its CPU_OFF: the wait that
+ * follows returns false at once (stopping always finishes). */
+PSCI_TEST(stop_between_cpu_off_and_the_wait_makes_the_wait_return_false)
+{
+	struct smccc_result res;
+	uint64_t entry = 7, ctx = 7;
+
+	psci_boot_cpu(p, 2);
+	CHECK_EQ(call(p, 2, FN_CPU_OFF, 0, 0, 0, &res), SMCCC_CPU_OFF);
+	psci_stop(p);
+	CHECK(!psci_wait_for_on(p, 2, &entry, &ctx));
+	CHECK_EQ(entry, 7);
+	CHECK_EQ(ctx, 7);
+}
+
 PSCI_TEST(affinity_info_level0_reports_on_off_on_pending)
 {
 	CHECK_EQ(affinity(p, 0x1, 0), AFF_OFF);
@@ -898,7 +972,7 @@ PSCI_TEST_WITH_THREADS(smc32_cpu_on_ignores_upper_argument_bits)
 	CHECK_EQ(dispatch(&t, 0, FN_CPU_ON, 0xdeadbeef00000001ULL, 0xffffffff00000000ULL | ENTRY,
 			  0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0);
 	CHECK_EQ(cpu_state(p, 1), PSCI_CPU_ON_PENDING);
 	joined = waiter_expect(p, 1, ENTRY, 0x12345678);
@@ -921,10 +995,10 @@ PSCI_TEST(smc32_status_is_a_sign_extended_w0)
 	if (!setup_table(p, &t))
 		return;
 	dispatch(&t, 0, FN_PSCI_FEATURES, FN_MIGRATE, 0, 0, &res);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL); /* NOT_SUPPORTED in W0, sign-extended */
 	dispatch(&t, 0, FN_MIGRATE, 0, 0, 0, &res);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 	dispatch(&t, 0, FN_CPU_SUSPEND, 0x1234, ENTRY, 0, &res);
 	CHECK_EQ(res.x[0], 0xfffffffffffffffeULL);
@@ -940,7 +1014,7 @@ PSCI_TEST(smc32_status_is_a_sign_extended_w0)
 	CHECK_EQ(res.x[0], 2);
 	/* a PSCI-range ID the service does not know */
 	dispatch(&t, 0, 0x8400001FU, 0, 0, 0, &res);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0xffffffffffffffffULL);
 }
 
@@ -955,7 +1029,7 @@ PSCI_TEST_WITH_THREADS(smc64_calls_keep_64bit_arguments_and_sign_extended_result
 	psci_boot_cpu(p, 0); /* so a target truncated to 0 would answer ALREADY_ON */
 	CHECK_EQ(dispatch(&t, 0, FN64_CPU_ON, 0x100000000ULL, ENTRY, 0xabcdef0012345678ULL, &res),
 		 SMCCC_RESUME);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0);
 	CHECK_EQ(cpu_state(p, 4), PSCI_CPU_ON_PENDING);
 	joined = waiter_expect(p, 4, ENTRY, 0xabcdef0012345678ULL);
@@ -1039,7 +1113,6 @@ PSCI_TEST(the_boot_cpu_cannot_be_unplugged)
 /* ---- suspend states ---- */
 
 static uint64_t fake_now;
-
 static uint64_t fake_clock(void)
 {
 	return fake_now;
@@ -1052,7 +1125,7 @@ PSCI_TEST(cpu_suspend_standby_returns_success_when_woken)
 
 	psci_boot_cpu(p, 1);
 	CHECK_EQ(call(p, 1, FN_CPU_SUSPEND, PS_STANDBY, 0, 0, &res), SMCCC_CPU_SUSPEND);
-	CHECK_EQ(res.nr, 4);
+	CHECK_EQ(res.nr, 1);
 	CHECK_EQ(res.x[0], 0);
 	/* suspended is still ON for AFFINITY_INFO, STANDBY for NODE_HW_STATE */
 	CHECK_EQ(affinity(p, 0x1, 0), AFF_ON);
@@ -1272,6 +1345,9 @@ RUN(cpu_on_of_an_on_pending_cpu_is_already_on_and_keeps_first_entry);
 RUN(racing_cpu_ons_exactly_one_succeeds_rest_already_on);
 RUN(cpu_off_parks_the_caller_without_results);
 RUN(cpu_off_through_dispatch_writes_nothing);
+RUN(psci_answers_write_x0_and_nothing_else);
+RUN(cpu_on_between_cpu_off_and_the_wait_is_not_lost);
+RUN(stop_between_cpu_off_and_the_wait_makes_the_wait_return_false);
 RUN(affinity_info_level0_reports_on_off_on_pending);
 RUN(affinity_info_higher_levels_aggregate);
 RUN(affinity_info_level_above_3_is_invalid_parameters);

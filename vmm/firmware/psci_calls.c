@@ -15,17 +15,20 @@
 #include "vmm/firmware/psci_impl.h"
 
 /*
- * Every PSCI call that returns writes x0 = the result and x1..x3 = 0, as
- * KVM's in-kernel PSCI does (smccc_set_retval(vcpu, val, 0, 0, 0)): a guest
- * then sees the same registers under --psci user and --psci kernel. It costs
- * three register writes per call; the arguments left in x1..x3 would
- * otherwise tell the two modes apart.
+ * Every PSCI function that returns defines one result, in x0 (the prototypes
+ * of DEN0022 chapter 5), so x0 is the one register written back: one
+ * KVM_SET_ONE_REG per call. SMCCC
+ * (DEN0028 "Register use in AArch64 SMC and HVC calls", §3.1 of issue B)
+ * makes x1..x3 result registers whose contents the caller may not rely on
+ * for a function that does not define them, and since v1.1 x4..x17 are
+ * preserved. What x1..x3 hold afterwards is what the guest put there itself,
+ * so nothing leaks. KVM's in-kernel PSCI happens to zero them; a guest that
+ * relied on that would be outside the convention.
  */
 enum smccc_outcome psci_result(struct smccc_result *res, int64_t ret)
 {
 	res->x[0] = (uint64_t)ret;
-	res->x[1] = res->x[2] = res->x[3] = 0;
-	res->nr = 4;
+	res->nr = 1;
 	return SMCCC_RESUME;
 }
 

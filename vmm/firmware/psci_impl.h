@@ -24,7 +24,8 @@ const char *psci_cpu_name_locked(const struct psci_cpu *c);
  * if the name did not change. */
 void psci_notify_locked(struct psci *p, unsigned int cpu, const char *from, const char *cause);
 
-/* x0 = ret, x1..x3 = 0, as every PSCI call that returns (see psci_calls.c). */
+/* x0 = ret and no other register, as every PSCI call that returns (see
+ * psci_calls.c). */
 enum smccc_outcome psci_result(struct smccc_result *res, int64_t ret);
 
 /* Our two power_state values; PSCI_SUSPEND_NONE for any other. */

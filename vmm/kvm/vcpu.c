@@ -2,16 +2,18 @@
  * KVM glue, per vCPU: one thread per vCPU and its run loop.
  *
  * A vCPU that is OFF waits in userspace (psci_wait_for_on), not in KVM_RUN.
- * CPU_ON only records the entry point and wakes the target; the target's own
- * thread resets its vCPU (KVM_ARM_VCPU_INIT), sets PC and x0 and enters
- * KVM_RUN, because a vCPU ioctl from another thread would block on the vCPU
- * mutex while that vCPU sits in KVM_RUN (DESIGN.md, "vCPU threads").
- * The VM-wide loop that starts and stops these threads is run_loop.c.
+ * Its warm reset (KVM_ARM_VCPU_INIT) is done ahead, by its own thread right
+ * after its CPU_OFF, so that a CPU_ON only records the entry point and wakes
+ * it, and the woken thread only sets PC and x0 before KVM_RUN. Every ioctl on
+ * a vCPU comes from that vCPU's own thread, because one from another thread
+ * would block on the vCPU mutex while that vCPU sits in KVM_RUN (DESIGN.md
+ * §4). The VM-wide loop that starts and stops these threads is run_loop.c.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -144,14 +146,12 @@ static void vcpu_inject_match(struct vcpu *v, const struct smccc_call *call,
 }
 
 /* Answer an injected return code in place of the function: x0 as the
- * dispatcher would write it (an SMC32 status sign-extended from W0), and for
- * PSCI x1..x3 = 0 like every PSCI answer. */
-static void vcpu_inject_result(const struct smccc_range *row, const struct psci *psci, uint32_t fid,
-			       int64_t ret, struct smccc_result *res)
+ * dispatcher would write it (an SMC32 status sign-extended from W0) and no
+ * other register, like every PSCI answer (psci_calls.c). */
+static void vcpu_inject_result(uint32_t fid, int64_t ret, struct smccc_result *res)
 {
 	res->x[0] = smccc_is_64(fid) ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
-	res->x[1] = res->x[2] = res->x[3] = 0;
-	res->nr = row && row->service == &psci->service ? 4 : 1;
+	res->nr = 1;
 }
 
 /* One hypercall exit on its way through vcpu_handle_hypercall's steps. */
@@ -206,7 +206,7 @@ static enum smccc_outcome vcpu_answer(struct vcpu *v, struct hypercall *h)
 		/* Traced as the dispatcher would have seen them (§2.6: W registers). */
 		for (unsigned int i = 0; !smccc_is_64(call->fid) && i < call->nr_args; i++)
 			call->args[i] = (uint32_t)call->args[i];
-		vcpu_inject_result(h->row, &v->vm->psci, call->fid, h->act.ret, &h->res);
+		vcpu_inject_result(call->fid, h->act.ret, &h->res);
 		return SMCCC_RESUME;
 	}
 	call->lost = h->act.hit && h->act.lost;
@@ -245,13 +245,56 @@ static void vcpu_record_call(struct vcpu *v, const struct hypercall *h)
 			tracefile_fmt_call(line, sizeof(line), &tc));
 }
 
-/* What the vCPU does after the call: run on, park, sleep, or end the run. */
-static enum vcpu_outcome vcpu_after_call(struct vcpu *v, enum smccc_outcome out)
+/* VMM_RESET_AT_CPU_ON=1: read once per process, never written after. */
+static bool reset_at_cpu_on;
+static pthread_once_t reset_at_cpu_on_once = PTHREAD_ONCE_INIT;
+
+static void vcpu_read_reset_knob(void)
 {
+	const char *s = getenv("VMM_RESET_AT_CPU_ON");
+
+	reset_at_cpu_on = s && strcmp(s, "1") == 0;
+}
+
+/*
+ * The warm reset a CPU_ON needs, done as soon as the vCPU is OFF: its own
+ * thread is idle until the next CPU_ON anyway, and the reset then is off
+ * that CPU_ON's critical path (the target only sets PC and x0). A CPU_ON
+ * that arrives meanwhile waits for it, as it waited for the reset before.
+ * Only a vCPU that ran needs it: creation left the others in the reset
+ * state. A stopping VM skips it; VMM_RESET_AT_CPU_ON=1 in the environment
+ * leaves it on the CPU_ON path, to measure the difference (README,
+ * Performance). Returns the ioctls it issued (0 or 1), or -errno.
+ */
+static int vcpu_reset_ahead(struct vcpu *v)
+{
+	int ret;
+
+	pthread_once(&reset_at_cpu_on_once, vcpu_read_reset_knob);
+	if (!v->has_run || reset_at_cpu_on || atomic_load(&v->vm->stopping))
+		return 0;
+	ret = vm_vcpu_reset(v, false);
+	if (ret)
+		return ret;
+	v->has_run = false;
+	return 1;
+}
+
+/* What the vCPU does after the call: run on, park, sleep, or end the run.
+ * A CPU_OFF's count of syscalls (slot) includes the reset done ahead. */
+static enum vcpu_outcome vcpu_after_call(struct vcpu *v, enum smccc_outcome out, int slot)
+{
+	int ret;
+
 	switch (out) {
 	case SMCCC_RESUME:
 		return VCPU_CONTINUE;
 	case SMCCC_CPU_OFF:
+		ret = vcpu_reset_ahead(v);
+		if (ret < 0)
+			return vcpu_ioctl_fail(v, "KVM_ARM_VCPU_INIT (reset after CPU_OFF)", -ret);
+		if (ret && slot >= 0)
+			atomic_fetch_add(&v->vm->shared->calls.syscalls[slot], (unsigned long)ret);
 		return VCPU_PARK;
 	case SMCCC_CPU_SUSPEND:
 		return vcpu_suspend(v);
@@ -306,7 +349,7 @@ static enum vcpu_outcome vcpu_handle_hypercall(struct vcpu *v)
 				 1 + h.call.nr_args + h.res.nr + h.extra_syscalls);
 	if (h.record)
 		vcpu_record_call(v, &h);
-	return vcpu_after_call(v, h.out);
+	return vcpu_after_call(v, h.out, h.slot);
 }
 
 static enum vcpu_outcome vcpu_handle_mmio(struct vcpu *v)
@@ -414,20 +457,22 @@ static enum vcpu_outcome vcpu_handle_exit(struct vcpu *v)
 	}
 }
 
-/* Reset this vCPU to a CPU_ON entry point: PC = entry, x0 = context id, and
+/* Start this vCPU at a CPU_ON entry point: PC = entry, x0 = context id, and
  * big-endian data accesses at EL1 if the caller had them (KVM's reset sets
- * SCTLR_EL1.EE the same way for its in-kernel CPU_ON). */
+ * SCTLR_EL1.EE the same way for its in-kernel CPU_ON). The warm reset comes
+ * first unless it was done ahead (vcpu_reset_ahead) or the vCPU never ran;
+ * a power-down suspend's resume always needs it here, since that vCPU waited
+ * inside KVM_RUN. */
 static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be)
 {
 	unsigned int syscalls = 2;
 	int ret = 0;
 
-	/* A vCPU that never ran since its creation-time KVM_ARM_VCPU_INIT is
-	 * already in the reset state: a second init would only cost time on
-	 * the CPU_ON path (the bring-up of every secondary). */
 	if (v->has_run) {
 		ret = vm_vcpu_reset(v, false);
 		syscalls++;
+		if (!ret)
+			v->has_run = false;
 	}
 	if (!ret)
 		ret = vm_set_reg(v, KVM_REG_PC, entry);
