@@ -97,7 +97,7 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off)
  */
 static void vm_write_console(struct vm *vm, const uint8_t *buf, size_t len)
 {
-	outbuf_write(vm->shared->out, buf, len);
+	outbuf_write_may_wait(vm->shared->out, buf, len);
 }
 
 /* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */
