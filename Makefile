@@ -126,7 +126,7 @@ $(B)/host/obj/%.o: %.c $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
-$(B)/host/%: tests/unit/%.c tests/unit/check.h $(HOST_PURE_OBJS)
+$(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lpthread
 
