@@ -375,6 +375,7 @@ bool outbuf_flush(struct outbuf *ob, int timeout_ms)
 void outbuf_retire(struct outbuf *ob, int wait_ms)
 {
 	struct timespec until = deadline_in(wait_ms);
+	pthread_t writer;
 	bool idle;
 
 	if (!ob)
@@ -390,14 +391,15 @@ void outbuf_retire(struct outbuf *ob, int wait_ms)
 	/* Still writing (to a reader that does not read, or just slowly): the
 	 * writer owns ob from now on and frees it after its last write(). */
 	ob->orphaned = !idle;
+	writer = ob->writer; /* once orphaned and unlocked, ob may be gone */
 	pthread_cond_broadcast(&ob->more);
 	pthread_cond_broadcast(&ob->space);
 	pthread_mutex_unlock(&ob->lock);
 	if (!idle) {
-		pthread_detach(ob->writer);
+		pthread_detach(writer);
 		return;
 	}
-	pthread_join(ob->writer, NULL);
+	pthread_join(writer, NULL);
 	outbuf_free(ob);
 }
 
