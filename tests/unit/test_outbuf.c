@@ -378,6 +378,37 @@ TEST(a_log_line_on_a_full_ring_never_waits)
 	/* The writer stays in write() holding fds[1]: leave both ends open. */
 }
 
+/* Without a ring (before main sets one, after it is gone) a log line goes
+ * straight to stderr, but a stalled stderr drops it instead of blocking. */
+TEST(a_log_line_without_a_ring_never_waits_on_a_stalled_stderr)
+{
+	int fds[2], saved = dup(STDERR_FILENO), flags;
+	char junk[4096] = {0};
+	pthread_t logger;
+	bool returned;
+
+	CHECK_EQ(pipe(fds), 0);
+	flags = fcntl(fds[1], F_GETFL);
+	fcntl(fds[1], F_SETFL, flags | O_NONBLOCK);
+	while (write(fds[1], junk, sizeof(junk)) > 0) /* fill the pipe */
+		;
+	fcntl(fds[1], F_SETFL, flags);
+	outbuf_set_log(NULL);
+	dup2(fds[1], STDERR_FILENO);
+	pthread_create(&logger, NULL, log_stop_line, NULL);
+	returned = join_within(logger, 2.0);
+	if (!returned) { /* the old blocking write: let it finish */
+		while (!join_within(logger, 0.01))
+			if (read(fds[0], junk, sizeof(junk)) <= 0)
+				break;
+	}
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	CHECK(returned);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void *put_and_never_wait(void *arg)
 {
 	struct outbuf *ob = arg;
@@ -653,6 +684,7 @@ RUN(resume_restores_back_pressure_after_a_cancel);
 RUN(byte_stream_lines_are_never_split_by_whole_writes);
 RUN(racing_writers_on_a_full_buffer_never_split_a_line);
 RUN(a_log_line_on_a_full_ring_never_waits);
+RUN(a_log_line_without_a_ring_never_waits_on_a_stalled_stderr);
 RUN(a_thread_that_must_never_wait_drops_instead);
 RUN(b_the_writer_releases_a_prompt_without_waiting_for_a_turn);
 RUN(f_writer_threads_start_with_every_signal_blocked);

@@ -423,6 +423,16 @@ void outbuf_set_log(struct outbuf *ob)
 	atomic_store(&outbuf_log_sink, ob);
 }
 
+/* No ring (before main sets one, or after): straight to stderr, but only if
+ * it takes the line now; a stalled stderr drops it, as a full ring would. */
+static void log_to_stderr_or_drop(const char *line, size_t len)
+{
+	struct pollfd p = {.fd = STDERR_FILENO, .events = POLLOUT};
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) && write(STDERR_FILENO, line, len) < 0)
+		return; /* nowhere left to say so */
+}
+
 void outbuf_log(const char *fmt, ...)
 {
 	struct outbuf *sink = atomic_load(&outbuf_log_sink);
@@ -431,11 +441,6 @@ void outbuf_log(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	if (!sink) {
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		return;
-	}
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n < 0)
@@ -445,5 +450,8 @@ void outbuf_log(const char *fmt, ...)
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	outbuf_write_line_or_drop(sink, line, (size_t)n);
+	if (sink)
+		outbuf_write_line_or_drop(sink, line, (size_t)n);
+	else
+		log_to_stderr_or_drop(line, (size_t)n);
 }

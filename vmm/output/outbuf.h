@@ -125,7 +125,8 @@ void outbuf_destroy(struct outbuf *ob);
  * The VMM's own messages (vm_err) go through ob while it is set, with
  * outbuf_write_line_or_drop(), so that no thread reporting something blocks
  * on a stalled stderr and its line stays in order with the guest output
- * queued before it. NULL (the default) writes them straight to stderr.
+ * queued before it. NULL (the default) writes them straight to stderr if it
+ * takes them at once (poll), and drops them otherwise: never a wait either.
  */
 void outbuf_set_log(struct outbuf *ob);
 void outbuf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
