@@ -3,7 +3,8 @@
 #   make            build build/vmm and build/guest.img (cross on x86-64)
 #   make test       host unit tests, then the integration tests in the nested host
 #   make demo       boot the bare-metal guest's demo under the VMM
-#   make unit       host unit tests only (ASan/UBSan)
+#   make unit       host unit tests only (ASan/UBSan, and TSan for the modules with threads)
+#   make tsan       the ThreadSanitizer build of those alone
 #   make format     clang-format the sources in place; `make format-check` checks only
 #   make install    the binary, vmm(1) and the bash completion under $(DESTDIR)$(PREFIX)
 #                   (PREFIX=/usr/local); `make uninstall` removes them
@@ -51,8 +52,8 @@ HEADERS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.h))
 VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 
 .SECONDARY:
-.PHONY: all test unit fuzz demo linux-demo bench format format-check clean distclean deps stage \
-	install uninstall
+.PHONY: all test unit tsan fuzz demo linux-demo bench format format-check clean distclean deps \
+	stage install uninstall
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
 	$(B)/ctl-torture $(B)/perfcount
 
@@ -129,9 +130,26 @@ $(B)/host/obj/%.o: %.c $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
-$(B)/host/%: tests/unit/%.c tests/unit/check.h $(HOST_PURE_OBJS)
+$(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lpthread
+
+# ---- the same unit tests of every module with threads, under ThreadSanitizer ----
+# A second host build (build/tsan/) beside the ASan/UBSan one: the rings,
+# PSCI, CPU hotplug, injection, the control server and the trace file race
+# threads on purpose, and TSan sees the data races that pass by luck.
+TSAN_TESTS := test_outbuf test_tracefile test_psci test_cpuhp test_inject test_control_server
+TSAN_CFLAGS := $(COMMON_CFLAGS) -O1 -fsanitize=thread -fno-omit-frame-pointer
+TSAN_BINS := $(patsubst %,$(B)/tsan/%,$(TSAN_TESTS))
+TSAN_PURE_OBJS := $(patsubst %.c,$(B)/tsan/obj/%.o,$(PURE_SRCS))
+
+$(B)/tsan/obj/%.o: %.c $(HEADERS) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(TSAN_CFLAGS) -c $< -o $@
+
+$(B)/tsan/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(TSAN_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lfdt -lpthread
 
 # ---- libFuzzer targets (clang): a short run in `make test`, longer in `make fuzz` ----
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -149,12 +167,15 @@ fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do echo "== $$f ($(FUZZ_TIME)s)"; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; done
 
-unit: $(UNIT_BINS)
-	@scripts/run-tests --unit-only $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TSAN_BINS)
+	@scripts/run-tests --unit-only $(UNIT_BINS) $(TSAN_BINS)
+
+tsan: $(TSAN_BINS)
+	@scripts/run-tests --unit-only $(TSAN_BINS)
 
 # ---- the nested test host and the test runner ----
-test: all $(UNIT_BINS) $(FUZZ_BINS)
-	@FUZZ_BINS="$(FUZZ_BINS)" scripts/run-tests $(UNIT_BINS)
+test: all $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_BINS)
+	@FUZZ_BINS="$(FUZZ_BINS)" scripts/run-tests $(UNIT_BINS) $(TSAN_BINS)
 
 demo: all
 	@scripts/nested-run 'sh tests/nested/demo.sh'
@@ -189,7 +210,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 clean:
-	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/fuzz $(B)/stage $(B)/vmm $(B)/vmm.debug \
+	rm -rf $(B)/target $(B)/guest $(B)/host $(B)/tsan $(B)/fuzz $(B)/stage $(B)/vmm $(B)/vmm.debug \
 		$(B)/guest.elf $(B)/guest.img
 distclean:
 	rm -rf $(B)

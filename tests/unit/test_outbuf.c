@@ -1,15 +1,19 @@
 /*
- * Unit tests of the output buffer (vmm/output/outbuf.c) with pipes: bytes come out
- * whole and in order, a reader that never reads blocks a producer only until
- * outbuf_cancel(), flush and destroy give up at their deadline instead of
- * hanging, and a reader that went away (EPIPE) turns output into a count.
+ * Unit tests of the output rings (vmm/output/outbuf.c) with pipes: bytes come
+ * out whole and in order, a reader that never reads blocks a guest producer
+ * only until outbuf_cancel(), the VMM's own lines never wait at all, flush
+ * and retire give up at their deadline instead of hanging, and a reader that
+ * went away (EPIPE) turns output into a count. The concurrency cases run
+ * their producers at SCHED_IDLE on one CPU, where the writer and the reader
+ * always run first: the orders that timing hides elsewhere happen here.
  */
 #define CHECK_FILE "outbuf"
 #include "tests/unit/check.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
-#include <sanitizer/lsan_interface.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -17,13 +21,40 @@
 #include <unistd.h>
 
 #include "vmm/output/outbuf.h"
+#include "tests/unit/threads.h"
 
-static double now_s(void)
+/* A ring whose writer a test leaves stuck in write() for good. */
+static struct outbuf *outbuf_new_leaked(int fd)
 {
-	struct timespec t;
+	struct outbuf *ob;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	LEAK_ON_PURPOSE_BEGIN();
+	ob = outbuf_new(fd);
+	LEAK_ON_PURPOSE_END();
+	return ob;
+}
+
+static size_t queued(struct outbuf *ob)
+{
+	size_t n;
+
+	pthread_mutex_lock(&ob->lock);
+	n = ob->len;
+	pthread_mutex_unlock(&ob->lock);
+	return n;
+}
+
+/* Wait (at most seconds) until the ring is full. */
+static bool ring_fills_within(struct outbuf *ob, double seconds)
+{
+	double end = now_s() + seconds;
+
+	while (queued(ob) != OUTBUF_SIZE) {
+		if (now_s() > end)
+			return false;
+		usleep(1000);
+	}
+	return true;
 }
 
 struct reader {
@@ -69,7 +100,7 @@ TEST(bytes_arrive_whole_and_in_order_through_a_small_pipe)
 
 		for (size_t i = 0; i < n; i++)
 			chunk[i] = (uint8_t)((sent + i) * 7 + 3);
-		outbuf_write(ob, chunk, n);
+		outbuf_write_may_wait(ob, chunk, n);
 		sent += n;
 	}
 	CHECK(outbuf_flush(ob, 10000));
@@ -97,7 +128,7 @@ static void *produce(void *arg)
 	struct producer *p = arg;
 	uint8_t *junk = calloc(1, p->len);
 
-	outbuf_write(p->ob, junk, p->len);
+	outbuf_write_may_wait(p->ob, junk, p->len);
 	free(junk);
 	atomic_store(&p->done, true);
 	return NULL;
@@ -116,9 +147,7 @@ TEST(a_reader_that_never_reads_blocks_the_producer_only_until_cancel)
 	CHECK_EQ(pipe(fds), 0);
 	/* This writer is left stuck in write() on purpose (the process-exit
 	 * case): its buffer is never freed. */
-	__lsan_disable();
-	ob = outbuf_new(fds[1]);
-	__lsan_enable();
+	ob = outbuf_new_leaked(fds[1]);
 	CHECK(ob != NULL);
 	p.ob = ob;
 	pthread_create(&t, NULL, produce, &p);
@@ -151,7 +180,7 @@ TEST(a_reader_that_went_away_turns_output_into_a_count)
 	ob = outbuf_new(fds[1]);
 	CHECK(ob != NULL);
 	for (int i = 0; i < 2000; i++) /* far more than the ring holds: must not block */
-		outbuf_write(ob, line, sizeof(line));
+		outbuf_write_may_wait(ob, line, sizeof(line));
 	CHECK(outbuf_flush(ob, 5000));
 	CHECK(ob->broken);
 	CHECK(ob->dropped > 0);
@@ -175,7 +204,7 @@ TEST(resume_restores_back_pressure_after_a_cancel)
 	outbuf_cancel(ob);
 	outbuf_resume(ob);
 	pthread_create(&t, NULL, read_all, &r);
-	outbuf_write(ob, big, 2 * OUTBUF_SIZE); /* waits for the reader, drops nothing */
+	outbuf_write_may_wait(ob, big, 2 * OUTBUF_SIZE); /* waits for the reader, drops nothing */
 	CHECK(outbuf_flush(ob, 10000));
 	CHECK_EQ(ob->dropped, 0);
 	outbuf_destroy(ob);
@@ -207,7 +236,7 @@ TEST(byte_stream_lines_are_never_split_by_whole_writes)
 	CHECK(ob != NULL);
 	for (size_t i = 0; i < 5; i++)
 		outbuf_putc_line(ob, (uint8_t)guest[i]);
-	outbuf_write(ob, trace, strlen(trace)); /* lands before the half line */
+	outbuf_write_may_wait(ob, trace, strlen(trace)); /* lands before the half line */
 	for (size_t i = 5; guest[i]; i++)
 		outbuf_putc_line(ob, (uint8_t)guest[i]);
 	outbuf_putc_line(ob, '#');
@@ -245,7 +274,7 @@ static void *write_lines(void *arg)
 
 		memset(line + n, 'a' + l->id, (size_t)(len - n));
 		line[len] = '\n';
-		outbuf_write(l->ob, line, (size_t)len + 1);
+		outbuf_write_may_wait(l->ob, line, (size_t)len + 1);
 	}
 	return NULL;
 }
@@ -309,6 +338,344 @@ TEST(racing_writers_on_a_full_buffer_never_split_a_line)
 	close(fds[0]);
 }
 
+static void *log_stop_line(void *arg)
+{
+	(void)arg;
+	outbuf_log("vmm: stopping the VM on %s\n", "Terminated");
+	return NULL;
+}
+
+/*
+ * SIGTERM makes the main thread say "stopping the VM on Terminated" before
+ * it cancels the rings: with the ring full and a reader that never reads,
+ * that line must be dropped at once, not wait for room only a stop frees.
+ */
+TEST(a_log_line_on_a_full_ring_never_waits)
+{
+	struct outbuf *ob;
+	struct producer p = {.len = 4 * OUTBUF_SIZE};
+	pthread_t prod, logger;
+	int fds[2];
+	bool returned;
+
+	CHECK_EQ(pipe(fds), 0);
+	ob = outbuf_new_leaked(fds[1]);
+	CHECK(ob != NULL);
+	p.ob = ob;
+	pthread_create(&prod, NULL, produce, &p); /* the guest: waits for room */
+	CHECK(ring_fills_within(ob, 5.0));
+	outbuf_set_log(ob);
+	pthread_create(&logger, NULL, log_stop_line, NULL);
+	returned = join_within(logger, 2.0);
+	CHECK(returned);
+	outbuf_set_log(NULL);
+	outbuf_cancel(ob); /* the stop: the guest's producer gives up too */
+	if (!returned)
+		pthread_join(logger, NULL);
+	pthread_join(prod, NULL);
+	CHECK_EQ(ob->lines_dropped, 1);
+	outbuf_destroy(ob);
+	/* The writer stays in write() holding fds[1]: leave both ends open. */
+}
+
+/* Without a ring (before main sets one, after it is gone) a log line goes
+ * straight to stderr, but a stalled stderr drops it instead of blocking. */
+TEST(a_log_line_without_a_ring_never_waits_on_a_stalled_stderr)
+{
+	int fds[2], saved = dup(STDERR_FILENO), flags;
+	char junk[4096] = {0};
+	pthread_t logger;
+	bool returned;
+
+	CHECK_EQ(pipe(fds), 0);
+	flags = fcntl(fds[1], F_GETFL);
+	fcntl(fds[1], F_SETFL, flags | O_NONBLOCK);
+	while (write(fds[1], junk, sizeof(junk)) > 0) /* fill the pipe */
+		;
+	fcntl(fds[1], F_SETFL, flags);
+	outbuf_set_log(NULL);
+	dup2(fds[1], STDERR_FILENO);
+	pthread_create(&logger, NULL, log_stop_line, NULL);
+	returned = join_within(logger, 2.0);
+	if (!returned) { /* the old blocking write: let it finish */
+		while (!join_within(logger, 0.01))
+			if (read(fds[0], junk, sizeof(junk)) <= 0)
+				break;
+	}
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	CHECK(returned);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void *put_and_never_wait(void *arg)
+{
+	struct outbuf *ob = arg;
+	uint8_t line[100] = {0};
+
+	outbuf_never_wait_on_this_thread();
+	outbuf_write_may_wait(ob, line, sizeof(line));
+	return NULL;
+}
+
+/* The guard behind the rule: a waiting put on a thread that must never wait
+ * (the main loop, a writer) drops instead. */
+TEST(a_thread_that_must_never_wait_drops_instead)
+{
+	struct outbuf *ob;
+	struct producer p = {.len = 4 * OUTBUF_SIZE};
+	pthread_t prod, t;
+	int fds[2];
+	bool returned;
+	uint64_t before;
+
+	CHECK_EQ(pipe(fds), 0);
+	ob = outbuf_new_leaked(fds[1]);
+	CHECK(ob != NULL);
+	p.ob = ob;
+	pthread_create(&prod, NULL, produce, &p);
+	CHECK(ring_fills_within(ob, 5.0));
+	pthread_mutex_lock(&ob->lock);
+	before = ob->dropped;
+	pthread_mutex_unlock(&ob->lock);
+	pthread_create(&t, NULL, put_and_never_wait, ob);
+	returned = join_within(t, 2.0);
+	CHECK(returned);
+	outbuf_cancel(ob);
+	if (!returned)
+		pthread_join(t, NULL);
+	pthread_join(prod, NULL);
+	CHECK(ob->dropped >= before + 100);
+	outbuf_destroy(ob);
+}
+
+struct gate {
+	int fd;
+	atomic_bool open;
+	size_t len;
+};
+
+/* Reads nothing until the gate opens, then everything until EOF. */
+static void *read_after_gate(void *arg)
+{
+	struct gate *g = arg;
+	uint8_t buf[8192];
+	ssize_t n;
+
+	while (!atomic_load(&g->open))
+		usleep(1000);
+	while ((n = read(g->fd, buf, sizeof(buf))) > 0)
+		g->len += (size_t)n;
+	return NULL;
+}
+
+#define PROMPT_PRODUCERS 20
+#define PROMPT_WRITES	 4
+
+static void *idle_console_writes(void *arg)
+{
+	struct outbuf *ob = arg;
+	uint8_t chunk[4096];
+
+	idle_on_cpu0();
+	memset(chunk, 'c', sizeof(chunk));
+	for (int i = 0; i < PROMPT_WRITES; i++)
+		outbuf_write_may_wait(ob, chunk, sizeof(chunk));
+	return NULL;
+}
+
+/* One round; false if it deadlocked (its threads are then left behind). */
+static bool prompt_round(void)
+{
+	struct gate g = {0};
+	pthread_t reader, prod[PROMPT_PRODUCERS];
+	struct outbuf *ob;
+	int fds[2];
+	bool all = true;
+	double end;
+
+	if (pipe(fds))
+		return false;
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	g.fd = fds[0];
+	ob = outbuf_new_leaked(fds[1]);
+	pthread_create(&reader, NULL, read_after_gate, &g);
+	for (int i = 0; i < PROMPT_PRODUCERS; i++)
+		pthread_create(&prod[i], NULL, idle_console_writes, ob);
+	if (!ring_fills_within(ob, 10.0))
+		return false;
+	outbuf_putc_line(ob, '$'); /* a prompt: the writer commits it after 20 ms */
+	usleep(3 * OUTBUF_STAGE_MS * 1000);
+	atomic_store(&g.open, true);
+	end = now_s() + 10.0;
+	for (int i = 0; i < PROMPT_PRODUCERS && all; i++)
+		all = join_within(prod[i], end - now_s() > 0 ? end - now_s() : 0.001);
+	if (!all)
+		return false;
+	CHECK(outbuf_flush(ob, 10000));
+	outbuf_destroy(ob);
+	close(fds[1]);
+	pthread_join(reader, NULL);
+	CHECK_EQ(g.len, PROMPT_PRODUCERS * PROMPT_WRITES * 4096 + 1);
+	close(fds[0]);
+	return true;
+}
+
+/*
+ * The writer releases a prompt (a partial line) once it has waited
+ * OUTBUF_STAGE_MS. Guest producers queued for their turn with more than the
+ * ring holds (20 vCPUs writing 4 KiB each) must not make it wait for a turn:
+ * the producers ahead wait for room only the writer frees.
+ */
+TEST(b_the_writer_releases_a_prompt_without_waiting_for_a_turn)
+{
+	cpu_set_t old;
+	int rounds = 0;
+
+	pin_to_cpu0(&old); /* the writer and the reader inherit CPU 0 */
+	while (rounds < 5 && prompt_round())
+		rounds++;
+	sched_setaffinity(0, sizeof(old), &old);
+	if (rounds < 5)
+		printf("  deadlocked in round %d of 5\n", rounds + 1);
+	CHECK_EQ(rounds, 5);
+}
+
+static int thread_ids(pid_t *ids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < max)
+		if (e->d_name[0] != '.')
+			ids[n++] = atoi(e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static unsigned long long blocked_signals(pid_t tid)
+{
+	char path[64], line[256];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigBlk: %llx", &mask) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return mask;
+}
+
+/* A writer thread never takes SIGINT, SIGTERM or the kick (whose default
+ * actions end the process), whatever the mask of the thread creating it. */
+TEST(f_writer_threads_start_with_every_signal_blocked)
+{
+	sigset_t none, old;
+	pid_t before[256], after[256];
+	int nb, na, found = 0;
+	unsigned long long want = (1ULL << (SIGINT - 1)) | (1ULL << (SIGTERM - 1)) |
+				  (1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGUSR2 - 1)) |
+				  (1ULL << (SIGHUP - 1));
+	struct outbuf *ob;
+	int fds[2];
+
+	CHECK_EQ(pipe(fds), 0);
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, &old);
+	nb = thread_ids(before, 256);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	na = thread_ids(after, 256);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (int i = 0; i < na; i++) {
+		bool known = false;
+
+		for (int j = 0; j < nb; j++)
+			known |= after[i] == before[j];
+		if (known)
+			continue;
+		found++;
+		CHECK_EQ(blocked_signals(after[i]) & want, want);
+	}
+	CHECK_EQ(found, 1);
+	outbuf_destroy(ob);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/*
+ * A ring that owns its fd (a trace file) closes it only after its writer's
+ * last write(): retired while stuck in write(), the fd stays open, so a file
+ * opened meanwhile cannot get its number and the stale bytes; once the
+ * reader takes them, the writer closes it.
+ */
+TEST(d_a_ring_owning_its_fd_closes_it_after_the_last_write)
+{
+	struct outbuf *ob;
+	uint8_t *big = calloc(1, 2 * OUTBUF_SIZE);
+	uint8_t buf[8192];
+	int fds[2];
+	double end;
+
+	CHECK_EQ(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	ob = outbuf_new_owning_fd(fds[1]);
+	CHECK(ob != NULL);
+	CHECK(outbuf_write_line_or_drop(ob, big, OUTBUF_SIZE));
+	usleep(100 * 1000); /* the writer fills the pipe and blocks in write() */
+	outbuf_retire(ob, 50);
+	CHECK(fd_open(fds[1]));
+	end = now_s() + 10.0;
+	while (fd_open(fds[1]) && now_s() < end)
+		if (read(fds[0], buf, sizeof(buf)) <= 0)
+			break;
+	while (fd_open(fds[1]) && now_s() < end)
+		usleep(1000);
+	CHECK(!fd_open(fds[1]));
+	close(fds[0]);
+	free(big);
+}
+
+/* outbuf_retire(ob, 0) returns at once; the writer still writes everything
+ * queued (a `trace-file off` must not wait on the main loop). */
+TEST(d_retire_returns_at_once_and_the_writer_drains)
+{
+	struct outbuf *ob;
+	struct reader r = {.cap = OUTBUF_SIZE + 16};
+	uint8_t *big = calloc(1, OUTBUF_SIZE);
+	pthread_t t;
+	int fds[2];
+	double start;
+
+	CHECK_EQ(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	r.fd = fds[0];
+	r.buf = malloc(r.cap);
+	ob = outbuf_new_owning_fd(fds[1]);
+	CHECK(ob != NULL);
+	CHECK(outbuf_write_line_or_drop(ob, big, OUTBUF_SIZE));
+	start = now_s();
+	outbuf_retire(ob, 0);
+	CHECK(now_s() - start < 0.1);
+	pthread_create(&t, NULL, read_all, &r);
+	CHECK(join_within(t, 10.0)); /* EOF: the writer closed fds[1] */
+	CHECK_EQ(r.len, OUTBUF_SIZE);
+	free(r.buf);
+	free(big);
+	close(fds[0]);
+}
+
 CHECK_MAIN_BEGIN
 RUN(bytes_arrive_whole_and_in_order_through_a_small_pipe);
 RUN(a_reader_that_never_reads_blocks_the_producer_only_until_cancel);
@@ -316,4 +683,11 @@ RUN(a_reader_that_went_away_turns_output_into_a_count);
 RUN(resume_restores_back_pressure_after_a_cancel);
 RUN(byte_stream_lines_are_never_split_by_whole_writes);
 RUN(racing_writers_on_a_full_buffer_never_split_a_line);
+RUN(a_log_line_on_a_full_ring_never_waits);
+RUN(a_log_line_without_a_ring_never_waits_on_a_stalled_stderr);
+RUN(a_thread_that_must_never_wait_drops_instead);
+RUN(b_the_writer_releases_a_prompt_without_waiting_for_a_turn);
+RUN(f_writer_threads_start_with_every_signal_blocked);
+RUN(d_a_ring_owning_its_fd_closes_it_after_the_last_write);
+RUN(d_retire_returns_at_once_and_the_writer_drains);
 CHECK_MAIN_END

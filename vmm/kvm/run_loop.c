@@ -7,10 +7,15 @@
  *
  * Stopping must always finish. A vCPU thread can be in KVM_RUN (left by
  * immediate_exit plus a signal), parked OFF in psci_wait_for_on (woken by
- * psci_stop), waiting for room in the output buffer (released by
+ * psci_stop), waiting for room in the console's ring (released by
  * outbuf_cancel) or, on an error path, in a write() to stderr (interrupted by
  * the signal: the handler has no SA_RESTART). A kick can land just before the
  * thread blocks, so it is repeated until the thread has been joined.
+ *
+ * This thread itself never waits on an output ring (outbuf.h): its own lines
+ * ("stopping the VM on ...", before the rings are cancelled) are vm_err
+ * lines, which a full ring drops, and it is marked so that any waiting put
+ * on it would drop too.
  */
 #include <errno.h>
 #include <poll.h>
@@ -170,6 +175,7 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	outbuf_never_wait_on_this_thread();
 
 	/* The boot vCPU starts at the image entry with x0 = DTB (booting.rst). */
 	ret = vm_set_reg(boot, KVM_REG_PC, vm->entry);

@@ -81,7 +81,7 @@ static void vcpu_trace(struct vcpu *v, const struct smccc_call *call,
 	/* Through the stderr buffer: a stalled stderr must not stall the vCPU. */
 	n = (int)strnlen(line, sizeof(line) - 2);
 	line[n++] = '\n';
-	outbuf_write(v->vm->shared->err, line, (size_t)n);
+	outbuf_write_may_wait(v->vm->shared->err, line, (size_t)n);
 }
 
 static int vcpu_set_mp_state(struct vcpu *v, uint32_t state)

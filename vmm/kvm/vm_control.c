@@ -48,11 +48,14 @@ static char *control_stats_json(struct vmm_shared *sh)
 	fprintf(f,
 		"ok {\"hypercalls\":%lu,\"mmio_exits\":%lu,\"unclaimed_mmio\":%lu,"
 		"\"unknown_fids\":%lu,\"resets\":%u,\"power_on_syscalls\":%lu,"
-		"\"other_fid_calls\":%lu,\"trace_file_lines\":%lu,\"trace_file_dropped\":%lu",
+		"\"other_fid_calls\":%lu",
 		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
 		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
-		atomic_load(&sh->power_on_syscalls), atomic_load(&sh->calls.other),
-		atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
+		atomic_load(&sh->power_on_syscalls), atomic_load(&sh->calls.other));
+	/* The record's counters, once there was a record. */
+	if (sh->tracefile && tracefile_was_used(sh->tracefile))
+		fprintf(f, ",\"trace_file_lines\":%lu,\"trace_file_dropped\":%lu",
+			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
 	json_counts(f, "calls", &sh->calls, sh->calls.count);
 	json_counts(f, "syscalls", &sh->calls, sh->calls.syscalls);
 	json_counts(f, "injected", &sh->inject->injected, sh->inject->injected.count);
@@ -105,7 +108,7 @@ char *control_stats_line(struct vmm_shared *sh)
 			fprintf(f, " injected.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
 				atomic_load(&sh->inject->injected.count[i]));
 	}
-	if (sh->tracefile)
+	if (sh->tracefile && tracefile_was_used(sh->tracefile))
 		fprintf(f, " trace_file_lines=%lu trace_file_dropped=%lu",
 			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
 	fputc('\n', f);
@@ -281,7 +284,8 @@ static void trace_file(struct vm *vm, const struct control_req *req, struct cont
 	char err[320];
 
 	if (!req->on) {
-		tracefile_close(vm->shared->tracefile, 1000);
+		/* The file's own writer finishes it: the loop never waits. */
+		tracefile_close(vm->shared->tracefile, 0);
 		control_reply_add(r, "ok");
 		return;
 	}

@@ -39,7 +39,7 @@ int vm_setup_psci(struct vm *vm)
  */
 static void vm_write_console(struct vm *vm, const uint8_t *buf, size_t len)
 {
-	outbuf_write(vm->shared->out, buf, len);
+	outbuf_write_may_wait(vm->shared->out, buf, len);
 }
 
 /* VMM_HYP_CONSOLE_WRITE output: the same stdout as the UART. */

@@ -2,18 +2,15 @@
  * The JSON-lines trace file (the format and the contract are in
  * tracefile.h).
  *
- *   vCPU threads --tracefile_write (rdlock)--> [outbuf, cancelled: drop when full]
- *                                                   --writer thread--> PATH
- *   control / main --tracefile_open/close (wrlock)--> swap the outbuf
+ *   vCPU threads --tracefile_write (lock)--> [outbuf: whole line or drop]
+ *                                                --writer thread--> PATH
+ *   control / main --tracefile_open/close (lock)--> swap the ring; the old
+ *                                                    one retires on its own
  *
- * A line goes into the buffer whole or not at all (a JSON line cut in half
- * would spoil the file for every reader): producers take `wlock`, check the
- * room, then copy; only the writer thread makes room meanwhile.
- *
- * The one rule that is easy to get wrong: the read lock is held only while a
- * line is copied into the buffer, never across a PSCI call (the PSCI
- * observer writes lines with the PSCI lock held, so a vCPU holding the read
- * lock across dispatch would take it twice).
+ * The lock is held only to swap the ring or to copy one line into it (the
+ * ring never waits), so the main loop taking it waits for a memcpy at most.
+ * It is never held across a PSCI call: the PSCI observer writes lines with
+ * the PSCI lock held, so the order is always PSCI lock, then this one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,111 +28,106 @@
 void tracefile_init(struct tracefile *t)
 {
 	memset(t, 0, sizeof(*t));
-	pthread_rwlock_init(&t->lock, NULL);
-	pthread_mutex_init(&t->wlock, NULL);
-	t->fd = -1;
+	pthread_mutex_init(&t->lock, NULL);
 }
 
-/* Detach the current file; the caller flushes and frees it outside the lock. */
-static struct outbuf *detach(struct tracefile *t, int *fd)
+/* Swap in ob (NULL: off); returns the ring it replaces. */
+static struct outbuf *swap_ring(struct tracefile *t, struct outbuf *ob)
 {
-	struct outbuf *ob = t->ob;
+	struct outbuf *old;
 
-	*fd = t->fd;
-	t->ob = NULL;
-	t->fd = -1;
-	t->path[0] = '\0';
-	atomic_store(&t->on, false);
-	return ob;
+	pthread_mutex_lock(&t->lock);
+	old = t->ob;
+	t->ob = ob;
+	atomic_store(&t->on, ob != NULL);
+	if (ob)
+		atomic_store(&t->used, true);
+	pthread_mutex_unlock(&t->lock);
+	return old;
 }
 
-static void finish(struct outbuf *ob, int fd, int flush_ms)
+/*
+ * Open path for writing without ever blocking: O_NONBLOCK makes a FIFO
+ * without a reader fail (ENXIO) instead of waiting for one, and anything but
+ * a regular file is refused before it is truncated. Returns the fd or -1.
+ */
+static int open_regular_file(const char *path, char *err, size_t errlen)
 {
-	if (!ob)
-		return;
-	outbuf_flush(ob, flush_ms);
-	outbuf_destroy(ob);
-	close(fd);
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+
+	if (fd < 0 && errno == ENXIO) {
+		snprintf(err, errlen, "trace file '%s': not a regular file", path);
+		return -1;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "trace file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "trace file '%s': not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (ftruncate(fd, 0)) {
+		snprintf(err, errlen, "trace file '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int tracefile_open(struct tracefile *t, const char *path, char *err, size_t errlen)
 {
-	struct outbuf *ob, *old;
-	int fd, old_fd;
+	struct outbuf *ob;
+	int fd;
 
 	if (!*path || strlen(path) >= TRACEFILE_MAX_PATH) {
 		snprintf(err, errlen, "trace file '%.64s': not a usable path (1 to %d bytes)", path,
 			 TRACEFILE_MAX_PATH - 1);
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "trace file '%s': %s", path, strerror(errno));
+	fd = open_regular_file(path, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
-	ob = outbuf_new(fd);
+	ob = outbuf_new_owning_fd(fd);
 	if (!ob) {
 		snprintf(err, errlen, "trace file '%s': no memory or thread for its writer", path);
 		close(fd);
 		return -1;
 	}
-	/* Producers never wait for room: a full buffer drops the line. */
-	outbuf_cancel(ob);
-	pthread_rwlock_wrlock(&t->lock);
-	old = detach(t, &old_fd);
-	t->ob = ob;
-	t->fd = fd;
-	snprintf(t->path, sizeof(t->path), "%s", path);
-	atomic_store(&t->on, true);
-	pthread_rwlock_unlock(&t->lock);
-	finish(old, old_fd, 1000);
+	/* The old file's writer finishes it and closes it; nobody waits here. */
+	outbuf_retire(swap_ring(t, ob), 0);
 	return 0;
 }
 
-void tracefile_close(struct tracefile *t, int flush_ms)
+void tracefile_close(struct tracefile *t, int wait_ms)
 {
-	struct outbuf *old;
-	int old_fd;
-
-	pthread_rwlock_wrlock(&t->lock);
-	old = detach(t, &old_fd);
-	pthread_rwlock_unlock(&t->lock);
-	finish(old, old_fd, flush_ms);
+	outbuf_retire(swap_ring(t, NULL), wait_ms);
 }
 
 void tracefile_write(struct tracefile *t, const char *line, size_t len)
 {
 	if (!tracefile_on(t))
 		return;
-	pthread_rwlock_rdlock(&t->lock);
+	pthread_mutex_lock(&t->lock);
 	if (t->ob) {
-		bool fits;
-
-		pthread_mutex_lock(&t->wlock);
-		pthread_mutex_lock(&t->ob->lock);
-		fits = !t->ob->broken && OUTBUF_SIZE - t->ob->len >= len;
-		pthread_mutex_unlock(&t->ob->lock);
-		if (fits) {
-			outbuf_write(t->ob, line, len);
+		if (outbuf_write_line_or_drop(t->ob, line, len))
 			atomic_fetch_add(&t->lines, 1);
-		} else {
+		else
 			atomic_fetch_add(&t->dropped, 1);
-		}
-		pthread_mutex_unlock(&t->wlock);
 	}
-	pthread_rwlock_unlock(&t->lock);
+	pthread_mutex_unlock(&t->lock);
+}
+
+bool tracefile_was_used(struct tracefile *t)
+{
+	return atomic_load(&t->used);
 }
 
 unsigned long tracefile_dropped(struct tracefile *t)
 {
 	return atomic_load(&t->dropped);
-}
-
-void tracefile_path(struct tracefile *t, char *buf, size_t len)
-{
-	pthread_rwlock_rdlock(&t->lock);
-	snprintf(buf, len, "%s", t->path);
-	pthread_rwlock_unlock(&t->lock);
 }
 
 uint64_t tracefile_now_ns(void)

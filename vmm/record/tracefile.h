@@ -19,11 +19,14 @@
  * state of every vCPU when a VM starts or the file is opened) and "reset",
  * "system-off", "stop" (every vCPU goes off when a VM ends).
  *
- * Writing never blocks a vCPU thread: lines go through a bounded buffer with
- * a writer thread of its own (outbuf.h) in its cancelled mode, where a full
- * buffer drops the line and counts it (tracefile_dropped) instead of
- * waiting; a line is queued whole or not at all. Switching files is atomic for writers: a line goes
- * entirely to the old file or entirely to the new one.
+ * Writing never waits, on any thread: lines go through a bounded ring with
+ * a writer thread of its own (outbuf.h), where a full ring drops the line and
+ * counts it (tracefile_dropped); a line is queued whole or not at all.
+ * Switching files is atomic for writers: a line goes entirely to the old file
+ * or entirely to the new one. Opening never blocks either: anything but a
+ * regular file (a FIFO would wait for a reader) is refused. The file switched
+ * away from is handed to its ring's writer, which writes what is queued and
+ * closes it after its last write().
  */
 #ifndef VMM_TRACEFILE_H
 #define VMM_TRACEFILE_H
@@ -37,30 +40,30 @@
 #include "vmm/firmware/smccc.h"
 
 #define TRACEFILE_MAX_LINE 1024
-#define TRACEFILE_MAX_PATH 256
+#define TRACEFILE_MAX_PATH 256 /* longer paths are refused */
 
 struct outbuf;
 
 struct tracefile {
-	pthread_rwlock_t lock; /* writers: read side; open/close: write side */
-	atomic_bool on;	       /* a file is open (a cheap check before the lock) */
+	pthread_mutex_t lock; /* held to swap the ring, and to queue one line */
+	atomic_bool on;	      /* a file is open (a cheap check before the lock) */
+	atomic_bool used;     /* a file was open at some time (`stats` shows counters) */
 	struct outbuf *ob;
-	int fd;
-	char path[TRACEFILE_MAX_PATH];
-	pthread_mutex_t wlock; /* producers: check the room, then copy */
-	atomic_ulong lines;    /* lines queued, all files */
-	atomic_ulong dropped;  /* lines dropped: the buffer was full */
+	atomic_ulong lines;   /* lines queued, all files */
+	atomic_ulong dropped; /* lines dropped: the ring was full */
 };
 
 void tracefile_init(struct tracefile *t);
 
-/* Open (truncate) path and send lines there from now on, closing the file
- * in use. Returns 0, or -1 with a one-line reason in err (the file in use,
- * if any, stays). */
+/* Open (truncate) path, which must be a regular file, and send lines there
+ * from now on, retiring the file in use. Never blocks. Returns 0, or -1 with
+ * a one-line reason in err (the file in use, if any, stays). */
 int tracefile_open(struct tracefile *t, const char *path, char *err, size_t errlen);
 
-/* Stop writing: the queued lines get flush_ms to reach the file. */
-void tracefile_close(struct tracefile *t, int flush_ms);
+/* Stop writing: the queued lines still go to the file, written by its own
+ * thread; the caller waits at most wait_ms for that (0: `trace-file off` on
+ * the main loop; a grace at exit). */
+void tracefile_close(struct tracefile *t, int wait_ms);
 
 /* Queue one line (with its newline); nothing if no file is open. */
 void tracefile_write(struct tracefile *t, const char *line, size_t len);
@@ -70,11 +73,11 @@ static inline bool tracefile_on(struct tracefile *t)
 	return t && atomic_load_explicit(&t->on, memory_order_relaxed);
 }
 
-/* Lines dropped because the buffer was full (all files so far). */
-unsigned long tracefile_dropped(struct tracefile *t);
+/* Whether a trace file was ever open: its counters mean something. */
+bool tracefile_was_used(struct tracefile *t);
 
-/* The path in use copied to buf ("" when off). */
-void tracefile_path(struct tracefile *t, char *buf, size_t len);
+/* Lines dropped because the ring was full (all files so far). */
+unsigned long tracefile_dropped(struct tracefile *t);
 
 /* CLOCK_MONOTONIC in ns (vDSO: no syscall). */
 uint64_t tracefile_now_ns(void);

@@ -1,0 +1,197 @@
+/*
+ * Unit tests of the trace file's plumbing (vmm/record/tracefile.c): opening
+ * never blocks (a FIFO, with or without a reader, or a device is refused in
+ * one line), lines reach the file whole, `trace-file off` returns at once
+ * while the file's own writer finishes it, and the counters say whether
+ * there ever was a record.
+ */
+#define CHECK_FILE "tracefile"
+#include "tests/unit/check.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm/record/tracefile.h"
+#include "tests/unit/threads.h"
+
+static char dir[64];
+
+static const char *in_dir(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+struct opener {
+	struct tracefile *t;
+	const char *path;
+	char err[320];
+	int ret;
+};
+
+static void *open_it(void *arg)
+{
+	struct opener *o = arg;
+
+	o->ret = tracefile_open(o->t, o->path, o->err, sizeof(o->err));
+	return NULL;
+}
+
+/* tracefile_open on another thread, which must answer within a second. */
+static bool opens_within_a_second(struct opener *o)
+{
+	pthread_t th;
+
+	pthread_create(&th, NULL, open_it, o);
+	return join_within(th, 1.0);
+}
+
+TEST(c_a_fifo_without_a_reader_is_refused_at_once)
+{
+	struct tracefile t;
+	char path[128];
+	struct opener o = {.t = &t, .path = in_dir(path, sizeof(path), "fifo")};
+	bool answered;
+	int unblock;
+
+	tracefile_init(&t);
+	CHECK_EQ(mkfifo(path, 0600), 0);
+	answered = opens_within_a_second(&o);
+	CHECK(answered);
+	if (!answered) {
+		/* The old blocking open: a reader lets it go on. */
+		unblock = open(path, O_RDONLY | O_NONBLOCK);
+		usleep(100 * 1000);
+		close(unblock);
+		return;
+	}
+	CHECK_EQ(o.ret, -1);
+	CHECK(strstr(o.err, "not a regular file") != NULL);
+	CHECK(strchr(o.err, '\n') == NULL);
+	CHECK(!tracefile_on(&t));
+	unlink(path);
+}
+
+TEST(c_a_fifo_with_a_reader_is_refused_too)
+{
+	struct tracefile t;
+	char path[128];
+	struct opener o = {.t = &t, .path = in_dir(path, sizeof(path), "fifo2")};
+	int reader;
+
+	tracefile_init(&t);
+	CHECK_EQ(mkfifo(path, 0600), 0);
+	reader = open(path, O_RDONLY | O_NONBLOCK);
+	CHECK(reader >= 0);
+	CHECK(opens_within_a_second(&o));
+	CHECK_EQ(o.ret, -1);
+	CHECK(strstr(o.err, "not a regular file") != NULL);
+	close(reader);
+	unlink(path);
+}
+
+TEST(c_a_device_is_refused)
+{
+	struct tracefile t;
+	struct opener o = {.t = &t, .path = "/dev/null"};
+
+	tracefile_init(&t);
+	CHECK(opens_within_a_second(&o));
+	CHECK_EQ(o.ret, -1);
+	CHECK_STR(o.err, "trace file '/dev/null': not a regular file");
+}
+
+TEST(c_bad_paths_get_one_line)
+{
+	struct tracefile t;
+	char err[320], path[128];
+
+	tracefile_init(&t);
+	CHECK_EQ(tracefile_open(&t, "", err, sizeof(err)), -1);
+	CHECK(strstr(err, "not a usable path") != NULL);
+	CHECK_EQ(tracefile_open(&t, in_dir(path, sizeof(path), "no/such/dir"), err, sizeof(err)),
+		 -1);
+	CHECK(strstr(err, "No such file or directory") != NULL);
+	CHECK(!tracefile_on(&t));
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (size_t)st.st_size;
+}
+
+/* `trace-file off` on the main loop returns at once; the file's writer still
+ * writes every queued line; a file switched to gets only later lines. */
+TEST(c_off_returns_at_once_and_every_queued_line_arrives)
+{
+	struct tracefile t;
+	char a[128], b[128], err[320], line[64];
+	size_t want = 0;
+	double start, end;
+
+	tracefile_init(&t);
+	in_dir(a, sizeof(a), "a.jsonl");
+	in_dir(b, sizeof(b), "b.jsonl");
+	CHECK_EQ(tracefile_open(&t, a, err, sizeof(err)), 0);
+	for (int i = 0; i < 500; i++) {
+		int n = snprintf(line, sizeof(line), "{\"t\":%d,\"ev\":\"vm\"}\n", i);
+
+		tracefile_write(&t, line, (size_t)n);
+		want += (size_t)n;
+	}
+	CHECK_EQ(tracefile_open(&t, b, err, sizeof(err)), 0);
+	tracefile_write(&t, "{}\n", 3);
+	start = now_s();
+	tracefile_close(&t, 0);
+	CHECK(now_s() - start < 0.1);
+	CHECK(!tracefile_on(&t));
+	tracefile_write(&t, "{}\n", 3); /* off: nothing */
+	end = now_s() + 10.0;
+	while ((file_size(a) < want || file_size(b) < 3) && now_s() < end)
+		usleep(1000);
+	CHECK_EQ(file_size(a), want);
+	CHECK_EQ(file_size(b), 3);
+	CHECK_EQ(atomic_load(&t.lines), 501);
+	CHECK_EQ(tracefile_dropped(&t), 0);
+	usleep(50 * 1000); /* the retired writers free themselves */
+	unlink(a);
+	unlink(b);
+}
+
+/* `ctl stats` shows trace-file counters only once there was a trace file. */
+TEST(e_the_counters_exist_only_once_there_was_a_file)
+{
+	struct tracefile t;
+	char path[128], err[320];
+
+	tracefile_init(&t);
+	CHECK(!tracefile_was_used(&t));
+	CHECK_EQ(tracefile_open(&t, "/dev/null", err, sizeof(err)), -1);
+	CHECK(!tracefile_was_used(&t));
+	CHECK_EQ(tracefile_open(&t, in_dir(path, sizeof(path), "c.jsonl"), err, sizeof(err)), 0);
+	CHECK(tracefile_was_used(&t));
+	tracefile_close(&t, 5000);
+	CHECK(tracefile_was_used(&t));
+	unlink(path);
+}
+
+CHECK_MAIN_BEGIN
+snprintf(dir, sizeof(dir), "/tmp/test-tracefile.XXXXXX");
+if (!mkdtemp(dir)) {
+	perror("mkdtemp");
+	return 1;
+}
+RUN(c_a_fifo_without_a_reader_is_refused_at_once);
+RUN(c_a_fifo_with_a_reader_is_refused_too);
+RUN(c_a_device_is_refused);
+RUN(c_bad_paths_get_one_line);
+RUN(c_off_returns_at_once_and_every_queued_line_arrives);
+RUN(e_the_counters_exist_only_once_there_was_a_file);
+rmdir(dir);
+CHECK_MAIN_END
