@@ -304,12 +304,16 @@ static int run_vms(struct boot *b)
  * never reads gets a few seconds, not forever. */
 static void finish_output(struct boot *b)
 {
-	outbuf_flush(b->out, OUTBUF_EXIT_FLUSH_MS);
-	outbuf_flush(b->errout, OUTBUF_EXIT_FLUSH_MS);
-	console_close(&b->con);
-	b->con_open = false;
+	/* The statistics queue behind the guest's last output and drain with it:
+	 * both flushes have a deadline, so a stalled stdout or stderr costs
+	 * seconds at most, never the exit. */
 	if (b->cfg.exit_stats)
 		print_exit_stats(&b->shared, &b->mem, &b->timing);
+	outbuf_flush(b->out, OUTBUF_EXIT_FLUSH_MS);
+	if (b->errout != b->out)
+		outbuf_flush(b->errout, OUTBUF_EXIT_FLUSH_MS);
+	console_close(&b->con);
+	b->con_open = false;
 }
 
 /* Undo, in reverse order, the steps that completed. */

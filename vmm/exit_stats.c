@@ -9,6 +9,7 @@
 
 #include "vmm/control/server.h"
 #include "vmm/exit_stats.h"
+#include "vmm/output/outbuf.h"
 
 void mem_usage_sample(const struct vm *vm, struct mem_usage *u)
 {
@@ -69,15 +70,13 @@ static void print_memory(const struct mem_usage *mem)
 	if (mem->total_kib > peak)
 		peak = mem->total_kib;
 	if (mem->ok)
-		fprintf(stderr,
-			"vmm: exit-stats: rss_peak_kib=%lu guest_ram_resident_kib=%lu "
-			"vmm_overhead_kib=%lu\n",
-			peak, mem->ram_kib, peak - mem->ram_kib);
+		outbuf_log("vmm: exit-stats: rss_peak_kib=%lu guest_ram_resident_kib=%lu "
+			   "vmm_overhead_kib=%lu\n",
+			   peak, mem->ram_kib, peak - mem->ram_kib);
 	else
-		fprintf(stderr,
-			"vmm: exit-stats: rss_peak_kib=%lu (/proc/self/smaps unreadable: "
-			"no guest RAM figure)\n",
-			peak);
+		outbuf_log("vmm: exit-stats: rss_peak_kib=%lu (/proc/self/smaps unreadable: "
+			   "no guest RAM figure)\n",
+			   peak);
 }
 
 static void print_boot_timing(const struct boot_timing *t, const struct vmm_shared *shared)
@@ -85,11 +84,10 @@ static void print_boot_timing(const struct boot_timing *t, const struct vmm_shar
 	uint64_t first = atomic_load(&shared->first_run_ns);
 #define SINCE_US(x) ((x) > t->start ? (unsigned long long)(((x)-t->start) / 1000) : 0ULL)
 
-	fprintf(stderr,
-		"vmm: exit-stats: startup_us opened=%llu vm_built=%llu first_run=%llu "
-		"run_end=%llu torn_down=%llu\n",
-		SINCE_US(t->opened), SINCE_US(t->created), SINCE_US(first), SINCE_US(t->run_end),
-		SINCE_US(t->destroyed));
+	outbuf_log("vmm: exit-stats: startup_us opened=%llu vm_built=%llu first_run=%llu "
+		   "run_end=%llu torn_down=%llu\n",
+		   SINCE_US(t->opened), SINCE_US(t->created), SINCE_US(first), SINCE_US(t->run_end),
+		   SINCE_US(t->destroyed));
 #undef SINCE_US
 }
 
@@ -98,8 +96,16 @@ void print_exit_stats(struct vmm_shared *shared, const struct mem_usage *mem,
 {
 	char *line = control_stats_line(shared);
 
-	if (line)
-		fprintf(stderr, "vmm: exit-stats: %s", line + 3); /* drop "ok " */
+	/* Like every line of the VMM's own, through the log: the main thread
+	 * never waits for a stalled stderr (DESIGN.md §4). */
+	if (line) {
+		char *out = NULL;
+		int n = asprintf(&out, "vmm: exit-stats: %s", line + 3); /* drop "ok " */
+
+		if (n > 0)
+			outbuf_log_text(out, (size_t)n);
+		free(out);
+	}
 	free(line);
 	print_memory(mem);
 	print_boot_timing(timing, shared);

@@ -435,7 +435,6 @@ static void log_to_stderr_or_drop(const char *line, size_t len)
 
 void outbuf_log(const char *fmt, ...)
 {
-	struct outbuf *sink = atomic_load(&outbuf_log_sink);
 	char line[1024];
 	va_list ap;
 	int n;
@@ -450,8 +449,15 @@ void outbuf_log(const char *fmt, ...)
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
+	outbuf_log_text(line, (size_t)n);
+}
+
+void outbuf_log_text(const char *text, size_t len)
+{
+	struct outbuf *sink = atomic_load(&outbuf_log_sink);
+
 	if (sink)
-		outbuf_write_line_or_drop(sink, line, (size_t)n);
+		outbuf_write_line_or_drop(sink, text, len);
 	else
-		log_to_stderr_or_drop(line, (size_t)n);
+		log_to_stderr_or_drop(text, len);
 }

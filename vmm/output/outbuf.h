@@ -130,5 +130,7 @@ void outbuf_destroy(struct outbuf *ob);
  */
 void outbuf_set_log(struct outbuf *ob);
 void outbuf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for text of any length (whole lines, never cut: --exit-stats). */
+void outbuf_log_text(const char *text, size_t len);
 
 #endif
