@@ -16,49 +16,79 @@
 #include "vmm/record/tracefile.h"
 #include "vmm/kvm/vm.h"
 
-/* Per-function counts as a JSON object member: "key":{"NAME":N,...}. */
-static void json_counts(FILE *f, const char *key, const struct smccc_counters *c,
-			const atomic_ulong *values)
+/* The VM-wide counters both `stats` forms start with, in this order. */
+struct stat_value {
+	const char *name;
+	unsigned long value;
+};
+#define NR_SCALAR_STATS 6
+
+static void scalar_stats(struct vmm_shared *sh, struct stat_value v[NR_SCALAR_STATS])
+{
+	v[0] = (struct stat_value){"hypercalls", atomic_load(&sh->hypercalls)};
+	v[1] = (struct stat_value){"mmio_exits", atomic_load(&sh->mmio_exits)};
+	v[2] = (struct stat_value){"unclaimed_mmio", atomic_load(&sh->unclaimed_mmio)};
+	v[3] = (struct stat_value){"unknown_fids", atomic_load(&sh->unknown_fids)};
+	v[4] = (struct stat_value){"resets", sh->resets};
+	v[5] = (struct stat_value){"power_on_syscalls", atomic_load(&sh->power_on_syscalls)};
+}
+
+/* The record's counters exist once there was a record. */
+static bool tracefile_stats(struct vmm_shared *sh, struct stat_value v[2])
+{
+	if (!sh->tracefile || !tracefile_was_used(sh->tracefile))
+		return false;
+	v[0] = (struct stat_value){"trace_file_lines", atomic_load(&sh->tracefile->lines)};
+	v[1] = (struct stat_value){"trace_file_dropped", tracefile_dropped(sh->tracefile)};
+	return true;
+}
+
+/* Per-function counts, " PREFIXNAME=N" each (text) or a JSON object member
+ * ",\"KEY\":{\"NAME\":N,...}". */
+static void print_counts(FILE *f, bool json, const char *key, const struct smccc_counters *c,
+			 const atomic_ulong *values)
 {
 	char name[48];
 	bool first = true;
 
-	fprintf(f, ",\"%s\":{", key);
+	if (json)
+		fprintf(f, ",\"%s\":{", key);
 	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
 		unsigned int k = atomic_load(&c->key[i]);
 
 		if (!k)
 			continue;
-		fprintf(f, "%s\"%s\":%lu", first ? "" : ",",
-			smccc_fid_name(k - 1, name, sizeof(name)), atomic_load(&values[i]));
+		smccc_fid_name(k - 1, name, sizeof(name));
+		if (json)
+			fprintf(f, "%s\"%s\":%lu", first ? "" : ",", name, atomic_load(&values[i]));
+		else
+			fprintf(f, " %s%s=%lu", key, name, atomic_load(&values[i]));
 		first = false;
 	}
-	fputc('}', f);
+	if (json)
+		fputc('}', f);
 }
 
 /* `stats --json`: the same counters as one JSON object. */
 static char *control_stats_json(struct vmm_shared *sh)
 {
+	struct stat_value v[NR_SCALAR_STATS], t[2];
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
 	if (!f)
 		return NULL;
-	fprintf(f,
-		"ok {\"hypercalls\":%lu,\"mmio_exits\":%lu,\"unclaimed_mmio\":%lu,"
-		"\"unknown_fids\":%lu,\"resets\":%u,\"power_on_syscalls\":%lu,"
-		"\"other_fid_calls\":%lu",
-		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
-		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
-		atomic_load(&sh->power_on_syscalls), atomic_load(&sh->calls.other));
-	/* The record's counters, once there was a record. */
-	if (sh->tracefile && tracefile_was_used(sh->tracefile))
-		fprintf(f, ",\"trace_file_lines\":%lu,\"trace_file_dropped\":%lu",
-			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
-	json_counts(f, "calls", &sh->calls, sh->calls.count);
-	json_counts(f, "syscalls", &sh->calls, sh->calls.syscalls);
-	json_counts(f, "injected", &sh->inject->injected, sh->inject->injected.count);
+	scalar_stats(sh, v);
+	fputs("ok {", f);
+	for (unsigned int i = 0; i < NR_SCALAR_STATS; i++)
+		fprintf(f, "%s\"%s\":%lu", i ? "," : "", v[i].name, v[i].value);
+	fprintf(f, ",\"other_fid_calls\":%lu", atomic_load(&sh->calls.other));
+	if (tracefile_stats(sh, t))
+		fprintf(f, ",\"%s\":%lu,\"%s\":%lu", t[0].name, t[0].value, t[1].name, t[1].value);
+	print_counts(f, true, "calls", &sh->calls, sh->calls.count);
+	print_counts(f, true, "syscalls", &sh->calls, sh->calls.syscalls);
+	print_counts(f, true, "injected", &sh->inject->injected, sh->inject->injected.count);
 	fputs("}\n", f);
 	if (fclose(f) != 0) {
 		free(buf);
@@ -69,48 +99,30 @@ static char *control_stats_json(struct vmm_shared *sh)
 
 char *control_stats_line(struct vmm_shared *sh)
 {
-	char *buf = NULL, name[48];
+	struct stat_value v[NR_SCALAR_STATS], t[2];
+	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
 	if (!f)
 		return NULL;
-	fprintf(f,
-		"ok hypercalls=%lu mmio_exits=%lu unclaimed_mmio=%lu unknown_fids=%lu resets=%u "
-		"power_on_syscalls=%lu",
-		atomic_load(&sh->hypercalls), atomic_load(&sh->mmio_exits),
-		atomic_load(&sh->unclaimed_mmio), atomic_load(&sh->unknown_fids), sh->resets,
-		atomic_load(&sh->power_on_syscalls));
+	scalar_stats(sh, v);
+	fputs("ok", f);
+	for (unsigned int i = 0; i < NR_SCALAR_STATS; i++)
+		fprintf(f, " %s=%lu", v[i].name, v[i].value);
 	/* Per function from fid_slots= to other_fid_calls= (the calls whose FID
 	 * found the table full): together they add up to hypercalls. */
 	fprintf(f, " fid_slots=%u/%u", smccc_counters_used(&sh->calls), SMCCC_COUNTER_SLOTS);
-	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
-		unsigned int key = atomic_load(&sh->calls.key[i]);
-
-		if (key)
-			fprintf(f, " %s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
-				atomic_load(&sh->calls.count[i]));
-	}
+	print_counts(f, false, "", &sh->calls, sh->calls.count);
 	fprintf(f, " other_fid_calls=%lu", atomic_load(&sh->calls.other));
 	/* The VMM's own syscalls per function, for `make bench`. */
-	for (unsigned int i = 0; i < SMCCC_COUNTER_SLOTS; i++) {
-		unsigned int key = atomic_load(&sh->calls.key[i]);
-
-		if (key)
-			fprintf(f, " syscalls.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
-				atomic_load(&sh->calls.syscalls[i]));
-	}
+	print_counts(f, false, "syscalls.", &sh->calls, sh->calls.syscalls);
 	/* Answers the injection rules gave instead of the function's own. */
-	for (unsigned int i = 0; sh->inject && i < SMCCC_COUNTER_SLOTS; i++) {
-		unsigned int key = atomic_load(&sh->inject->injected.key[i]);
-
-		if (key)
-			fprintf(f, " injected.%s=%lu", smccc_fid_name(key - 1, name, sizeof(name)),
-				atomic_load(&sh->inject->injected.count[i]));
-	}
-	if (sh->tracefile && tracefile_was_used(sh->tracefile))
-		fprintf(f, " trace_file_lines=%lu trace_file_dropped=%lu",
-			atomic_load(&sh->tracefile->lines), tracefile_dropped(sh->tracefile));
+	if (sh->inject)
+		print_counts(f, false, "injected.", &sh->inject->injected,
+			     sh->inject->injected.count);
+	if (tracefile_stats(sh, t))
+		fprintf(f, " %s=%lu %s=%lu", t[0].name, t[0].value, t[1].name, t[1].value);
 	fputc('\n', f);
 	if (fclose(f) != 0) {
 		free(buf);
