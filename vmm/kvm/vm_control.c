@@ -70,43 +70,25 @@ static void print_counts(FILE *f, bool json, const char *key, const struct smccc
 }
 
 /* `stats --json`: the same counters as one JSON object. */
-static char *control_stats_json(struct vmm_shared *sh)
+static void print_stats_json(FILE *f, struct vmm_shared *sh, const struct stat_value v[],
+			     bool have_trace, const struct stat_value t[])
 {
-	struct stat_value v[NR_SCALAR_STATS], t[2];
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-
-	if (!f)
-		return NULL;
-	scalar_stats(sh, v);
 	fputs("ok {", f);
 	for (unsigned int i = 0; i < NR_SCALAR_STATS; i++)
 		fprintf(f, "%s\"%s\":%lu", i ? "," : "", v[i].name, v[i].value);
 	fprintf(f, ",\"other_fid_calls\":%lu", atomic_load(&sh->calls.other));
-	if (tracefile_stats(sh, t))
+	if (have_trace)
 		fprintf(f, ",\"%s\":%lu,\"%s\":%lu", t[0].name, t[0].value, t[1].name, t[1].value);
 	print_counts(f, true, "calls", &sh->calls, sh->calls.count);
 	print_counts(f, true, "syscalls", &sh->calls, sh->calls.syscalls);
 	print_counts(f, true, "injected", &sh->inject->injected, sh->inject->injected.count);
 	fputs("}\n", f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
-char *control_stats_line(struct vmm_shared *sh)
+/* `stats`: key=value pairs on one line. */
+static void print_stats_text(FILE *f, struct vmm_shared *sh, const struct stat_value v[],
+			     bool have_trace, const struct stat_value t[])
 {
-	struct stat_value v[NR_SCALAR_STATS], t[2];
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-
-	if (!f)
-		return NULL;
-	scalar_stats(sh, v);
 	fputs("ok", f);
 	for (unsigned int i = 0; i < NR_SCALAR_STATS; i++)
 		fprintf(f, " %s=%lu", v[i].name, v[i].value);
@@ -121,14 +103,38 @@ char *control_stats_line(struct vmm_shared *sh)
 	if (sh->inject)
 		print_counts(f, false, "injected.", &sh->inject->injected,
 			     sh->inject->injected.count);
-	if (tracefile_stats(sh, t))
+	if (have_trace)
 		fprintf(f, " %s=%lu %s=%lu", t[0].name, t[0].value, t[1].name, t[1].value);
 	fputc('\n', f);
+}
+
+/* The `stats` reply in either form, in a buffer of its own (NULL: out of
+ * memory). */
+static char *stats_reply(struct vmm_shared *sh, bool json)
+{
+	struct stat_value v[NR_SCALAR_STATS], t[2];
+	bool have_trace = tracefile_stats(sh, t);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	scalar_stats(sh, v);
+	if (json)
+		print_stats_json(f, sh, v, have_trace, t);
+	else
+		print_stats_text(f, sh, v, have_trace, t);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+char *control_stats_line(struct vmm_shared *sh)
+{
+	return stats_reply(sh, false);
 }
 
 /*
@@ -349,7 +355,7 @@ static void execute(struct control_server *s, const struct control_req *req,
 		hotplug(vm, req, r);
 		break;
 	case CONTROL_STATS:
-		stats = req->json ? control_stats_json(vm->shared) : control_stats_line(vm->shared);
+		stats = stats_reply(vm->shared, req->json);
 		if (stats)
 			control_reply_add(r, "%s", stats); /* its newline ends the reply */
 		else
