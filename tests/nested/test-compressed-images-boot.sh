@@ -5,7 +5,8 @@
 # each boots to its init and powers off. The bare-metal guest gzip'd runs its
 # suite; a gzip'd flat binary still loads at RAM + 0x80000. Files that are no
 # kernel (an ELF, a cpio archive, a gzip'd one, a truncated zboot image) are
-# refused in one line with exit 2, within seconds.
+# refused in one line with exit 2, within seconds, as is a kernel that
+# unpacks to more than RAM.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
 . tests/nested/zboot-lib.sh
@@ -39,6 +40,9 @@ expect_line '^flat ok 1$' /tmp/cg-flat.log
 # Linux: gzip, zboot with gzip, zboot with zstd.
 gzip -c linux-guest/Image >/tmp/Image.gz
 boot_to_init /tmp/cg-gzip.log /tmp/Image.gz
+# 14 MiB of file, 44 MiB unpacked: more than 40 MiB of RAM holds.
+refused_fast /tmp/cg-big.log "image '/tmp/Image.gz': the gzip kernel unpacks to more than the 38 MiB of RAM" \
+	boot /tmp/Image.gz -m 40M
 mk_zboot gzip /tmp/Image.gz /tmp/Image.zboot-gzip
 rm -f /tmp/Image.gz
 boot_to_init /tmp/cg-zboot-gzip.log /tmp/Image.zboot-gzip

@@ -1,8 +1,9 @@
 /*
  * KVM glue, the boot data: the kernel (unpacked if compressed) and initrd
- * copied into guest RAM where image_plan() puts them, the ACPI tables (ACPI mode), and the device
- * tree built from the machine description and this boot's initrd and EFI
- * layout. Runs on every VM creation, so a reset boots from fresh copies.
+ * copied into guest RAM where image_plan() puts them, the ACPI tables (ACPI
+ * mode), and the device tree built from the machine description and this
+ * boot's initrd and EFI layout. Runs on every VM creation, so a reset boots
+ * from fresh copies.
  */
 #include <errno.h>
 #include <stdio.h>
