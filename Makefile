@@ -32,9 +32,11 @@ COMMON_CFLAGS := -std=gnu11 -g $(WARN) -I. -D_GNU_SOURCE
 ifneq ($(CROSS_COMPILE),)
 FDT_CFLAGS := -I$(B)/sysroot/usr/include
 FDT_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libfdt.a
+Z_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libzstd.a $(B)/sysroot/usr/lib/aarch64-linux-gnu/libz.a
 else
 FDT_CFLAGS :=
 FDT_LIBS := -lfdt
+Z_LIBS := -lzstd -lz
 endif
 
 DEPS := $(B)/.deps-stamp
@@ -67,11 +69,11 @@ $(B)/target/%.o: %.c $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 $(FDT_CFLAGS) -c $< -o $@
 
-# build/vmm is stripped (the static binary stays well under 1 MiB);
+# build/vmm is stripped (the static binary, zlib and libzstd in it, is about 1 MiB);
 # build/vmm.debug keeps the symbols for gdb and perf.
 STRIP_TARGET := $(CROSS_COMPILE)strip
 $(B)/vmm.debug: $(VMM_OBJS)
-	$(CC_TARGET) -static -Wl,--gc-sections -o $@ $^ $(FDT_LIBS) -lpthread
+	$(CC_TARGET) -static -Wl,--gc-sections -o $@ $^ $(FDT_LIBS) $(Z_LIBS) -lpthread
 
 $(B)/vmm: $(B)/vmm.debug
 	$(STRIP_TARGET) -o $@ $<
@@ -132,7 +134,7 @@ $(B)/host/obj/%.o: %.c $(HEADERS) $(DEPS)
 
 $(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lpthread
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lzstd -lz -lpthread
 
 # ---- the same unit tests of every module with threads, under ThreadSanitizer ----
 # A second host build (build/tsan/) beside the ASan/UBSan one: the rings,
@@ -149,7 +151,7 @@ $(B)/tsan/obj/%.o: %.c $(HEADERS) $(DEPS)
 
 $(B)/tsan/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(TSAN_PURE_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lfdt -lpthread
+	$(HOSTCC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lfdt -lzstd -lz -lpthread
 
 # ---- libFuzzer targets (clang): a short run in `make test`, longer in `make fuzz` ----
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -161,7 +163,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_PURE_SRCS) $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_PURE_SRCS) -lpthread
+		-o $@ $< $(FUZZ_PURE_SRCS) -lzstd -lz -lpthread
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do echo "== $$f ($(FUZZ_TIME)s)"; \

@@ -31,6 +31,7 @@
 #include "vmm/kvm/vm.h"
 #include "vmm/machine/console.h"
 #include "vmm/machine/image_file.h"
+#include "vmm/machine/image_format.h"
 #include "vmm/machine/machine.h"
 #include "vmm/output/outbuf.h"
 #include "vmm/record/tracefile.h"
@@ -142,6 +143,26 @@ static int open_image_file(struct boot *b, enum cli_file_kind kind, const char *
 	return 0;
 }
 
+/*
+ * The kernel's format from its first bytes (image_format.h): what no one
+ * boots (an ELF vmlinux, an initramfs, an xz kernel) is refused here, in
+ * one line saying what it looks like, before any VM exists.
+ */
+static int detect_kernel_format(struct boot *b)
+{
+	char why[256];
+
+	if (!image_format_detect(b->kernel.head, b->kernel.head_len, b->kernel.size, &b->kernel.fmt,
+				 why, sizeof(why)))
+		return 0;
+	if (b->kvmtool_spelling)
+		fprintf(stderr, "  Fatal: %s is not a valid kernel image (%s)\n", b->cfg.image,
+			why);
+	else
+		vm_err("image '%s': %s\n", b->cfg.image, why);
+	return -1;
+}
+
 static int open_images(struct boot *b)
 {
 	if (open_image_file(b, CLI_FILE_KERNEL, b->cfg.image, &b->kernel))
@@ -150,6 +171,8 @@ static int open_images(struct boot *b)
 		file_error(b, CLI_FILE_KERNEL, CLI_FILE_EMPTY, b->cfg.image, 0, 0);
 		return -1;
 	}
+	if (detect_kernel_format(b))
+		return -1;
 	b->images.kernel = &b->kernel;
 	if (b->cfg.initrd) {
 		if (open_image_file(b, CLI_FILE_INITRD, b->cfg.initrd, &b->initrd))

@@ -1,8 +1,9 @@
 /*
- * KVM glue, the boot data: the kernel and initrd copied into guest RAM
- * where image_plan() puts them, the ACPI tables (ACPI mode), and the device
- * tree built from the machine description and this boot's initrd and EFI
- * layout. Runs on every VM creation, so a reset boots from fresh copies.
+ * KVM glue, the boot data: the kernel (unpacked if compressed) and initrd
+ * copied into guest RAM where image_plan() puts them, the ACPI tables (ACPI
+ * mode), and the device tree built from the machine description and this
+ * boot's initrd and EFI layout. Runs on every VM creation, so a reset boots
+ * from fresh copies.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "vmm/kvm/vm_internal.h"
 #include "vmm/machine/acpi.h"
 #include "vmm/machine/image.h"
+#include "vmm/machine/image_file.h"
 #include "vmm/machine/machine.h"
 
 static int write_file(const char *path, const void *buf, size_t len)
@@ -83,26 +85,68 @@ static int vm_build_acpi(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The kernel into RAM and the layout planned from its header. An Image or a
+ * flat binary is read where the plan puts it. A compressed one is unpacked
+ * at RAM's start, planned from the unpacked header (text_offset and
+ * image_size are the unpacked Image's), then moved up to its load address
+ * if that is not RAM's start (a flat binary, an old Image).
+ */
+static int vm_load_kernel(struct vm *vm, struct image_layout *l)
+{
+	const struct image_file *kernel = vm->images->kernel, *initrd = vm->images->initrd;
+	uint64_t ram_base = vm->machine->ram_base, initrd_size = initrd ? initrd->size : 0;
+	const uint8_t *head = kernel->head;
+	size_t head_len = kernel->head_len;
+	uint64_t size = kernel->size, offset;
+	char err[512];
+
+	if (kernel->fmt.codec != IMAGE_CODEC_NONE) {
+		uint64_t room = vm->ram_size > FDT_MAX_SIZE ? vm->ram_size - FDT_MAX_SIZE : 0;
+
+		if (image_file_unpack(kernel, vm->ram, room, &size, err, sizeof(err))) {
+			vm_err("%s\n", err);
+			return -EINVAL;
+		}
+		head = vm->ram;
+		head_len = size < ARM64_IMAGE_HEADER_SIZE ? size : ARM64_IMAGE_HEADER_SIZE;
+	}
+	if (image_plan(head, head_len, size, initrd_size, ram_base, vm->ram_size, l, err,
+		       sizeof(err))) {
+		vm_err("%s: %s\n", vm->cfg->image, err);
+		return -EINVAL;
+	}
+	offset = l->kernel_load - ram_base;
+	if (kernel->fmt.codec != IMAGE_CODEC_NONE) {
+		if (offset) {
+			memmove(vm->ram + offset, vm->ram, size);
+			memset(vm->ram, 0, offset < size ? offset : size);
+		}
+		return 0;
+	}
+	/* Read at every boot, so a file changed since it was opened is refused. */
+	if (image_file_read(kernel, vm->ram, vm->ram_size, offset, err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Place kernel, initrd and device tree in RAM; the plan is checked first. */
 int vm_load(struct vm *vm)
 {
-	const struct image_file *kernel = vm->images->kernel, *initrd = vm->images->initrd;
+	const struct image_file *initrd = vm->images->initrd;
 	uint64_t ram_base = vm->machine->ram_base;
 	struct image_layout l;
 	char err[256];
 	void *fdt;
 	int ret;
 
-	if (image_plan(kernel->head, kernel->head_len, kernel->size, initrd ? initrd->size : 0,
-		       ram_base, vm->ram_size, &l, err, sizeof(err))) {
-		vm_err("%s: %s\n", vm->cfg->image, err);
-		return -EINVAL;
-	}
-	/* Read at every boot, so a file changed since it was opened is refused. */
-	if (image_file_read(kernel, vm->ram, vm->ram_size, l.kernel_load - ram_base, err,
-			    sizeof(err)) ||
-	    (initrd && image_file_read(initrd, vm->ram, vm->ram_size, l.initrd_start - ram_base,
-				       err, sizeof(err)))) {
+	ret = vm_load_kernel(vm, &l);
+	if (ret)
+		return ret;
+	if (initrd && image_file_read(initrd, vm->ram, vm->ram_size, l.initrd_start - ram_base, err,
+				      sizeof(err))) {
 		vm_err("%s\n", err);
 		return -EIO;
 	}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "vmm/machine/image_file.h"
+#include "vmm/machine/image_unpack.h"
 
 /* Read up to len bytes at off; fewer only at the end of the file. */
 static ssize_t pread_full(int fd, uint8_t *buf, size_t len, off_t off)
@@ -59,6 +60,14 @@ bool image_file_changed(const struct image_file *f)
 	       now.st_dev != f->st.st_dev;
 }
 
+static int image_file_changed_error(const struct image_file *f, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s '%s' was changed in place since the VM started: not rebooting a different %s",
+		 f->what, f->path, f->what);
+	return -1;
+}
+
 int image_file_read(const struct image_file *f, uint8_t *ram, uint64_t ram_size, uint64_t offset,
 		    char *err, size_t errlen)
 {
@@ -77,14 +86,27 @@ int image_file_read(const struct image_file *f, uint8_t *ram, uint64_t ram_size,
 	}
 	/* After the read: a change while reading is caught as well. A file
 	 * that ended early has changed its size. */
-	if (image_file_changed(f) || (uint64_t)n != f->size) {
-		snprintf(err, errlen,
-			 "%s '%s' was changed in place since the VM started: not rebooting a "
-			 "different %s",
-			 f->what, f->path, f->what);
-		return -1;
-	}
+	if (image_file_changed(f) || (uint64_t)n != f->size)
+		return image_file_changed_error(f, err, errlen);
 	return 0;
+}
+
+int image_file_unpack(const struct image_file *f, uint8_t *ram, uint64_t room, uint64_t *len,
+		      char *err, size_t errlen)
+{
+	char why[200];
+	int ret = image_unpack(f->fd, &f->fmt, ram, room, len, why, sizeof(why));
+
+	/* A file changed while or since it was opened explains any failure. */
+	if (image_file_changed(f))
+		return image_file_changed_error(f, err, errlen);
+	if (!ret)
+		ret = image_format_check_unpacked(
+		    ram, *len < ARM64_IMAGE_HEADER_SIZE ? *len : ARM64_IMAGE_HEADER_SIZE, &f->fmt,
+		    why, sizeof(why));
+	if (ret)
+		snprintf(err, errlen, "%s '%s': %s", f->what, f->path, why);
+	return ret;
 }
 
 void image_file_close(struct image_file *f)

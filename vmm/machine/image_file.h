@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "vmm/machine/image.h"
+#include "vmm/machine/image_format.h"
 
 struct image_file {
 	const char *path;
@@ -29,6 +30,7 @@ struct image_file {
 	uint64_t size;
 	uint8_t head[ARM64_IMAGE_HEADER_SIZE]; /* the first bytes, for image_plan */
 	size_t head_len;
+	struct image_format fmt; /* a kernel: how it is stored (image_format_detect) */
 };
 
 /*
@@ -50,6 +52,17 @@ bool image_file_changed(const struct image_file *f);
  */
 int image_file_read(const struct image_file *f, uint8_t *ram, uint64_t ram_size, uint64_t offset,
 		    char *err, size_t errlen);
+
+/*
+ * A compressed kernel (f->fmt.codec set): unpack it into ram[0, room)
+ * (image_unpack.h), *len bytes. Returns 0, or -1 with one line naming the
+ * file in err: it was changed in place since it was opened (checked after
+ * the unpacking, as image_file_read does), its stream is corrupt or
+ * truncated, it unpacks to more than room bytes, or it holds something no
+ * one boots (image_format_check_unpacked: a compressed initramfs, ...).
+ */
+int image_file_unpack(const struct image_file *f, uint8_t *ram, uint64_t room, uint64_t *len,
+		      char *err, size_t errlen);
 
 /* Close the file (nothing if there is none). */
 void image_file_close(struct image_file *f);
