@@ -52,7 +52,10 @@ static bool parse_word(const char *key, const char *val, struct control_info *ou
 		strcpy(key[0] == 'p' ? out->psci : out->state, val);
 		return true;
 	}
-	if (!*val)
+	if (strcmp(key, "pid") && strcmp(key, "present") && strcmp(key, "possible") &&
+	    strcmp(key, "uptime_s"))
+		return true; /* a key a newer VMM added: skip it */
+	if (*val < '0' || *val > '9')
 		return false;
 	unsigned long long v = strtoull(val, &end, 10);
 
@@ -64,10 +67,8 @@ static bool parse_word(const char *key, const char *val, struct control_info *ou
 		out->present = (unsigned int)v;
 	else if (!strcmp(key, "possible"))
 		out->possible = (unsigned int)v;
-	else if (!strcmp(key, "uptime_s"))
-		out->uptime_s = v;
 	else
-		return true; /* a key a newer VMM added: skip it */
+		out->uptime_s = v;
 	return true;
 }
 

@@ -16,19 +16,32 @@
 		return -1;                                                                         \
 	} while (0)
 
+/* The name as it may be shown in a one-line error: at most 80 bytes, any
+ * byte that is not printable ASCII as '?'. */
+static void printable(const char *name, char out[81])
+{
+	size_t i;
+
+	for (i = 0; name[i] && i < 80; i++)
+		out[i] = name[i] > ' ' && name[i] < 0x7f ? name[i] : '?';
+	out[i] = '\0';
+}
+
 bool control_name_valid(const char *name, char *err, size_t errlen)
 {
 	size_t n = strlen(name);
+	char shown[81];
 
+	printable(name, shown);
 	if (n == 0 || n > CONTROL_NAME_MAX) {
 		if (err)
-			snprintf(err, errlen, "name '%.80s' must be 1 to %d characters", name,
+			snprintf(err, errlen, "name '%s' must be 1 to %d characters", shown,
 				 CONTROL_NAME_MAX);
 		return false;
 	}
 	if (name[0] == '.') {
 		if (err)
-			snprintf(err, errlen, "name '%s' must not start with '.'", name);
+			snprintf(err, errlen, "name '%s' must not start with '.'", shown);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -39,7 +52,8 @@ bool control_name_valid(const char *name, char *err, size_t errlen)
 			continue;
 		if (err)
 			snprintf(err, errlen,
-				 "name '%s' may hold only letters, digits, '.', '_' and '-'", name);
+				 "name '%s' may hold only letters, digits, '.', '_' and '-'",
+				 shown);
 		return false;
 	}
 	return true;
