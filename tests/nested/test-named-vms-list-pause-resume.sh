@@ -83,8 +83,8 @@ expect_line "^ok name=b pid=$pid_b present=1 possible=1 psci=user state=running 
 # The name is taken while a runs; bad names and --name with --control are refused.
 vmm_expect 2 /tmp/nv-dup boot guest.img -p flood --name a
 expect_one_line_error /tmp/nv-dup "control socket $dir/a.sock is in use by another VMM"
-vmm_expect 2 /tmp/nv-bad boot guest.img --name ../x
-expect_one_line_error /tmp/nv-bad "--name: name '../x' may hold only"
+vmm_expect 2 /tmp/nv-bad boot guest.img --name x/y
+expect_one_line_error /tmp/nv-bad "--name: name 'x/y' may hold only"
 vmm_expect 2 /tmp/nv-both boot guest.img --name c --control /tmp/nv-c.sock
 expect_one_line_error /tmp/nv-both "--name and --control"
 kill -0 $pid_a || fail "a died"

@@ -321,7 +321,8 @@ TEST(main_usage_follows_kvmtool_banner)
 		snprintf(line, sizeof(line), "\n   %s ", cmds[i]);
 		CHECK(mentions(cli_main_usage, line));
 	}
-	CHECK(strncmp(cli_version, "vmm version ", 12) == 0);
+	CHECK(strncmp(cli_version, "vmm version 0.1 (git ", 21) == 0);
+	CHECK(strstr(cli_version, ")\n") != NULL);
 }
 
 /* A kernel or initrd that cannot be used: kvmtool's fatal wording under

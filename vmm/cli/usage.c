@@ -83,8 +83,12 @@ const char cli_boot_usage[] =
     "Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
     "2 on a VMM error, 130 when stopped by SIGINT/SIGTERM or Ctrl-A x.\n";
 
-/* The Makefile passes `git describe --always --dirty` of the tree built. */
+/*
+ * The Makefile passes `git describe --always --dirty` of the tree built. The
+ * number stays first, as kvmtool's `lkvm version` has it ("kvm tool 3.18"):
+ * wrappers read a version number there, not a commit hash.
+ */
 #ifndef VMM_GIT_VERSION
 #define VMM_GIT_VERSION "unknown"
 #endif
-const char cli_version[] = "vmm version " VMM_GIT_VERSION "\n";
+const char cli_version[] = "vmm version 0.1 (git " VMM_GIT_VERSION ")\n";
