@@ -69,6 +69,15 @@ $(B)/target/%.o: %.c $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 $(FDT_CFLAGS) -c $< -o $@
 
+# `vmm --version`: the tree's `git describe --always --dirty` ("unknown" without
+# .git), defined for vmm/cli/usage.c only; build/git-version changes (and
+# usage.o is rebuilt) only when the description does.
+VMM_GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(shell mkdir -p $(B) && echo '$(VMM_GIT_VERSION)' | cmp -s - $(B)/git-version || \
+	echo '$(VMM_GIT_VERSION)' >$(B)/git-version)
+$(B)/target/vmm/cli/usage.o: $(B)/git-version
+$(B)/target/vmm/cli/usage.o: COMMON_CFLAGS += -DVMM_GIT_VERSION='"$(VMM_GIT_VERSION)"'
+
 # build/vmm is stripped (the static binary, zlib and libzstd in it, is about 1 MiB);
 # build/vmm.debug keeps the symbols for gdb and perf.
 STRIP_TARGET := $(CROSS_COMPILE)strip

@@ -1,12 +1,24 @@
 # bash completion for vmm(1); `make install` puts it where bash-completion
 # looks (share/bash-completion/completions/vmm).
 
-_vmm_boot_options="--cpus --max-cpus --control --mem --params --cmdline --initrd --psci
+_vmm_boot_options="--cpus --max-cpus --control --name --mem --params --cmdline --initrd --psci
 	--conduit --trace --trace-file --inject --dump-dtb --max-resets --exit-stats
 	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --help"
-_vmm_run_options="--kernel --console --irqchip --network --loglevel --nodefaults --name
+_vmm_run_options="--kernel --console --irqchip --network --loglevel --nodefaults
 	--nocompat --no-dhcp --debug"
-_vmm_ctl_commands="cpus plug unplug stats trace trace-file inject quit help"
+_vmm_ctl_commands="cpus plug unplug stats info pause resume trace trace-file inject quit help"
+
+# The names of the running named VMs: NAME.sock in the socket directory.
+_vmm_names()
+{
+	local dir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/vmm}
+	[ "$EUID" -eq 0 ] && dir=/run/vmm
+	[ -n "$dir" ] && [ -d "$dir" ] || return
+	local f
+	for f in "$dir"/*.sock; do
+		[ -S "$f" ] && f=${f##*/} && echo "${f%.sock}"
+	done
+}
 
 _vmm()
 {
@@ -14,7 +26,7 @@ _vmm()
 	_init_completion || return
 
 	if [ "$cword" -eq 1 ]; then
-		mapfile -t COMPREPLY < <(compgen -W "boot run ctl info timeline help version --help
+		mapfile -t COMPREPLY < <(compgen -W "boot run ctl list info timeline help version --help
 			--version" -- "$cur")
 		return
 	fi
@@ -57,6 +69,7 @@ _vmm()
 	ctl)
 		if [ "$cword" -eq 2 ]; then
 			_filedir
+			mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W "$(_vmm_names)" -- "$cur")
 		elif [ "$cword" -eq 3 ]; then
 			mapfile -t COMPREPLY < <(compgen -W "$_vmm_ctl_commands" -- "$cur")
 		else
@@ -64,7 +77,7 @@ _vmm()
 			trace) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur") ;;
 			trace-file) _filedir ;;
 			inject) mapfile -t COMPREPLY < <(compgen -W "list clear" -- "$cur") ;;
-			cpus | stats) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
+			cpus | stats | info) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
 			unplug) mapfile -t COMPREPLY < <(compgen -W "--when-off --timeout" -- "$cur") ;;
 			esac
 		fi
@@ -77,6 +90,9 @@ _vmm()
 		else
 			_filedir
 		fi
+		;;
+	list)
+		mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur")
 		;;
 	help)
 		mapfile -t COMPREPLY < <(compgen -W "boot run" -- "$cur")

@@ -25,6 +25,7 @@
 
 #include "vmm/boot.h"
 #include "vmm/cli/cli.h"
+#include "vmm/control/names.h"
 #include "vmm/control/server.h"
 #include "vmm/exit_stats.h"
 #include "vmm/firmware/inject.h"
@@ -52,6 +53,7 @@ struct boot {
 	struct tracefile tracefile;
 	struct control_server ctl;
 	bool ctl_open;
+	char ctl_path[CONTROL_PATH_MAX]; /* --name's socket (control/names.h) */
 	struct console con;
 	bool con_open;
 	struct outbuf *out, *errout;
@@ -183,6 +185,22 @@ static int open_images(struct boot *b)
 	return 0;
 }
 
+/* --name NAME: the control socket is the name's, in a directory made 0700. */
+static const char *named_socket(struct boot *b)
+{
+	char dir[CONTROL_PATH_MAX], err[256];
+	unsigned int euid = (unsigned int)geteuid();
+
+	if (control_name_dir(euid, getenv("XDG_RUNTIME_DIR"), dir, sizeof(dir), err, sizeof(err)) ||
+	    control_name_make_dir(dir, euid, err, sizeof(err)) ||
+	    control_name_path(dir, b->cfg.name, b->ctl_path, sizeof(b->ctl_path), err,
+			      sizeof(err))) {
+		vm_err("--name %s: %s\n", b->cfg.name, err);
+		return NULL;
+	}
+	return b->ctl_path;
+}
+
 /* /dev/kvm, the hotplug state every VM starts from, the control socket. */
 static int setup_kvm_and_control(struct boot *b)
 {
@@ -200,6 +218,11 @@ static int setup_kvm_and_control(struct boot *b)
 	if (b->kvm_fd < 0) {
 		vm_err("%s\n", err);
 		return -1;
+	}
+	if (b->cfg.name) {
+		b->cfg.control = named_socket(b);
+		if (!b->cfg.control)
+			return -1;
 	}
 	if (b->cfg.control) {
 		if (control_server_open(&b->ctl, b->cfg.control, err, sizeof(err))) {

@@ -10,6 +10,7 @@
 
 #include "vmm/boot.h"
 #include "vmm/cli/cli.h"
+#include "vmm/control/info.h"
 #include "vmm/control/server.h"
 #include "vmm/kvm/vm.h"
 #include "vmm/record/timeline.h"
@@ -92,6 +93,8 @@ int main(int argc, char **argv)
 		return cmd_boot(argc - 1, argv + 1, true);
 	if (!strcmp(cmd, "ctl"))
 		return control_client_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return control_list_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "timeline"))

@@ -282,10 +282,37 @@ TEST(run_refuses_kvmtool_options_it_cannot_honour)
 	expect_error(RUNK("--disk", "Image"), err, "--disk", NULL);
 }
 
+/* --name: both commands honour it (kvmtool's `lkvm run --name` too). */
+TEST(name_is_honoured_by_boot_and_run)
+{
+	CHECK_EQ(BOOT("img", "--name", "web-1.test_A"), CLI_OK);
+	CHECK_STR(cfg.name, "web-1.test_A");
+	CHECK(cfg.control == NULL);
+	CHECK_EQ(RUNK("-k", "I", "--name", "guest-1"), CLI_OK);
+	CHECK_STR(cfg.name, "guest-1");
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK(cfg.name == NULL);
+}
+
+TEST(name_refusals_are_one_line)
+{
+	expect_error(BOOT("img", "--name", "a/b"), err, "--name", "'a/b'");
+	expect_error(BOOT("img", "--name", ".hidden"), err, "--name", "must not start with '.'");
+	expect_error(BOOT("img", "--name", ""), err, "--name", "1 to 64");
+	expect_error(BOOT("img", "--name", "x y"), err, "--name", "letters, digits");
+	expect_error(BOOT("img", "--name",
+			  "ab123456789012345678901234567890123456789012345678901234567890123"),
+		     err, "--name", "1 to 64");
+	/* Both place the socket: refused rather than one silently winning. */
+	expect_error(BOOT("img", "--name", "a", "--control", "/tmp/s"), err, "--name", "--control");
+	expect_error(RUNK("-k", "I", "--control", "/tmp/s", "--name", "a"), err, "--name",
+		     "--control");
+}
+
 /* `vmm --help` is laid out as `lkvm --help`: wrappers grep for the banner. */
 TEST(main_usage_follows_kvmtool_banner)
 {
-	static const char *const cmds[] = {"boot", "run", "ctl", "info", "version"};
+	static const char *const cmds[] = {"boot", "run", "ctl", "list", "info", "version"};
 	char line[64];
 
 	CHECK(strstr(cli_main_usage, "usage: vmm [--version] [--help] COMMAND [ARGS]\n") != NULL);
@@ -294,7 +321,8 @@ TEST(main_usage_follows_kvmtool_banner)
 		snprintf(line, sizeof(line), "\n   %s ", cmds[i]);
 		CHECK(mentions(cli_main_usage, line));
 	}
-	CHECK(strncmp(cli_version, "vmm version ", 12) == 0);
+	CHECK(strncmp(cli_version, "vmm version 0.1 (git ", 21) == 0);
+	CHECK(strstr(cli_version, ")\n") != NULL);
 }
 
 /* A kernel or initrd that cannot be used: kvmtool's fatal wording under
@@ -889,4 +917,6 @@ RUN(filters_at_most_the_limit);
 RUN(boot_collects_impl_cpus_and_services_errors);
 RUN(long_option_prefixes);
 RUN(numbers_are_digits_only);
+RUN(name_is_honoured_by_boot_and_run);
+RUN(name_refusals_are_one_line);
 CHECK_MAIN_END

@@ -43,6 +43,10 @@ TEST(parses_every_command)
 	    {"inject list", {.cmd = CONTROL_INJECT, .inject_op = CONTROL_INJECT_LIST}},
 	    {"inject clear", {.cmd = CONTROL_INJECT, .inject_op = CONTROL_INJECT_CLEAR}},
 	    {"inject CPU_ON:ret=DENIED", {.cmd = CONTROL_INJECT, .inject_op = CONTROL_INJECT_ADD}},
+	    {"info", {.cmd = CONTROL_INFO}},
+	    {"info --json", {.cmd = CONTROL_INFO, .json = true}},
+	    {"pause", {.cmd = CONTROL_PAUSE}},
+	    {"resume", {.cmd = CONTROL_RESUME}},
 	};
 	struct control_req r;
 	char err[160];
@@ -95,6 +99,9 @@ TEST(refusals_name_the_problem)
 	    {"inject CPU_BLAH:ret=DENIED", "unknown function 'CPU_BLAH'"},
 	    {"trace-file", "usage: trace-file PATH|off"},
 	    {"trace-file a b", "usage: trace-file PATH|off"},
+	    {"pause now", "'pause' takes no arguments"},
+	    {"resume 1", "'resume' takes no arguments"},
+	    {"info --yaml", "'info' takes no arguments but --json"},
 	};
 	struct control_req r;
 	char err[160];

@@ -37,6 +37,9 @@ static enum cli_result check_inject(const struct vmm_config *cfg, const char *te
 enum cli_result cli_check_boot(struct vmm_config *cfg, bool kvmtool_spelling, char *err,
 			       size_t errlen)
 {
+	/* Both say where the socket goes: rather than pick one silently, refuse. */
+	if (cfg->name && cfg->control)
+		CLI_FAIL("--name and --control both place the control socket: give one of them");
 	if (cfg->psci_version && cfg->psci_mode != PSCI_MODE_KERNEL)
 		CLI_FAIL("--psci-version sets KVM's in-kernel PSCI: it needs --psci kernel");
 	if (!cfg->services_set)

@@ -52,6 +52,7 @@ struct vmm_config {
 	unsigned int nr_cpus;  /* present at boot */
 	unsigned int max_cpus; /* possible (>= nr_cpus); the rest start absent */
 	const char *control;   /* control socket path, or NULL */
+	const char *name;      /* --name: the socket is DIR/NAME.sock (control/names.h) */
 	uint64_t ram_size;
 	enum psci_mode psci_mode;
 	enum smccc_conduit conduit;

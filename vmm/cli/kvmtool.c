@@ -1,8 +1,9 @@
 /*
  * kvmtool's spellings, so that scripts written for `lkvm run` drive
  * `vmm run` unchanged: the options it honours (-k/--kernel, --console
- * serial, --irqchip gicv3, -n/--network none, --loglevel, --nodefaults),
- * those it ignores (--name, --nocompat, --no-dhcp, --debug), and those for
+ * serial, --irqchip gicv3, -n/--network none, --loglevel, --nodefaults;
+ * --name is `vmm boot`'s own option, so both honour it), those it ignores
+ * (--nocompat, --no-dhcp, --debug), and those for
  * what this VMM does not have, each refused in one line saying why (its
  * argument is consumed first, so it is never taken for the image). Also
  * kvmtool's wording for a kernel or initrd it cannot use, which wrappers
@@ -68,7 +69,6 @@ const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS] = {
     {.name = "loglevel", .has_arg = true, .kind = CLI_OPT_KVMTOOL, .apply = apply_loglevel},
     /* we have no default devices to drop */
     IGNORED("nodefaults", false),
-    IGNORED("name", true),
     IGNORED("nocompat", false),
     IGNORED("no-dhcp", false),
     IGNORED("debug", false),

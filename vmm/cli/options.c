@@ -11,6 +11,7 @@
 
 #include "vmm/cli/number.h"
 #include "vmm/cli/option_table.h"
+#include "vmm/control/names.h"
 #include "vmm/firmware/inject.h"
 
 #define CLI_NR_OPTIONS (CLI_NR_BOOT_OPTIONS + CLI_NR_KVMTOOL_OPTIONS)
@@ -159,6 +160,17 @@ static enum cli_result apply_control(const char *arg, struct vmm_config *cfg, ch
 	return CLI_OK;
 }
 
+/* The rules are control/names.c's: the name becomes a file name. */
+static enum cli_result apply_name(const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
+{
+	char why[160];
+
+	if (!control_name_valid(arg, why, sizeof(why)))
+		CLI_FAIL("--name: %s", why);
+	cfg->name = arg;
+	return CLI_OK;
+}
+
 static enum cli_result apply_smccc_filter(const char *arg, struct vmm_config *cfg, char *err,
 					  size_t errlen)
 {
@@ -240,6 +252,7 @@ const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS] = {
     BOOT_OPT("max-resets", 0, true, apply_max_resets),
     BOOT_OPT("max-cpus", 0, true, apply_max_cpus),
     BOOT_OPT("control", 0, true, apply_control),
+    BOOT_OPT("name", 0, true, apply_name),
     BOOT_OPT("smccc-filter", 0, true, apply_smccc_filter),
     BOOT_OPT("smccc-services", 0, true, apply_smccc_services),
     BOOT_OPT("psci-version", 0, true, apply_psci_version),

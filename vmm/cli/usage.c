@@ -19,7 +19,8 @@ const char cli_main_usage[] =
     " The most commonly used vmm commands are:\n"
     "   boot       Boot IMAGE in a new VM: vmm boot IMAGE [OPTIONS]\n"
     "   run        The same with kvmtool's `lkvm run` options: vmm run -k IMAGE\n"
-    "   ctl        Talk to a running VM's control socket: vmm ctl SOCKET help\n"
+    "   ctl        Talk to a running VM's control socket: vmm ctl SOCKET|NAME help\n"
+    "   list       List the running named VMs (--name): vmm list [--json]\n"
     "   info       Print what this host's KVM offers (vCPUs, SMCCC filter, PMU)\n"
     "   timeline   Draw a --trace-file record as SVG, or as Perfetto JSON (--format trace-event)\n"
     "   version    Print the version of vmm\n"
@@ -38,6 +39,8 @@ const char cli_boot_usage[] =
     "      --max-cpus M      vCPUs possible (default: --cpus); vCPUs N..M-1 start absent\n"
     "                        and can be plugged through the control socket\n"
     "      --control PATH    control socket (UNIX, mode 0600): vmm ctl PATH help\n"
+    "      --name NAME       name the VM: its control socket is $XDG_RUNTIME_DIR/vmm/NAME.sock\n"
+    "                        (/run/vmm/NAME.sock as root); vmm ctl NAME ..., vmm list\n"
     "  -m, --mem SIZE        guest RAM: 256M, 1G, ... a bare number is MiB (default 256M)\n"
     "  -p, --params STR      kernel command line (/chosen/bootargs); also --cmdline\n"
     "  -i, --initrd FILE     initial ramdisk\n"
@@ -73,11 +76,19 @@ const char cli_boot_usage[] =
     "\n"
     "`vmm run` also takes kvmtool's -k/--kernel IMAGE, --console serial, --irqchip\n"
     "gicv3, -n/--network none|mode=none, --loglevel LEVEL and --nodefaults; it ignores\n"
-    "--name, --nocompat, --no-dhcp and --debug, and refuses in one line the kvmtool\n"
+    "--nocompat, --no-dhcp and --debug, and refuses in one line the kvmtool\n"
     "options for what this VMM does not have (--disk, --9p, --balloon, --vhost, ...).\n"
     "A kernel or initrd it cannot read is reported as kvmtool does (\"  Fatal: ...\").\n"
     "\n"
     "Exit status: 0 after the guest's SYSTEM_OFF, 1 if the guest reported a failure,\n"
     "2 on a VMM error, 130 when stopped by SIGINT/SIGTERM or Ctrl-A x.\n";
 
-const char cli_version[] = "vmm version 0.1\n";
+/*
+ * The Makefile passes `git describe --always --dirty` of the tree built. The
+ * number stays first, as kvmtool's `lkvm version` has it ("kvm tool 3.18"):
+ * wrappers read a version number there, not a commit hash.
+ */
+#ifndef VMM_GIT_VERSION
+#define VMM_GIT_VERSION "unknown"
+#endif
+const char cli_version[] = "vmm version 0.1 (git " VMM_GIT_VERSION ")\n";

@@ -1,5 +1,7 @@
 /*
- * `vmm ctl SOCKET COMMAND [ARGS...]` (contract in server.h): join the words
+ * `vmm ctl SOCKET|NAME COMMAND [ARGS...]` (contract in server.h): a NAME
+ * (names.h: no '/', a valid name, no such file here) stands for the named
+ * VM's socket. Join the words
  * into one request line, send it, print the one reply line. Exit status 0
  * for "ok", 1 for "error", 2 when the VMM could not be reached, did not
  * answer in time, or hung up before a whole line: a cut reply is printed
@@ -11,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vmm/control/names.h"
 #include "vmm/control/server.h"
 
 /*
@@ -134,20 +138,22 @@ static int print_reply(const char *reply, size_t len)
 int control_client_main(int argc, char **argv)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char req[CONTROL_MAX_LINE + 2], *reply;
+	char req[CONTROL_MAX_LINE + 2], *reply, err[200];
+	struct stat st;
 	size_t len;
 	int fd, status;
 
 	if (argc < 3) {
-		fprintf(stderr,
-			"usage: vmm ctl SOCKET COMMAND [ARGS...]   (vmm ctl SOCKET help)\n");
+		fprintf(stderr, "usage: vmm ctl SOCKET|NAME COMMAND [ARGS...]   (vmm ctl SOCKET "
+				"help)\n");
 		return 2;
 	}
-	if (strlen(argv[1]) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "vmm ctl: socket path too long\n");
+	if (control_name_resolve(argv[1], lstat(argv[1], &st) == 0, (unsigned int)geteuid(),
+				 getenv("XDG_RUNTIME_DIR"), addr.sun_path, sizeof(addr.sun_path),
+				 err, sizeof(err))) {
+		fprintf(stderr, "vmm ctl: %s\n", err);
 		return 2;
 	}
-	strcpy(addr.sun_path, argv[1]);
 	len = build_request(argc - 2, argv + 2, req);
 	if (!len) {
 		fprintf(stderr, "vmm ctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
@@ -156,7 +162,7 @@ int control_client_main(int argc, char **argv)
 	fd = send_request(&addr, req, len);
 	if (fd < 0)
 		return 2;
-	reply = read_reply(fd, argv[1], control_client_wait_s(argc - 2, argv + 2), &len);
+	reply = read_reply(fd, addr.sun_path, control_client_wait_s(argc - 2, argv + 2), &len);
 	status = print_reply(reply, len);
 	free(reply);
 	close(fd);

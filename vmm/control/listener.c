@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/control/listener.h"
@@ -107,6 +108,7 @@ int control_server_listen(struct control_server *s, const char *path, control_ex
 			  char *err, size_t errlen)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct timespec now;
 	struct stat st;
 	int fd;
 
@@ -138,6 +140,8 @@ int control_server_listen(struct control_server *s, const char *path, control_ex
 	s->sock_ino = st.st_ino;
 	s->path = path;
 	s->listen_fd = fd;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s->started_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 	/* Best effort: without it, running out of fds pauses accepting instead. */
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;

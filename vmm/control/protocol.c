@@ -8,7 +8,8 @@
 #include "vmm/firmware/inject.h"
 
 const char control_help[] =
-    "cpus[--json] plug unplug stats[--json] trace trace-file inject(RULE|list|clear) quit help";
+    "cpus[--json] plug unplug stats[--json] info[--json] pause resume trace trace-file "
+    "inject(RULE|list|clear) quit help";
 
 #define MAX_WORDS 5 /* unplug ID --when-off --timeout S */
 
@@ -59,7 +60,7 @@ static int parse_cpu(const char *s, unsigned int *cpu)
  */
 typedef int (*parse_args_fn)(int n, char **w, struct control_req *req, char *err, size_t errlen);
 
-/* cpus, stats: nothing, or --json. */
+/* cpus, stats, info: nothing, or --json. */
 static int parse_json_flag(int n, char **w, struct control_req *req, char *err, size_t errlen)
 {
 	if (n > 2)
@@ -70,7 +71,7 @@ static int parse_json_flag(int n, char **w, struct control_req *req, char *err, 
 	return 0;
 }
 
-/* quit, help. */
+/* quit, help, pause, resume. */
 static int parse_no_args(int n, char **w, struct control_req *req, char *err, size_t errlen)
 {
 	(void)req;
@@ -163,11 +164,12 @@ static const struct {
 	enum control_cmd cmd;
 	parse_args_fn parse;
 } commands[] = {
-    {"cpus", CONTROL_CPUS, parse_json_flag},  {"plug", CONTROL_PLUG, parse_plug},
-    {"unplug", CONTROL_UNPLUG, parse_unplug}, {"stats", CONTROL_STATS, parse_json_flag},
-    {"trace", CONTROL_TRACE, parse_trace},    {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
-    {"inject", CONTROL_INJECT, parse_inject}, {"quit", CONTROL_QUIT, parse_no_args},
-    {"help", CONTROL_HELP, parse_no_args},
+    {"cpus", CONTROL_CPUS, parse_json_flag},   {"plug", CONTROL_PLUG, parse_plug},
+    {"unplug", CONTROL_UNPLUG, parse_unplug},  {"stats", CONTROL_STATS, parse_json_flag},
+    {"trace", CONTROL_TRACE, parse_trace},     {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
+    {"inject", CONTROL_INJECT, parse_inject},  {"quit", CONTROL_QUIT, parse_no_args},
+    {"info", CONTROL_INFO, parse_json_flag},   {"pause", CONTROL_PAUSE, parse_no_args},
+    {"resume", CONTROL_RESUME, parse_no_args}, {"help", CONTROL_HELP, parse_no_args},
 };
 
 /* The request as words, in copy; fails on a byte that has no business in a

@@ -15,7 +15,14 @@
  *   trace on|off            ok
  *   trace-file PATH|off     ok           (JSON lines, tracefile.h)
  *   inject RULE|list|clear  ok ...       (fault injection, inject.h)
- *   quit                    ok           (ends the VM like SYSTEM_OFF)
+ *   info [--json]           ok name=NAME pid=N present=N possible=N psci=user|kernel
+ *                           state=running|pausing|paused uptime_s=N (control/info.h;
+ *                           name "-" without --name; `vmm list` asks every VM this)
+ *   pause                   ok once no vCPU is in KVM_RUN and none will enter it
+ *                           (the guest's virtual counter stops too: kvm/pause.c);
+ *                           error if already paused or pausing
+ *   resume                  ok once every parked vCPU is released; error if not paused
+ *   quit                    ok           (ends the VM like SYSTEM_OFF; also when paused)
  *   help                    ok COMMANDS...
  */
 #ifndef VMM_CONTROL_H
@@ -35,6 +42,9 @@ enum control_cmd {
 	CONTROL_QUIT,
 	CONTROL_INJECT,
 	CONTROL_TRACE_FILE,
+	CONTROL_INFO,
+	CONTROL_PAUSE,
+	CONTROL_RESUME,
 	CONTROL_HELP, /* the last one */
 };
 
@@ -50,7 +60,7 @@ struct control_req {
 	bool when_off;		/* unplug --when-off */
 	unsigned int timeout_s; /* unplug --timeout: how long an ACPI guest may take to eject */
 	bool on;		/* trace on|off, trace-file PATH (true) | off */
-	bool json;		/* cpus --json, stats --json */
+	bool json;		/* cpus --json, stats --json, info --json */
 	enum control_inject_op inject_op;
 	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file) */
 };

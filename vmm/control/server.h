@@ -113,7 +113,8 @@ struct control_server {
 	int idle_timeout_ms; /* CONTROL_IDLE_TIMEOUT_MS; tests shorten it */
 	uint64_t accept_paused_until_ms; /* 0: listening */
 	control_exec_fn exec;
-	struct vm *vm; /* what exec acts on (kvm/vm_control.c), set by vm_run */
+	struct vm *vm;	     /* what exec acts on (kvm/vm_control.c), set by vm_run */
+	uint64_t started_ms; /* CLOCK_MONOTONIC when the socket opened (`info`'s uptime) */
 	struct control_client clients[CONTROL_MAX_CLIENTS];
 };
 

@@ -134,6 +134,7 @@ static void vm_kick_vcpus(struct vm *vm)
 static void vm_stop_vcpus(struct vm *vm)
 {
 	atomic_store(&vm->stopping, true);
+	vm_pause_stop(vm); /* a paused vCPU is released to stop */
 	outbuf_cancel(vm->shared->out);
 	outbuf_cancel(vm->shared->err);
 	inject_stop(vm->shared->inject); /* an injected delay ends now */
@@ -189,6 +190,7 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 	psci_set_observer(&vm->psci, vm_trace_state, vm->shared->tracefile);
 	vm_trace_snapshot(vm, "start");
 	psci_boot_cpu(&vm->psci, 0);
+	vm_pause_init(&vm->pause);
 
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);

@@ -525,7 +525,7 @@ void *vcpu_thread(void *arg)
 		if (v->id == 0 && !v->has_run)
 			vm_note_first_run(vm);
 		v->has_run = true;
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		if (vm_pause_kvm_run(v) < 0) { /* KVM_RUN, held while paused (pause.c) */
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			vcpu_ioctl_fail(v, "KVM_RUN", errno);

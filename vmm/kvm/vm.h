@@ -27,6 +27,7 @@
 #include "vmm/machine/testdev.h"
 #include "vmm/machine/uart.h"
 #include "vmm/firmware/vendor.h"
+#include "vmm/kvm/pause.h"
 
 struct kvm_run;
 struct outbuf;
@@ -116,7 +117,8 @@ struct vm {
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;
 	atomic_bool stopping;
-	int exit_efd; /* eventfd: written once when the run must end */
+	struct vm_pause pause; /* `pause`/`resume` (kvm/pause.c) */
+	int exit_efd;	       /* eventfd: written once when the run must end */
 };
 
 struct control_server;

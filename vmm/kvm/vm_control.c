@@ -3,14 +3,18 @@
  * of the control socket (control_server.h), the only part of it that
  * touches struct vm. Every request reads or flips plain state under the
  * PSCI lock or an atomic; none waits on a vCPU (a vCPU sitting in KVM_RUN
- * would hold its mutex for as long as the guest likes).
+ * would hold its mutex for as long as the guest likes). `pause` and `resume`
+ * defer their replies until the vCPUs have followed (kvm/pause.c).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "vmm/control/info.h"
 #include "vmm/control/server.h"
 #include "vmm/firmware/inject.h"
 #include "vmm/record/tracefile.h"
@@ -316,6 +320,93 @@ static void trace_file(struct vm *vm, const struct control_req *req, struct cont
 	control_reply_add(r, "ok");
 }
 
+/* `info`: what `vmm list` shows of this VM (control/info.h). */
+static void vm_info_reply(struct control_server *s, const struct control_req *req,
+			  struct control_reply *r)
+{
+	struct vm *vm = s->vm;
+	struct control_info in = {.pid = (long)getpid(), .possible = vm->nr_cpus};
+	struct psci_cpu_info ci;
+	struct timespec now;
+	char line[320];
+
+	snprintf(in.name, sizeof(in.name), "%s", vm->cfg->name ? vm->cfg->name : "-");
+	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
+		psci_cpu_info(&vm->psci, i, &ci);
+		in.present += ci.present;
+	}
+	snprintf(in.psci, sizeof(in.psci), "%s",
+		 vm->cfg->psci_mode == PSCI_MODE_KERNEL ? "kernel" : "user");
+	snprintf(in.state, sizeof(in.state), "%s", vm_pause_state_name(vm));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	in.uptime_s =
+	    ((uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000 - s->started_ms) / 1000;
+	control_info_format(&in, req->json, line, sizeof(line));
+	control_reply_add(r, "%s", line);
+}
+
+/* How long the vCPUs get to leave KVM_RUN, and the held ones to go on. */
+#define PAUSE_TIMEOUT_MS 5000
+
+/* `pause`, answered once no vCPU is in KVM_RUN (kvm/pause.c). */
+static bool pause_done(struct control_server *s, const struct control_deferred *d, bool timed_out,
+		       struct control_reply *r)
+{
+	(void)d;
+	if (s->vm->pause.state != VM_PAUSING) {
+		/* A SYSTEM_RESET built a new VM meanwhile: it runs. */
+		control_reply_add(r, "error the VM was reset before every vCPU stopped");
+		return true;
+	}
+	if (vm_pause_settled(s->vm)) {
+		control_reply_add(r, "ok");
+		return true;
+	}
+	if (!timed_out)
+		return false;
+	vm_pause_cancel(s->vm);
+	control_reply_add(r, "error the vCPUs did not all leave KVM_RUN within %d ms; the VM runs",
+			  PAUSE_TIMEOUT_MS);
+	return true;
+}
+
+static bool resume_done(struct control_server *s, const struct control_deferred *d, bool timed_out,
+			struct control_reply *r)
+{
+	(void)d;
+	if (!vm_resume_settled(s->vm) && !timed_out)
+		return false;
+	control_reply_add(r, "ok");
+	return true;
+}
+
+static void pause_resume(struct vm *vm, const struct control_req *req, struct control_reply *r)
+{
+	int ret;
+
+	if (req->cmd == CONTROL_PAUSE) {
+		ret = vm_pause_request(vm);
+		if (ret)
+			control_reply_add(r, "error the VM is already %s", vm_pause_state_name(vm));
+		else
+			control_reply_defer(r, &(struct control_deferred){
+						   .check = pause_done,
+						   .timeout_ms = PAUSE_TIMEOUT_MS,
+					       });
+		return;
+	}
+	ret = vm_resume(vm);
+	if (ret == -EALREADY)
+		control_reply_add(r, "error the VM is not paused (it runs)");
+	else if (ret)
+		control_reply_add(r, "error the VM is still pausing; resume once pause answered");
+	else
+		control_reply_defer(r, &(struct control_deferred){
+					   .check = resume_done,
+					   .timeout_ms = PAUSE_TIMEOUT_MS,
+				       });
+}
+
 static void execute(struct control_server *s, const struct control_req *req,
 		    struct control_reply *r)
 {
@@ -371,6 +462,13 @@ static void execute(struct control_server *s, const struct control_req *req,
 		break;
 	case CONTROL_TRACE_FILE:
 		trace_file(vm, req, r);
+		break;
+	case CONTROL_INFO:
+		vm_info_reply(s, req, r);
+		break;
+	case CONTROL_PAUSE:
+	case CONTROL_RESUME:
+		pause_resume(vm, req, r);
 		break;
 	case CONTROL_QUIT:
 		control_reply_add(r, "ok");
