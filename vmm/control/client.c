@@ -148,6 +148,12 @@ int control_client_main(int argc, char **argv)
 		return 2;
 	}
 	strcpy(addr.sun_path, argv[1]);
+	for (int i = 2; i < argc; i++)
+		if (strpbrk(argv[i], "\r\n")) { /* it would send a second request */
+			fprintf(stderr, "vmm ctl: word %d holds a line break: one request only\n",
+				i - 1);
+			return 2;
+		}
 	len = build_request(argc - 2, argv + 2, req);
 	if (!len) {
 		fprintf(stderr, "vmm ctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
