@@ -841,6 +841,46 @@ TEST(vmm_ctl_reports_a_reply_cut_short)
 	remove_dir();
 }
 
+/* A word with a line break would make two requests of one `vmm ctl` (the
+ * second, say `quit`, executed unseen): refused before connecting. */
+TEST(vmm_ctl_refuses_a_line_break_in_a_word)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char req[64];
+	bool connected = false;
+	int lfd, cfd, status;
+	pid_t pid;
+
+	if (!make_dir())
+		return;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	CHECK_EQ(listen(lfd, 1), 0);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {(char *)"ctl", path, (char *)"cpus\nquit", NULL};
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		_exit(control_client_main(3, argv));
+	}
+	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 2000) == 1) {
+		connected = true;
+		cfd = accept(lfd, NULL, NULL);
+		CHECK(read_line(NULL, cfd, req, sizeof(req), 5000) >= 0);
+		say(cfd, "ok\n");
+		close(cfd);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(!connected);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 2);
+	close(lfd);
+	remove_dir();
+}
+
 /* `vmm ctl` waits 10 s for a reply, but an ACPI unplug's reply may come
  * only at its --timeout: the client must outwait the server. */
 TEST(vmm_ctl_outwaits_an_unplug_reply)
@@ -876,5 +916,6 @@ RUN(a_deferred_reply_holds_back_later_requests_until_answered);
 RUN(a_deferred_reply_answers_at_its_deadline);
 RUN(a_deferred_reply_is_forgotten_when_its_client_leaves);
 RUN(vmm_ctl_reports_a_reply_cut_short);
+RUN(vmm_ctl_refuses_a_line_break_in_a_word);
 RUN(vmm_ctl_outwaits_an_unplug_reply);
 CHECK_MAIN_END

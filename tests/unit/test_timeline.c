@@ -84,6 +84,10 @@ TEST(reader_names_the_bad_line)
 	    {"{\"t\":1,\"ev\":\"call\",\"vcpu\":9999}", "\"vcpu\" missing or not"},
 	    {"{\"t\":1,\"x\":[1,[2,{\"a\":\"b\\\"\"}]],\"ev\":\"call\"}", "\"vcpu\" missing"},
 	    {"{\"t\":\"1\"", "not a JSON object"},
+	    /* The file's own bytes never make a second line or a terminal
+	     * escape in the error. */
+	    {"{\"t\":1,\"ev\":\"state\",\"vcpu\":0,\"to\":\"on\\nfake: line\\u001b[2J\"}",
+	     "unknown power state"},
 	};
 	static const char skipped[] =
 	    "{\"t\":5,\"ev\":\"future\",\"x\":{\"y\":[true,null,-1.5e3]}}";
@@ -95,6 +99,8 @@ TEST(reader_names_the_bad_line)
 		CHECK_REFUSED(
 		    timeline_parse(&tl, bad[i].input, strlen(bad[i].input), err, sizeof(err)), err,
 		    bad[i].says, bad[i].input);
+		for (const char *p = err; *p; p++)
+			CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 		timeline_free(&tl);
 	}
 	/* Unknown kinds and fields are skipped, nested values too. */

@@ -8,10 +8,13 @@
 #define CHECK_FILE "tracefile"
 #include "tests/unit/check.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,6 +167,115 @@ TEST(c_off_returns_at_once_and_every_queued_line_arrives)
 	unlink(b);
 }
 
+/* How many of this process's fds are open on path (the retired rings own
+ * theirs until their last write has returned). */
+static int fds_open_on(const char *path)
+{
+	char link[300], target[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		n += strcmp(target, path) == 0;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void *open_while_idle(void *arg)
+{
+	struct opener *o = arg;
+
+	idle_on_cpu0(); /* the file's writer inherits SCHED_IDLE and CPU 0 */
+	o->ret = tracefile_open(o->t, o->path, o->err, sizeof(o->err));
+	return NULL;
+}
+
+/*
+ * `trace-file off` and at once `trace-file` with the same path: the first
+ * record's writer (SCHED_IDLE on this CPU, so it has written nothing yet)
+ * must not write its tail into the truncated new record. The second open
+ * is refused in one line while that writer holds the file (retried here);
+ * once it is done, the new record holds exactly its own lines.
+ */
+TEST(c_reopening_a_file_its_old_writer_still_writes_never_mixes_them)
+{
+	struct tracefile t;
+	char a[128], line[64], got[256];
+	struct opener o = {.t = &t};
+	static const char fresh[] = "{\"t\":1,\"ev\":\"vm\",\"what\":\"open\"}\n";
+	cpu_set_t old;
+	pthread_t th;
+	double end;
+	int ret, fd;
+	ssize_t n;
+
+	tracefile_init(&t);
+	o.path = in_dir(a, sizeof(a), "again.jsonl");
+	pin_to_cpu0(&old);
+	pthread_create(&th, NULL, open_while_idle, &o);
+	CHECK(join_within(th, 5.0));
+	CHECK_EQ(o.ret, 0);
+	for (int i = 0; i < 1000; i++) {
+		int len = snprintf(line, sizeof(line), "{\"t\":%d,\"ev\":\"vm\"}\n", i);
+
+		tracefile_write(&t, line, (size_t)len);
+	}
+	tracefile_close(&t, 0);
+	end = now_s() + 10.0;
+	while ((ret = tracefile_open(&t, a, o.err, sizeof(o.err))) != 0 && now_s() < end) {
+		CHECK(strchr(o.err, '\n') == NULL);
+		CHECK(strstr(o.err, "again.jsonl") != NULL);
+		usleep(1000); /* the old writer runs while we sleep */
+	}
+	CHECK_EQ(ret, 0);
+	tracefile_write(&t, fresh, sizeof(fresh) - 1);
+	tracefile_close(&t, 5000);
+	sched_setaffinity(0, sizeof(old), &old);
+	/* Every writer of the file is done once no fd is open on it. */
+	end = now_s() + 10.0;
+	while (fds_open_on(a) && now_s() < end)
+		usleep(1000);
+	CHECK_EQ(fds_open_on(a), 0);
+	fd = open(a, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, got, sizeof(got) - 1);
+	if (fd >= 0)
+		close(fd);
+	CHECK_EQ(n, (ssize_t)sizeof(fresh) - 1);
+	got[n < 0 ? 0 : n] = '\0';
+	CHECK_STR(got, fresh);
+	unlink(a);
+}
+
+/* Two records in one file (a second VMM, or a second tracefile) would
+ * interleave: the second open is refused while the first records. */
+TEST(c_a_file_another_record_writes_is_refused)
+{
+	struct tracefile t1, t2;
+	char path[128], err[320];
+
+	tracefile_init(&t1);
+	tracefile_init(&t2);
+	in_dir(path, sizeof(path), "shared.jsonl");
+	CHECK_EQ(tracefile_open(&t1, path, err, sizeof(err)), 0);
+	tracefile_write(&t1, "{}\n", 3);
+	CHECK_EQ(tracefile_open(&t2, path, err, sizeof(err)), -1);
+	CHECK(strchr(err, '\n') == NULL);
+	CHECK(!tracefile_on(&t2));
+	tracefile_close(&t1, 5000);
+	CHECK_EQ(file_size(path), 3);
+	unlink(path);
+}
+
 /* `ctl stats` shows trace-file counters only once there was a trace file. */
 TEST(e_the_counters_exist_only_once_there_was_a_file)
 {
@@ -192,6 +304,8 @@ RUN(c_a_fifo_with_a_reader_is_refused_too);
 RUN(c_a_device_is_refused);
 RUN(c_bad_paths_get_one_line);
 RUN(c_off_returns_at_once_and_every_queued_line_arrives);
+RUN(c_reopening_a_file_its_old_writer_still_writes_never_mixes_them);
+RUN(c_a_file_another_record_writes_is_refused);
 RUN(e_the_counters_exist_only_once_there_was_a_file);
 rmdir(dir);
 CHECK_MAIN_END

@@ -8,6 +8,7 @@
  * but never taken for an answer.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,19 @@ int control_client_wait_s(int argc, char **argv)
 			}
 	}
 	return wait_s;
+}
+
+/* A word holding a line break would send a second request unseen: refuse it
+ * (after saying so). */
+static bool words_hold_a_line_break(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strpbrk(argv[i], "\r\n")) {
+			fprintf(stderr, "vmm ctl: word %d holds a line break: one request only\n",
+				i + 1);
+			return true;
+		}
+	return false;
 }
 
 /* The words joined by blanks, newline-terminated, into req; its length, or
@@ -154,6 +168,8 @@ int control_client_main(int argc, char **argv)
 		fprintf(stderr, "vmm ctl: %s\n", err);
 		return 2;
 	}
+	if (words_hold_a_line_break(argc - 2, argv + 2))
+		return 2;
 	len = build_request(argc - 2, argv + 2, req);
 	if (!len) {
 		fprintf(stderr, "vmm ctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);

@@ -6,6 +6,7 @@
  * from fresh copies.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,20 @@
 #include "vmm/machine/image_file.h"
 #include "vmm/machine/machine.h"
 
+/* O_NONBLOCK only for the open: a FIFO nobody reads fails (ENXIO) instead
+ * of holding this thread, stop signals still blocked, for ever. */
 static int write_file(const char *path, const void *buf, size_t len)
 {
-	FILE *f = fopen(path, "wb");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644);
+	FILE *f = fd < 0 || fcntl(fd, F_SETFL, 0) < 0 ? NULL : fdopen(fd, "wb");
 	int ok;
 
-	if (!f)
-		return -errno;
+	if (!f) {
+		ok = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ok;
+	}
 	ok = fwrite(buf, 1, len, f) == len;
 	ok &= fclose(f) == 0;
 	return ok ? 0 : -EIO;

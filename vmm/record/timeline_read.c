@@ -377,9 +377,22 @@ static bool add_call(struct timeline *tl, const struct fields *f)
 	return true;
 }
 
+/* A name read from the file, fit to quote in a one-line error: its first
+ * len - 1 bytes, anything but printable ASCII shown as '?'. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 static int add_line(struct timeline *tl, const struct fields *f, unsigned long lineno, char *err,
 		    size_t errlen)
 {
+	char name[33];
 	bool ok = true;
 
 	if (!f->has_t)
@@ -394,7 +407,8 @@ static int add_line(struct timeline *tl, const struct fields *f, unsigned long l
 		enum timeline_state s = timeline_state_from_name(f->to, f->cause);
 
 		if (s == TL_UNKNOWN)
-			FAIL("line %lu: unknown power state \"%s\"", lineno, f->to);
+			FAIL("line %lu: unknown power state \"%s\"", lineno,
+			     printable(f->to, name, sizeof(name)));
 		ok = add_state(tl, f, s);
 	} else if (!strcmp(f->ev, "call")) {
 		ok = add_call(tl, f);

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,7 +50,8 @@ static struct outbuf *swap_ring(struct tracefile *t, struct outbuf *ob)
 /*
  * Open path for writing without ever blocking: O_NONBLOCK makes a FIFO
  * without a reader fail (ENXIO) instead of waiting for one, and anything but
- * a regular file is refused before it is truncated. Returns the fd or -1.
+ * a regular file, or a file another record still writes, is refused before
+ * it is truncated. Returns the fd (holding the file's lock) or -1.
  */
 static int open_regular_file(const char *path, char *err, size_t errlen)
 {
@@ -66,6 +68,18 @@ static int open_regular_file(const char *path, char *err, size_t errlen)
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "trace file '%s': not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	/* Every record holds its file's lock until its writer closes the fd. A
+	 * file still held (the previous record finishing after `trace-file off`,
+	 * another VMM's) is not truncated: its writer would go on writing at
+	 * its own offset, through the new record. */
+	if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK) {
+		snprintf(err, errlen,
+			 "trace file '%s': a record is still being written to it; try again "
+			 "once it is finished, or pick another file",
+			 path);
 		close(fd);
 		return -1;
 	}

@@ -55,7 +55,9 @@ struct tracefile {
 
 void tracefile_init(struct tracefile *t);
 
-/* Open (truncate) path, which must be a regular file, and send lines there
+/* Open (truncate) path, which must be a regular file that no other record
+ * is still writing (the previous one, retired by `trace-file off` and still
+ * finishing, or another VMM's: refused, not mixed), and send lines there
  * from now on, retiring the file in use. Never blocks. Returns 0, or -1 with
  * a one-line reason in err (the file in use, if any, stays). */
 int tracefile_open(struct tracefile *t, const char *path, char *err, size_t errlen);
