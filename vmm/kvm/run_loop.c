@@ -8,9 +8,10 @@
  * Stopping must always finish. A vCPU thread can be in KVM_RUN (left by
  * immediate_exit plus a signal), parked OFF in psci_wait_for_on (woken by
  * psci_stop), waiting for room in the console's ring (released by
- * outbuf_cancel) or, on an error path, in a write() to stderr (interrupted by
- * the signal: the handler has no SA_RESTART). A kick can land just before the
- * thread blocks, so it is repeated until the thread has been joined.
+ * outbuf_cancel), in an injected delay (inject_stop) or at the pause gate
+ * (vm_pause_stop); it never write()s to a file itself (DESIGN.md §4). A kick
+ * can land just before the thread blocks, so it is repeated until the thread
+ * has been joined.
  *
  * This thread itself never waits on an output ring (outbuf.h): its own lines
  * ("stopping the VM on ...", before the rings are cancelled) are vm_err
