@@ -81,19 +81,6 @@ void vm_pause_stop(struct vm *vm)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Out of KVM_RUN, every started vCPU thread (those outside it ignore it). */
-static void kick_all(struct vm *vm)
-{
-	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		if (!v->thread_started)
-			continue;
-		v->run->immediate_exit = 1;
-		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
-	}
-}
-
 int vm_pause_request(struct vm *vm)
 {
 	struct vm_pause *p = &vm->pause;
@@ -106,7 +93,7 @@ int vm_pause_request(struct vm *vm)
 		p->state = VM_PAUSING;
 	pthread_mutex_unlock(&p->lock);
 	if (!ret)
-		kick_all(vm);
+		vm_kick_vcpus(vm);
 	return ret;
 }
 
@@ -122,7 +109,7 @@ bool vm_pause_settled(struct vm *vm)
 	pthread_mutex_unlock(&p->lock);
 	if (!done) {
 		if (vm->pause.state == VM_PAUSING)
-			kick_all(vm); /* a kick that landed between two KVM_RUNs */
+			vm_kick_vcpus(vm); /* a kick that landed between two KVM_RUNs */
 		return false;
 	}
 	/* Stop the guest's clock (see the top of the file). */

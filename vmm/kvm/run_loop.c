@@ -118,7 +118,7 @@ static void vcpu_kick_handler(int sig)
 	(void)sig; /* only here to make KVM_RUN (or a blocked write) return EINTR */
 }
 
-static void vm_kick_vcpus(struct vm *vm)
+void vm_kick_vcpus(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

@@ -146,6 +146,9 @@ void *vcpu_thread(void *arg);
 
 /* run_loop.c: ctl may be NULL (no --control), con NULL (no console input). */
 int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con);
+/* Out of KVM_RUN, every started vCPU thread (immediate_exit plus the kick
+ * signal; a thread outside KVM_RUN ignores it). */
+void vm_kick_vcpus(struct vm *vm);
 /* Record why the run ends (the first reason wins) and wake the main thread. */
 void vm_request_exit(struct vm *vm, enum vm_exit why);
 /* Write a "vm" line (what: "start", "open") and every vCPU's power state to
