@@ -1,12 +1,16 @@
 /*
  * Unit tests of the console input path (vmm/machine/console.c) with a pipe as
  * stdin: bytes reach the UART in order, input the receive FIFO cannot take
- * yet waits (nothing is dropped), and EOF stops the polling.
+ * yet waits (nothing is dropped), and EOF stops the polling. With a pty as
+ * stdin: a terminal put in raw mode gets its mode back on close, even after
+ * its input reached EOF.
  */
 #define CHECK_FILE "console"
 #include "tests/unit/check.h"
 
+#include <pty.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "vmm/machine/console.h"
@@ -87,7 +91,45 @@ TEST(input_beyond_the_fifo_waits_and_is_not_lost)
 	close(fds[1]);
 }
 
+/* A terminal whose input ends (here read() returns 0: VMIN and VTIME are 0
+ * and nothing was typed) stops being polled, but console_close must still
+ * find it to give back the mode it had before raw mode. The master stays
+ * open: closing it would hang the slave up and no mode could be read back. */
+TEST(a_raw_terminal_gets_its_mode_back_after_eof)
+{
+	struct console c;
+	struct uart u;
+	struct pollfd p;
+	struct termios before, now;
+	int master, slave;
+
+	CHECK_EQ(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	CHECK_EQ(tcgetattr(slave, &before), 0);
+	CHECK((before.c_lflag & (ICANON | ECHO)) == (ICANON | ECHO));
+	uart_init(&u, no_tx, NULL, NULL);
+	console_open(&c, slave);
+	CHECK(!c.raw); /* not our controlling terminal */
+	CHECK(console_set_raw(&c));
+	CHECK_EQ(tcgetattr(slave, &now), 0);
+	CHECK_EQ(now.c_lflag & (ICANON | ECHO), 0);
+	now.c_cc[VMIN] = 0;
+	now.c_cc[VTIME] = 0;
+	CHECK_EQ(tcsetattr(slave, TCSANOW, &now), 0);
+
+	CHECK_EQ(console_service(&c, &u, true), CONSOLE_OK); /* read() == 0: EOF */
+	CHECK_EQ(console_pollfd(&c, &p), 0);
+	console_close(&c);
+	CHECK_EQ(tcgetattr(slave, &now), 0);
+	CHECK_EQ(now.c_lflag, before.c_lflag);
+	CHECK_EQ(now.c_iflag, before.c_iflag);
+	CHECK_EQ(now.c_cc[VMIN], before.c_cc[VMIN]);
+	uart_destroy(&u);
+	close(slave);
+	close(master);
+}
+
 CHECK_MAIN_BEGIN
 RUN(pipe_input_reaches_the_uart_in_order);
 RUN(input_beyond_the_fifo_waits_and_is_not_lost);
+RUN(a_raw_terminal_gets_its_mode_back_after_eof);
 CHECK_MAIN_END

@@ -1,3 +1,9 @@
+/*
+ * The console's input side (console.h): stdin read into a small pending
+ * buffer, the Ctrl-A escape filtered out in raw mode, and the bytes handed
+ * to the UART's receive FIFO as it has room. The terminal mode changed by
+ * console_open is restored by console_close, whatever became of stdin.
+ */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,22 +13,30 @@
 
 #define CTRL_A 0x01
 
-void console_open(struct console *c, int fd)
+bool console_set_raw(struct console *c)
 {
 	struct termios raw;
 
+	if (tcgetattr(c->fd, &c->saved) != 0)
+		return false;
+	raw = c->saved;
+	cfmakeraw(&raw);
+	/* Keep output post-processing so the VMM's own messages stay tidy. */
+	raw.c_oflag |= OPOST;
+	if (tcsetattr(c->fd, TCSANOW, &raw) != 0)
+		return false;
+	c->raw = true;
+	return true;
+}
+
+void console_open(struct console *c, int fd)
+{
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
 	/* Raw mode only for a terminal we own: in the background (`vmm ... &`)
 	 * tcsetattr would stop us with SIGTTOU. */
-	if (isatty(fd) && tcgetpgrp(fd) == getpgrp() && tcgetattr(fd, &c->saved) == 0) {
-		raw = c->saved;
-		cfmakeraw(&raw);
-		/* Keep output post-processing so the VMM's own messages stay tidy. */
-		raw.c_oflag |= OPOST;
-		if (tcsetattr(fd, TCSANOW, &raw) == 0)
-			c->raw = true;
-	}
+	if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+		console_set_raw(c);
 }
 
 void console_close(struct console *c)
@@ -34,7 +48,7 @@ void console_close(struct console *c)
 
 int console_pollfd(const struct console *c, struct pollfd *p)
 {
-	if (c->fd < 0 || c->len > c->off)
+	if (c->eof || c->len > c->off)
 		return 0;
 	*p = (struct pollfd){.fd = c->fd, .events = POLLIN};
 	return 1;
@@ -74,13 +88,15 @@ enum console_event console_service(struct console *c, struct uart *u, bool reada
 {
 	bool quit = false;
 
-	if (readable && c->fd >= 0 && c->len == c->off) {
+	if (readable && !c->eof && c->len == c->off) {
 		ssize_t n = read(c->fd, c->pending, sizeof(c->pending));
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return CONSOLE_OK;
 		if (n <= 0) {
-			c->fd = -1; /* EOF: the guest simply gets no more input */
+			/* EOF or an error: the guest simply gets no more input.
+			 * The fd stays, for console_close to restore its mode. */
+			c->eof = true;
 			return CONSOLE_OK;
 		}
 		c->off = 0;

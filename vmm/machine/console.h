@@ -17,7 +17,8 @@
 struct uart;
 
 struct console {
-	int fd;	     /* -1 once stdin reached EOF or failed */
+	int fd;	     /* stdin, kept to the end: close restores its mode */
+	bool eof;    /* stdin reached EOF or failed: no longer polled */
 	bool raw;    /* a terminal we switched to raw mode */
 	bool escape; /* the previous byte was Ctrl-A */
 	struct termios saved;
@@ -32,6 +33,11 @@ enum console_event {
 
 void console_open(struct console *c, int fd);
 void console_close(struct console *c);
+
+/* Put c->fd, a terminal, in raw mode and remember the mode console_close
+ * restores; false (and nothing changed) if it cannot. console_open does it
+ * for a terminal in the foreground; the tests call it on a pty. */
+bool console_set_raw(struct console *c);
 
 /* Fill *p (returns 1) when stdin should be polled; 0 while input is pending. */
 int console_pollfd(const struct console *c, struct pollfd *p);
