@@ -5,6 +5,11 @@
  * size and pixels are then inspected: the lanes show the right state colour
  * at the right time, injected calls show in red, 64 vCPUs all get a lane.
  *
+ * `vmm timeline` itself runs in a child process, so that a command that
+ * would block is ended at a deadline and its stderr can be read: it refuses
+ * (in one line) an output that is the record itself or not a regular file,
+ * and a record it cannot read to the end.
+ *
  * The PNG is inflated with the system's zlib, loaded with dlopen so the unit
  * tests need no extra link flag (libz.so.1 is part of every Debian system).
  */
@@ -12,8 +17,19 @@
 #include "tests/unit/check.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmm/record/timeline.h"
@@ -432,10 +448,161 @@ TEST(default_output_name_of_a_long_trace_path_is_never_cut)
 	rmdir(dir);
 }
 
+/* Make every read() of exactly count bytes fail with EIO, for this process
+ * (a seccomp filter; no other read of the command asks for that many). */
+static bool fail_reads_of(uint32_t count)
+{
+#if defined(__x86_64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "fail_reads_of: name this architecture's AUDIT_ARCH"
+#endif
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TEST_AUDIT_ARCH, 0, 5),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_read, 0, 3),
+	    /* the low half of the count (both architectures are little-endian) */
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, count, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EIO),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+/*
+ * Run `vmm timeline` with argv in a child, ended by SIGALRM after 5 s if it
+ * blocks; fail_read_of, if not 0, is a read() size made to fail. Returns its
+ * exit status (128 + the signal that ended it); its stderr is in err.
+ */
+static int run_timeline(char **argv, uint32_t fail_read_of, char *err, size_t errlen)
+{
+	int argc = 0, status, fds[2];
+	ssize_t n;
+	pid_t pid;
+
+	while (argv[argc])
+		argc++;
+	err[0] = '\0';
+	if (pipe(fds))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		alarm(5);
+		if (fail_read_of && !fail_reads_of(fail_read_of))
+			_exit(99);
+		_exit(timeline_main(argc, argv));
+	}
+	close(fds[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		close(fds[0]);
+		return -1;
+	}
+	n = read(fds[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Was err exactly one line, mentioning says? */
+static bool one_line_with(const char *err, const char *says)
+{
+	const char *nl = strchr(err, '\n');
+
+	if (strstr(err, says) && nl && !nl[1])
+		return true;
+	printf("  stderr '%s', expected one line with '%s'\n", err, says);
+	return false;
+}
+
+static bool put_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+
+	return f && !fclose(f) && ok;
+}
+
+static const char one_vm[] = "{\"t\":1,\"ev\":\"vm\",\"what\":\"start\",\"cpus\":1}\n";
+
+/* -o naming the record, under another spelling: the record was truncated
+ * and overwritten by its own picture. */
+TEST(output_that_is_the_record_itself_is_refused)
+{
+	char dir[] = "/tmp/vmm-timeline-XXXXXX", in[64], same[64], err[512];
+	char *argv[] = {(char *)"timeline", in, (char *)"-o", same, NULL};
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(in, sizeof(in), "%s/rec.jsonl", dir);
+	snprintf(same, sizeof(same), "%s/./rec.jsonl", dir);
+	CHECK(put_file(in, one_vm, strlen(one_vm)));
+	CHECK_EQ(run_timeline(argv, 0, err, sizeof(err)), 2);
+	CHECK(one_line_with(err, "the trace file itself"));
+	CHECK(file_is(in, one_vm));
+	unlink(in);
+	rmdir(dir);
+}
+
+/* -o naming a FIFO nobody reads: open() waited for a reader forever. */
+TEST(output_that_is_a_fifo_is_refused_at_once)
+{
+	char dir[] = "/tmp/vmm-timeline-XXXXXX", in[64], fifo[64], err[512];
+	char *argv[] = {(char *)"timeline", in, (char *)"-o", fifo, NULL};
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(in, sizeof(in), "%s/rec.jsonl", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CHECK(put_file(in, one_vm, strlen(one_vm)));
+	CHECK_EQ(mkfifo(fifo, 0600), 0);
+	CHECK_EQ(run_timeline(argv, 0, err, sizeof(err)), 2); /* not 128 + SIGALRM */
+	CHECK(one_line_with(err, "not a regular file"));
+	unlink(fifo);
+	unlink(in);
+	rmdir(dir);
+}
+
+/* A record whose read() fails (EIO, as from a failing disk): the error was
+ * taken for the end of the file, and the picture drawn from what came
+ * before it (here: nothing) passed for the whole record's. */
+TEST(a_record_that_cannot_be_read_is_refused)
+{
+	enum { SIZE = 4321 }; /* the one read() that fails */
+	char dir[] = "/tmp/vmm-timeline-XXXXXX", in[64], out[64], err[512], rec[SIZE];
+	char *argv[] = {(char *)"timeline", in, (char *)"-o", out, NULL};
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(in, sizeof(in), "%s/rec.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/rec.svg", dir);
+	memset(rec, '\n', sizeof(rec)); /* blank lines after the record */
+	memcpy(rec, one_vm, strlen(one_vm));
+	CHECK(put_file(in, rec, sizeof(rec)));
+	CHECK_EQ(run_timeline(argv, SIZE, err, sizeof(err)), 2);
+	CHECK(one_line_with(err, "reading"));
+	CHECK(one_line_with(err, strerror(EIO)));
+	CHECK_EQ(access(out, F_OK), -1);
+	/* the same record read without the fault is drawn */
+	CHECK_EQ(run_timeline(argv, 0, err, sizeof(err)), 0);
+	CHECK(file_is(out, "<?xml"));
+	unlink(out);
+	unlink(in);
+	rmdir(dir);
+}
+
 CHECK_MAIN_BEGIN
 RUN(reader_collects_states_and_calls_in_time_order);
 RUN(reader_names_the_bad_line);
 RUN(two_vcpus_render_with_states_calls_and_injected_marks);
 RUN(sixty_four_vcpus_each_get_a_lane);
 RUN(default_output_name_of_a_long_trace_path_is_never_cut);
+RUN(output_that_is_the_record_itself_is_refused);
+RUN(output_that_is_a_fifo_is_refused_at_once);
+RUN(a_record_that_cannot_be_read_is_refused);
 CHECK_MAIN_END

@@ -9,6 +9,11 @@
  * fit a buffer would be another file's (at worst the record itself,
  * overwritten by its own picture). A Trace Event file has no title; --title
  * names its process track instead (default "vmm", plus the VM's name).
+ *
+ * The output is opened without blocking and must be a regular file other
+ * than the record (a FIFO, a device or -o TRACE is refused before anything
+ * is truncated), and a record that cannot be read to its end is refused
+ * rather than drawn in part.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +27,12 @@
 
 #define USAGE "usage: vmm timeline TRACE.jsonl [--format svg|trace-event] [-o OUT] [--title TEXT]"
 
-static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
+/* The whole file at path, malloc'd; its identity in *st. NULL (err says
+ * why) for anything but a regular file, and for a file that cannot be read
+ * to its end: a picture of part of a record would pass for the whole. */
+static char *read_all(const char *path, size_t *len, struct stat *st, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
 	char *buf;
 	size_t done = 0;
 
@@ -33,28 +40,34 @@ static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
 		close(fd);
 		return NULL;
 	}
-	if (st.st_size > (off_t)1 << 30) {
+	if (st->st_size > (off_t)1 << 30) {
 		snprintf(err, errlen, "%s: larger than 1 GiB", path);
 		close(fd);
 		return NULL;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = malloc((size_t)st->st_size + 1);
 	if (!buf) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		close(fd);
 		return NULL;
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+	while (done < (size_t)st->st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st->st_size - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			snprintf(err, errlen, "reading %s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0) /* it shrank since fstat: what is there */
 			break;
 		done += (size_t)n;
 	}
@@ -63,14 +76,42 @@ static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
-static int write_all(const char *path, const char *data, size_t len)
+/*
+ * Open the output without ever blocking, and truncate it only once it is
+ * known to be a regular file other than the record (in): O_NONBLOCK makes a
+ * FIFO without a reader fail (ENXIO) instead of waiting for one, and -o TRACE
+ * (under any name for it) would overwrite the record with its own picture.
+ * Returns the fd, or -1 after saying why.
+ */
+static int open_output(const char *path, const struct stat *in)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+	const char *why = NULL;
+	struct stat st;
 
-	if (fd < 0) {
-		fprintf(stderr, "vmm: timeline: %s: %s\n", path, strerror(errno));
+	if (fd < 0 && errno != ENXIO)
+		why = strerror(errno);
+	else if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_dev == in->st_dev && st.st_ino == in->st_ino)
+		why = "that is the trace file itself; pick another output";
+	else if (ftruncate(fd, 0) < 0)
+		why = strerror(errno);
+	if (why) {
+		fprintf(stderr, "vmm: timeline: %s: %s\n", path, why);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+static int write_all(const char *path, const struct stat *in, const char *data, size_t len)
+{
+	int fd = open_output(path, in);
+
+	if (fd < 0)
+		return -1;
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, data + done, len - done);
 
@@ -154,16 +195,16 @@ static int parse_args(int argc, char **argv, struct timeline_args *a)
 	return 0;
 }
 
-/* The picture (or the Trace Event file) of the record at a->in, malloc'd;
- * NULL after saying why. */
-static char *convert_file(const struct timeline_args *a, size_t *outlen)
+/* The picture (or the Trace Event file) of the record at a->in, malloc'd,
+ * and the record's identity in *in; NULL after saying why. */
+static char *convert_file(const struct timeline_args *a, size_t *outlen, struct stat *in)
 {
 	struct timeline tl;
 	char err[256], *text, *out;
 	size_t len;
 	int ret;
 
-	text = read_all(a->in, &len, err, sizeof(err));
+	text = read_all(a->in, &len, in, err, sizeof(err));
 	if (!text) {
 		fprintf(stderr, "vmm: timeline: %s\n", err);
 		return NULL;
@@ -201,6 +242,7 @@ static char *joined(const char *a, const char *b, const char *c)
 int timeline_main(int argc, char **argv)
 {
 	struct timeline_args a;
+	struct stat in;
 	char *defout = NULL, *deftitle = NULL, *out = NULL;
 	size_t outlen;
 	int ret = parse_args(argc, argv, &a);
@@ -215,8 +257,8 @@ int timeline_main(int argc, char **argv)
 	if (!a.out || (!a.title && !a.trace_event))
 		fprintf(stderr, "vmm: timeline: out of memory\n");
 	else
-		out = convert_file(&a, &outlen);
-	if (out && write_all(a.out, out, outlen) == 0)
+		out = convert_file(&a, &outlen, &in);
+	if (out && write_all(a.out, &in, out, outlen) == 0)
 		ret = 0;
 	free(out);
 	free(defout);
