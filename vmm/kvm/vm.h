@@ -67,6 +67,7 @@ struct vmm_shared {
 	struct smccc_counters calls;	/* forwarded calls by function ID */
 	atomic_bool trace;		/* --trace / `trace on|off` */
 	atomic_bool nisv_warned;	/* an undecodable MMIO access was reported */
+	atomic_bool no_filter_warned;	/* "no SMCCC filter on this host" was said */
 	unsigned int resets;		/* SYSTEM_RESETs served */
 	bool *present;			/* per possible vCPU: hotplug state */
 	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */

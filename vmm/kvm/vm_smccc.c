@@ -95,7 +95,10 @@ int vm_install_smccc_filter(struct vm *vm)
 			       "--smccc-filter\n");
 			return -ENOTSUP;
 		}
-		vm_err("warning: no SMCCC filter on this host: vendor services stay with KVM\n");
+		/* Once per process, not again at every SYSTEM_RESET's new VM. */
+		if (!atomic_exchange(&vm->shared->no_filter_warned, true))
+			vm_err("warning: no SMCCC filter on this host: vendor services stay "
+			       "with KVM\n");
 		vm->smccc.nr = 0;
 		return 0;
 	}
