@@ -1,3 +1,11 @@
+/*
+ * The control protocol's pure half (the commands are listed in protocol.h):
+ * a request line split into words and checked against a table of commands,
+ * each with its own argument parser, so that server.c only ever acts on a
+ * well-formed request and every bad one gets a one-line reason; and the
+ * framing that cuts a socket's byte stream into lines, an overlong line
+ * reported once and dropped. No sockets here, so it is unit-tested directly.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

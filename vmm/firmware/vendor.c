@@ -1,3 +1,12 @@
+/*
+ * The two vendor-hypervisor services (SMCCC owner 6, DEN0028) that the
+ * SMCCC filter forwards to us, as smccc.h services: KVM's DISCOVER_IMPL_VER
+ * and DISCOVER_IMPL_CPUS, which list the CPU implementations (MIDR, REVIDR,
+ * AIDR) the guest may run on (the kernel's virt/kvm/arm/hypercalls.rst),
+ * and this VMM's own VMM_HYP_INFO and VMM_HYP_CONSOLE_WRITE (guest_abi.h).
+ * They live in userspace because KVM leaves the first to the VMM and cannot
+ * know the second. Pure: guest RAM is a buffer, the console a callback.
+ */
 #include <string.h>
 
 #include "vmm/machine/guest_abi.h"
