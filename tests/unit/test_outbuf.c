@@ -12,11 +12,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -676,6 +679,85 @@ TEST(d_retire_returns_at_once_and_the_writer_drains)
 	close(fds[0]);
 }
 
+/* Wait (at most seconds) until the pipe read by fd is full. */
+static bool pipe_full_within(int fd, double seconds)
+{
+	double end = now_s() + seconds;
+	int size = fcntl(fd, F_GETPIPE_SZ), n = 0;
+
+	while (ioctl(fd, FIONREAD, &n) == 0 && n < size) {
+		if (now_s() > end)
+			return false;
+		usleep(1000);
+	}
+	return n == size;
+}
+
+/* Read fd until EOF (every write end closed), at most seconds; the bytes. */
+static size_t read_to_eof_within(int fd, double seconds)
+{
+	double end = now_s() + seconds;
+	uint8_t buf[8192];
+	size_t total = 0;
+
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (now_s() > end || poll(&p, 1, 10) < 0)
+			return total;
+		if (!p.revents)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			return total;
+		total += (size_t)n;
+	}
+}
+
+/*
+ * The hazard behind owning rings: a trace file switched away from while its
+ * writer is stuck in write() to a reader that does not read. When the
+ * caller closed the fd itself right after outbuf_destroy() (the old way),
+ * the number was free while the writer still wrote: the next file opened
+ * (the new trace file) got it, and any write() the writer made after the
+ * stuck one returned (the rest of a partial write, or what a retire leaves
+ * queued) went into that file. A ring that owns its fd holds the number
+ * until its last write() has returned: retired with most of the ring still
+ * queued behind the stuck write(), the fd stays open and a new file gets
+ * another number; once the pipe is read, everything comes out there (then
+ * EOF: the writer closed it), and nothing lands in the new file.
+ */
+TEST(d_a_retired_ring_keeps_its_fd_number_until_its_last_write)
+{
+	char path[] = "/tmp/vmm-outbuf-XXXXXX";
+	uint8_t *big = calloc(1, OUTBUF_SIZE);
+	struct outbuf *ob;
+	int fds[2], newfd;
+	struct stat st;
+
+	CHECK_EQ(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	ob = outbuf_new_owning_fd(fds[1]);
+	CHECK(ob != NULL);
+	CHECK(outbuf_write_line_or_drop(ob, big, OUTBUF_SIZE));
+	CHECK(pipe_full_within(fds[0], 5.0)); /* the writer is stuck in write() */
+	outbuf_retire(ob, 0);
+
+	CHECK(fd_open(fds[1]));
+	newfd = mkstemp(path);
+	CHECK(newfd >= 0);
+	CHECK(newfd != fds[1]);
+	CHECK_EQ(read_to_eof_within(fds[0], 10.0), OUTBUF_SIZE);
+	CHECK(!fd_open(fds[1]) || fds[1] == newfd);
+	CHECK_EQ(fstat(newfd, &st), 0);
+	CHECK_EQ(st.st_size, 0); /* no stale byte in the new file */
+	close(newfd);
+	unlink(path);
+	close(fds[0]);
+	free(big);
+}
+
 CHECK_MAIN_BEGIN
 RUN(bytes_arrive_whole_and_in_order_through_a_small_pipe);
 RUN(a_reader_that_never_reads_blocks_the_producer_only_until_cancel);
@@ -690,4 +772,5 @@ RUN(b_the_writer_releases_a_prompt_without_waiting_for_a_turn);
 RUN(f_writer_threads_start_with_every_signal_blocked);
 RUN(d_a_ring_owning_its_fd_closes_it_after_the_last_write);
 RUN(d_retire_returns_at_once_and_the_writer_drains);
+RUN(d_a_retired_ring_keeps_its_fd_number_until_its_last_write);
 CHECK_MAIN_END
