@@ -506,12 +506,15 @@ static bool prompt_round(void)
 	pthread_create(&reader, NULL, read_after_gate, &g);
 	for (int i = 0; i < PROMPT_PRODUCERS; i++)
 		pthread_create(&prod[i], NULL, idle_console_writes, ob);
-	if (!ring_fills_within(ob, 10.0))
+	/* Deadlines, not expectations: idle-policy producers get a tiny share of
+	 * CPU 0 when the machine is busy (scripts/soak), and a deadlock never
+	 * ends, however long one waits. */
+	if (!ring_fills_within(ob, 60.0))
 		return false;
 	outbuf_putc_line(ob, '$'); /* a prompt: the writer commits it after 20 ms */
 	usleep(3 * OUTBUF_STAGE_MS * 1000);
 	atomic_store(&g.open, true);
-	end = now_s() + 10.0;
+	end = now_s() + 60.0;
 	for (int i = 0; i < PROMPT_PRODUCERS && all; i++)
 		all = join_within(prod[i], end - now_s() > 0 ? end - now_s() : 0.001);
 	if (!all)
