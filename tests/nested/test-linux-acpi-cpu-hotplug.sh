@@ -45,6 +45,8 @@ for c in 2 3; do
 	ctl_ok plug $c --timeout 120 # ok once _OST said success and the helper onlined it
 	ctl cpus | grep -q " $c:0x[0-9a-f]*:on:.*:enabled,ost=device-check/success" ||
 		fail "cpus: cpu$c is not on with the guest's device-check success"
+	ctl cpus --json | grep -q "{\"id\":$c,.*\"acpi\":{\"enabled\":true,\"pending\":\"\",\"ost\":{\"event\":1,\"what\":\"device-check\",\"status\":0,\"meaning\":\"success\"}}}" ||
+		fail "cpus --json: cpu$c has not the guest's device-check success"
 	wait_marker $log "@@ cpu$c online: ran on cpu$c"
 done
 expect_log "^@@ cpu3 online: ran on cpu3; possible=0-3 $P online=0-3 enabled=0-3\$"

@@ -5,6 +5,8 @@
  * socket handling and the execution against a VM live in control/server.c.
  *
  *   cpus [--json]           ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
+ *                           With --acpi: :enabled|disabled[,EVENT-IN-FLIGHT][,ost=EVENT/STATUS]
+ *                           (the guest's last _OST for the vCPU)
  *   plug ID [--timeout S]   ok           (the vCPU becomes present: CPU_ON may start it)
  *                           With --acpi: ok once the guest's _OST reported success
  *                           and it started the vCPU (CPU_ON), error if its _OST
