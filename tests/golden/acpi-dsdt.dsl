@@ -5,9 +5,9 @@
  *
  * Original Table Header:
  *     Signature        "DSDT"
- *     Length           0x00000356 (854)
+ *     Length           0x0000041E (1054)
  *     Revision         0x02
- *     Checksum         0x4C
+ *     Checksum         0x65
  *     OEM ID           "VMM   "
  *     OEM Table ID     "VMM-VIRT"
  *     OEM Revision     0x00000001 (1)
@@ -60,6 +60,17 @@ DefinitionBlock ("", "DSDT", 2, "VMM   ", "VMM-VIRT", 0x00000001)
                 STAT = 0x08
             }
 
+            OperationRegion (OSTR, SystemMemory, 0x01003000, 0x04)
+            Field (OSTR, DWordAcc, NoLock, Preserve)
+            {
+                OSTV,   32
+            }
+
+            Method (_OST, 3, NotSerialized)  // _OST: OSPM Status Indication
+            {
+                OSTV = ((Arg0 << 0x10) | (Arg1 & 0xFFFF))
+            }
+
             Method (CEVT, 0, NotSerialized)
             {
                 Local0 = STAT /* \_SB_.C000.STAT */
@@ -100,6 +111,17 @@ DefinitionBlock ("", "DSDT", 2, "VMM   ", "VMM-VIRT", 0x00000001)
             Method (_EJ0, 1, NotSerialized)  // _EJx: Eject Device, x=0-9
             {
                 STAT = 0x08
+            }
+
+            OperationRegion (OSTR, SystemMemory, 0x01003004, 0x04)
+            Field (OSTR, DWordAcc, NoLock, Preserve)
+            {
+                OSTV,   32
+            }
+
+            Method (_OST, 3, NotSerialized)  // _OST: OSPM Status Indication
+            {
+                OSTV = ((Arg0 << 0x10) | (Arg1 & 0xFFFF))
             }
 
             Method (CEVT, 0, NotSerialized)
@@ -144,6 +166,17 @@ DefinitionBlock ("", "DSDT", 2, "VMM   ", "VMM-VIRT", 0x00000001)
                 STAT = 0x08
             }
 
+            OperationRegion (OSTR, SystemMemory, 0x01003008, 0x04)
+            Field (OSTR, DWordAcc, NoLock, Preserve)
+            {
+                OSTV,   32
+            }
+
+            Method (_OST, 3, NotSerialized)  // _OST: OSPM Status Indication
+            {
+                OSTV = ((Arg0 << 0x10) | (Arg1 & 0xFFFF))
+            }
+
             Method (CEVT, 0, NotSerialized)
             {
                 Local0 = STAT /* \_SB_.C002.STAT */
@@ -184,6 +217,17 @@ DefinitionBlock ("", "DSDT", 2, "VMM   ", "VMM-VIRT", 0x00000001)
             Method (_EJ0, 1, NotSerialized)  // _EJx: Eject Device, x=0-9
             {
                 STAT = 0x08
+            }
+
+            OperationRegion (OSTR, SystemMemory, 0x0100300C, 0x04)
+            Field (OSTR, DWordAcc, NoLock, Preserve)
+            {
+                OSTV,   32
+            }
+
+            Method (_OST, 3, NotSerialized)  // _OST: OSPM Status Indication
+            {
+                OSTV = ((Arg0 << 0x10) | (Arg1 & 0xFFFF))
             }
 
             Method (CEVT, 0, NotSerialized)

@@ -1,5 +1,23 @@
 # Helpers for the Linux-guest cases (sourced after lib.sh).
-LINUX="boot linux-guest/Image -m 512M -i linux-guest/initrd.cpio"
+#
+# KERNEL picks the guest kernel: 6.12 (default: the nested host's own, in
+# linux-guest/), or a kernel of the matrix scripts/deps fetched and
+# scripts/nested-run staged: newest (Debian sid's), 6.1 (bookworm's).
+KERNEL=${KERNEL:-6.12}
+case $KERNEL in
+6.12) kernel_image=linux-guest/Image ;;
+*) kernel_image=kernels/$KERNEL/Image ;;
+esac
+[ -f "$kernel_image" ] || {
+	echo "no $kernel_image: the $KERNEL kernel was not staged (scripts/deps fetches it)"
+	exit 77
+}
+LINUX="boot $kernel_image -m 512M -i linux-guest/initrd.cpio"
+
+# The kernel's package, for the log: "linux-image-6.1.0-57-arm64-unsigned 6.1.192-3".
+kernel_pkg() {
+	cat "$(dirname "$kernel_image")/Image.pkg" 2>/dev/null || echo "the nested host's $KERNEL"
+}
 
 # wait_marker LOG TEXT [COUNT]: wait until COUNT lines of LOG contain TEXT,
 # for at most MARKER_WAIT_S seconds of real time (a Linux boot in the nested
@@ -64,4 +82,26 @@ ctl() {
 		fail "vmm ctl $* failed"
 	}
 	cat /tmp/ctl.out
+}
+
+# linux_pmu_counts LOG: Linux $KERNEL with --pmu (device tree, 1 of 2 vCPUs
+# present): its PMUv3 driver comes up and perf_event_open() counts cycles on
+# cpu0 and on cpu1, which the host plugs (/bin/perfcount, tests/linux/init).
+linux_pmu_counts() {
+	./vmm info | grep -q '^pmu: yes$' || {
+		echo "this host's KVM has no PMUv3 (vmm info: pmu: no)"
+		exit 77
+	}
+	pmu_log=$1
+	rm -f "$sock"
+	./vmm $LINUX -c 1 --max-cpus 2 --pmu --control "$sock" -p "console=ttyS0 vmm=pmu" >"$pmu_log" 2>&1 &
+	vmm_pid=$!
+	wait_marker "$pmu_log" "@@ plug me: 1"
+	ctl plug 1 >/dev/null
+	wait_marker "$pmu_log" "@@ pmu done"
+	vmm_wait 0 "$pmu_log" "Linux $KERNEL with --pmu"
+	expect_line '^@@ dmesg-pmu: .*hw perfevents: enabled with armv8_pmuv3[_0-9]* PMU driver, [0-9]+ .*counters available' "$pmu_log.clean"
+	for c in 0 1; do
+		expect_line "^@@ perf cpu$c: perfcount: cycles=[1-9][0-9]* " "$pmu_log.clean"
+	done
 }

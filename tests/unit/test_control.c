@@ -24,8 +24,10 @@ TEST(parses_every_command)
 	    {"stats --json", {.cmd = CONTROL_STATS, .json = true}},
 	    {"quit", {.cmd = CONTROL_QUIT}},
 	    {"help", {.cmd = CONTROL_HELP}},
-	    {"plug 3", {.cmd = CONTROL_PLUG, .cpu = 3}},
-	    {"  plug\t 7  ", {.cmd = CONTROL_PLUG, .cpu = 7}}, /* blanks around words */
+	    {"plug 3", {.cmd = CONTROL_PLUG, .cpu = 3, .timeout_s = CONTROL_PLUG_TIMEOUT_S}},
+	    {"  plug\t 7  ", /* blanks around words */
+	     {.cmd = CONTROL_PLUG, .cpu = 7, .timeout_s = CONTROL_PLUG_TIMEOUT_S}},
+	    {"plug 2 --timeout 5", {.cmd = CONTROL_PLUG, .cpu = 2, .timeout_s = 5}},
 	    {"unplug 511",
 	     {.cmd = CONTROL_UNPLUG, .cpu = 511, .timeout_s = CONTROL_UNPLUG_TIMEOUT_S}},
 	    {"unplug 2 --when-off",
@@ -90,7 +92,8 @@ TEST(refusals_name_the_problem)
 	    {"unplug 1 --timeout 0", "--timeout: '0' is not a number of seconds from 1 to 600"},
 	    {"unplug 1 --timeout 601", "from 1 to 600"},
 	    {"unplug 1 --timeout x", "--timeout: 'x'"},
-	    {"plug 1 --timeout 5", "usage: plug ID"},
+	    {"plug 1 --when-off", "usage: plug ID [--timeout SECONDS]"},
+	    {"plug 1 --timeout 0", "--timeout: '0' is not a number of seconds from 1 to 600"},
 	    {"cpus\x01", "non-printable byte 0x01"},
 	    {"stats --yaml", "'stats' takes no arguments but --json"},
 	    {"cpus --json x", "'cpus' takes no arguments"},

@@ -896,6 +896,16 @@ TEST(vmm_ctl_outwaits_an_unplug_reply)
 	CHECK(control_client_wait_s(4, unplug_bad) > CONTROL_UNPLUG_TIMEOUT_S);
 }
 
+/* An ACPI plug's reply waits for the guest's _OST, up to its --timeout. */
+TEST(vmm_ctl_outwaits_a_plug_reply)
+{
+	char *plug[] = {"plug", "2"};
+	char *plug_t[] = {"plug", "2", "--timeout", "45"};
+
+	CHECK(control_client_wait_s(2, plug) > CONTROL_PLUG_TIMEOUT_S);
+	CHECK(control_client_wait_s(4, plug_t) > 45);
+}
+
 CHECK_MAIN_BEGIN
 signal(SIGPIPE, SIG_IGN);
 alarm(120); /* a deadlocked case fails the run instead of hanging it */
@@ -918,4 +928,5 @@ RUN(a_deferred_reply_is_forgotten_when_its_client_leaves);
 RUN(vmm_ctl_reports_a_reply_cut_short);
 RUN(vmm_ctl_refuses_a_line_break_in_a_word);
 RUN(vmm_ctl_outwaits_an_unplug_reply);
+RUN(vmm_ctl_outwaits_a_plug_reply);
 CHECK_MAIN_END

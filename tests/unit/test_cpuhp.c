@@ -1,16 +1,24 @@
 /*
  * Unit tests of the ACPI CPU hotplug registers (vmm/machine/cpuhp.c) against the
- * real PSCI state: what _STA and _EVT read, what _EJ0 does, and that PSCI's
- * CPU_ON and ACPI's view of a vCPU never disagree.
+ * real PSCI state: what _STA and _EVT read, what _EJ0 does, that PSCI's
+ * CPU_ON and ACPI's view of a vCPU never disagree, and what the guest's _OST
+ * tells `plug`/`unplug`, `cpus` and the record.
  */
 #define CHECK_FILE "cpuhp"
 #include "tests/unit/check.h"
+#include "tests/unit/golden.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "vmm/machine/cpuhp.h"
 #include "vmm/machine/guest_abi.h"
+#include "vmm/machine/machine.h"
 #include "vmm/firmware/psci.h"
+#include "vmm/record/timeline.h"
+#include "vmm/record/tracefile.h"
 
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE (64ULL << 20)
@@ -197,6 +205,139 @@ TEST(odd_sized_or_unaligned_accesses_are_harmless)
 	psci_destroy(&p);
 }
 
+/* What the DSDT's _OST writes: Arg0 << 16 | Arg1 & 0xFFFF. */
+static void ost(struct cpuhp *h, unsigned int cpu, uint32_t event, uint32_t status)
+{
+	wreg(h, GUEST_CPUHP_OST(cpu), event << 16 | (status & 0xffff));
+}
+
+TEST(ost_register_keeps_the_last_status_per_vcpu)
+{
+	struct psci p;
+	struct cpuhp h;
+	struct cpuhp_ost o;
+
+	CHECK(setup(&p, &h));
+	CHECK_EQ(GUEST_CPUHP_OST(MACHINE_MAX_CPUS - 1) + 4 <= GUEST_CPUHP_SIZE, 1);
+	CHECK_EQ(GUEST_CPUHP_CPU(MACHINE_MAX_CPUS - 1) + 4 <= GUEST_CPUHP_OST(0), 1);
+	CHECK(!cpuhp_last_ost(&h, 2, &o));
+	CHECK_EQ(reg(&h, GUEST_CPUHP_OST(2)), 0);
+	ost(&h, 2, CPUHP_OST_DEVICE_CHECK, CPUHP_OST_SUCCESS);
+	ost(&h, 3, CPUHP_OST_EJECT_REQUEST, 0x84);
+	CHECK_EQ(reg(&h, GUEST_CPUHP_OST(2)), 0x10000);
+	CHECK_EQ(reg(&h, GUEST_CPUHP_OST(3)), 0x30084);
+	CHECK(cpuhp_last_ost(&h, 2, &o));
+	CHECK_EQ(o.event, 1);
+	CHECK_EQ(o.status, 0);
+	CHECK_EQ(o.seq, 1);
+	CHECK(cpuhp_last_ost(&h, 3, &o));
+	CHECK_EQ(o.seq, 2);
+	CHECK_EQ(cpuhp_ost_seq(&h), 2);
+	/* _OST is a report, not a command: no vCPU changes state */
+	CHECK(cpuhp_gone(&h, 2));
+	CHECK(cpuhp_gone(&h, 3));
+	CHECK_EQ(pulses, 0);
+	wreg(&h, GUEST_CPUHP_OST(NR), 0x10000); /* past the last vCPU: ignored */
+	CHECK_EQ(cpuhp_ost_seq(&h), 2);
+	cpuhp_destroy(&h);
+	psci_destroy(&p);
+}
+
+TEST(answer_looks_at_the_right_event_after_the_request_only)
+{
+	struct psci p;
+	struct cpuhp h;
+	struct cpuhp_ost o;
+	unsigned long since;
+
+	CHECK(setup(&p, &h));
+	ost(&h, 2, CPUHP_OST_DEVICE_CHECK, CPUHP_OST_SUCCESS); /* an older answer */
+	since = cpuhp_ost_seq(&h);
+	CHECK_EQ(cpuhp_plug(&h, 2), 0);
+	CHECK_EQ(cpuhp_answer(&h, 2, since, false, &o), CPUHP_ANSWER_NONE);
+	ost(&h, 2, CPUHP_OST_DEVICE_CHECK, CPUHP_OST_INSERTION_PENDING);
+	CHECK_EQ(cpuhp_answer(&h, 2, since, false, &o), CPUHP_ANSWER_PENDING);
+	ost(&h, 2, CPUHP_OST_DEVICE_CHECK, CPUHP_OST_SUCCESS);
+	CHECK_EQ(cpuhp_answer(&h, 2, since, false, &o), CPUHP_ANSWER_SUCCESS);
+	CHECK_EQ(cpuhp_answer(&h, 2, since, true, &o), CPUHP_ANSWER_NONE);  /* not an eject */
+	CHECK_EQ(cpuhp_answer(&h, 3, since, false, &o), CPUHP_ANSWER_NONE); /* other vCPU */
+	ost(&h, 2, CPUHP_OST_OSPM_INSERTION, 0x81);
+	CHECK_EQ(cpuhp_answer(&h, 2, since, false, &o), CPUHP_ANSWER_FAILURE);
+	CHECK_EQ(o.status, 0x81);
+
+	since = cpuhp_ost_seq(&h);
+	CHECK_EQ(cpuhp_request_eject(&h, 1), 0);
+	ost(&h, 1, CPUHP_OST_EJECT_REQUEST, CPUHP_OST_EJECTION_PENDING);
+	CHECK_EQ(cpuhp_answer(&h, 1, since, true, &o), CPUHP_ANSWER_PENDING);
+	ost(&h, 1, CPUHP_OST_EJECT_REQUEST, 0x82); /* device busy: Linux's last online CPU */
+	CHECK_EQ(cpuhp_answer(&h, 1, since, true, &o), CPUHP_ANSWER_FAILURE);
+	ost(&h, 1, CPUHP_OST_OSPM_EJECT, CPUHP_OST_SUCCESS);
+	CHECK_EQ(cpuhp_answer(&h, 1, since, true, &o), CPUHP_ANSWER_SUCCESS);
+	CHECK_EQ(cpuhp_answer(&h, NR, 0, true, &o), CPUHP_ANSWER_NONE);
+	cpuhp_destroy(&h);
+	psci_destroy(&p);
+}
+
+TEST(ost_names_follow_acpi_6_5)
+{
+	char b[32];
+
+	CHECK_STR(cpuhp_ost_event_name(1, b, sizeof(b)), "device-check");
+	CHECK_STR(cpuhp_ost_event_name(3, b, sizeof(b)), "eject-request");
+	CHECK_STR(cpuhp_ost_event_name(0x103, b, sizeof(b)), "ospm-eject");
+	CHECK_STR(cpuhp_ost_event_name(0x200, b, sizeof(b)), "ospm-insertion");
+	CHECK_STR(cpuhp_ost_event_name(0x42, b, sizeof(b)), "event-0x42");
+	CHECK_STR(cpuhp_ost_status_name(1, 0, b, sizeof(b)), "success");
+	CHECK_STR(cpuhp_ost_status_name(3, 1, b, sizeof(b)), "failure");
+	/* 0x80.. mean different things for insertion and ejection */
+	CHECK_STR(cpuhp_ost_status_name(1, 0x80, b, sizeof(b)), "insertion-in-progress");
+	CHECK_STR(cpuhp_ost_status_name(1, 0x82, b, sizeof(b)), "insertion-not-supported");
+	CHECK_STR(cpuhp_ost_status_name(1, 0x83, b, sizeof(b)), "status-0x83");
+	CHECK_STR(cpuhp_ost_status_name(3, 0x80, b, sizeof(b)), "ejection-not-supported");
+	CHECK_STR(cpuhp_ost_status_name(3, 0x82, b, sizeof(b)), "device-busy");
+	CHECK_STR(cpuhp_ost_status_name(0x103, 0x84, b, sizeof(b)), "ejection-in-progress");
+	CHECK_STR(cpuhp_ost_status_name(3, 0x85, b, sizeof(b)), "status-0x85");
+	CHECK_STR(cpuhp_ost_status_name(0x42, 0x80, b, sizeof(b)), "status-0x80");
+}
+
+/* Every _OST is a line in the record, and the timeline reader takes it. */
+TEST(ost_goes_into_the_record)
+{
+	struct psci p;
+	struct cpuhp h;
+	struct tracefile t;
+	struct timeline tl;
+	char path[] = "/tmp/vmm-test-cpuhp-XXXXXX", err[256];
+	char *text;
+	size_t len = 0;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK(setup(&p, &h));
+	tracefile_init(&t);
+	h.tracefile = &t;
+	ost(&h, 2, CPUHP_OST_DEVICE_CHECK, CPUHP_OST_SUCCESS); /* no file: nothing */
+	CHECK_EQ(tracefile_open(&t, path, err, sizeof(err)), 0);
+	ost(&h, 3, CPUHP_OST_EJECT_REQUEST, 0x82);
+	tracefile_close(&t, 5000);
+	text = golden_read_path(path, &len);
+	CHECK(text != NULL);
+	if (text) {
+		CHECK(strstr(text,
+			     "\"ev\":\"ost\",\"vcpu\":3,\"event\":3,\"what\":"
+			     "\"eject-request\",\"status\":130,\"meaning\":\"device-busy\"}\n") !=
+		      NULL);
+		CHECK(strstr(text, "\"vcpu\":2") == NULL);
+		CHECK_EQ(timeline_parse(&tl, text, len, err, sizeof(err)), 0);
+		timeline_free(&tl);
+	}
+	free(text);
+	unlink(path);
+	cpuhp_destroy(&h);
+	psci_destroy(&p);
+}
+
 CHECK_MAIN_BEGIN
 RUN(sta_reads_enabled_for_plugged_vcpus_only);
 RUN(plug_sets_insert_pulses_and_makes_cpu_on_succeed);
@@ -205,4 +346,8 @@ RUN(ej0_of_a_running_cpu_reads_disabled_and_completes_at_cpu_off);
 RUN(the_boot_cpu_cannot_be_ejected);
 RUN(plug_cancels_an_unanswered_eject_request);
 RUN(odd_sized_or_unaligned_accesses_are_harmless);
+RUN(ost_register_keeps_the_last_status_per_vcpu);
+RUN(answer_looks_at_the_right_event_after_the_request_only);
+RUN(ost_names_follow_acpi_6_5);
+RUN(ost_goes_into_the_record);
 CHECK_MAIN_END

@@ -22,16 +22,17 @@
 #include "vmm/control/server.h"
 
 /*
- * How long `vmm ctl` waits for its reply: 10 s, but an ACPI `unplug` may
- * legitimately wait for the guest up to its --timeout (the server answers by
- * then), so give it that plus the same margin.
+ * How long `vmm ctl` waits for its reply: 10 s, but an ACPI `plug` or
+ * `unplug` may legitimately wait for the guest up to its --timeout (the
+ * server answers by then), so give it that plus the same margin.
  */
 int control_client_wait_s(int argc, char **argv)
 {
 	int wait_s = CONTROL_CLIENT_WAIT_S;
+	bool plug = argc >= 1 && !strcmp(argv[0], "plug");
 
-	if (argc >= 1 && !strcmp(argv[0], "unplug")) {
-		wait_s += CONTROL_UNPLUG_TIMEOUT_S;
+	if (plug || (argc >= 1 && !strcmp(argv[0], "unplug"))) {
+		wait_s += plug ? CONTROL_PLUG_TIMEOUT_S : CONTROL_UNPLUG_TIMEOUT_S;
 		for (int i = 1; i + 1 < argc; i++)
 			if (!strcmp(argv[i], "--timeout")) {
 				long t = strtol(argv[i + 1], NULL, 10);

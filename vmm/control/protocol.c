@@ -88,30 +88,21 @@ static int parse_no_args(int n, char **w, struct control_req *req, char *err, si
 	return 0;
 }
 
-/* plug ID */
-static int parse_plug(int n, char **w, struct control_req *req, char *err, size_t errlen)
+/* plug ID [--timeout SECONDS]; unplug ID [--when-off] [--timeout SECONDS],
+ * the options in any order. */
+static int parse_hotplug(int n, char **w, struct control_req *req, char *err, size_t errlen)
 {
-	if (n < 2)
-		FAIL("usage: plug ID");
-	if (parse_cpu(w[1], &req->cpu))
-		FAIL("'%s' is not a vCPU id", w[1]);
-	if (n > 2)
-		FAIL("usage: plug ID");
-	return 0;
-}
-
-/* unplug ID [--when-off] [--timeout SECONDS], the options in any order. */
-static int parse_unplug(int n, char **w, struct control_req *req, char *err, size_t errlen)
-{
-	static const char usage[] = "usage: unplug ID [--when-off] [--timeout SECONDS]";
+	bool plug = req->cmd == CONTROL_PLUG;
+	const char *usage = plug ? "usage: plug ID [--timeout SECONDS]"
+				 : "usage: unplug ID [--when-off] [--timeout SECONDS]";
 
 	if (n < 2)
 		FAIL("%s", usage);
 	if (parse_cpu(w[1], &req->cpu))
 		FAIL("'%s' is not a vCPU id", w[1]);
-	req->timeout_s = CONTROL_UNPLUG_TIMEOUT_S;
+	req->timeout_s = plug ? CONTROL_PLUG_TIMEOUT_S : CONTROL_UNPLUG_TIMEOUT_S;
 	for (int i = 2; i < n; i++) {
-		if (!strcmp(w[i], "--when-off")) {
+		if (!plug && !strcmp(w[i], "--when-off")) {
 			req->when_off = true;
 		} else if (!strcmp(w[i], "--timeout") && i + 1 < n) {
 			i++;
@@ -172,8 +163,8 @@ static const struct {
 	enum control_cmd cmd;
 	parse_args_fn parse;
 } commands[] = {
-    {"cpus", CONTROL_CPUS, parse_json_flag},   {"plug", CONTROL_PLUG, parse_plug},
-    {"unplug", CONTROL_UNPLUG, parse_unplug},  {"stats", CONTROL_STATS, parse_json_flag},
+    {"cpus", CONTROL_CPUS, parse_json_flag},   {"plug", CONTROL_PLUG, parse_hotplug},
+    {"unplug", CONTROL_UNPLUG, parse_hotplug}, {"stats", CONTROL_STATS, parse_json_flag},
     {"trace", CONTROL_TRACE, parse_trace},     {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
     {"inject", CONTROL_INJECT, parse_inject},  {"quit", CONTROL_QUIT, parse_no_args},
     {"info", CONTROL_INFO, parse_json_flag},   {"pause", CONTROL_PAUSE, parse_no_args},

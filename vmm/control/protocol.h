@@ -5,12 +5,19 @@
  * socket handling and the execution against a VM live in control/server.c.
  *
  *   cpus [--json]           ok ID:MPIDR:STATE:ONS:OFFS ...  (STATE absent|off|on-pending|on)
- *   plug ID                 ok           (the vCPU becomes present: CPU_ON may start it)
+ *                           With --acpi: :enabled|disabled[,EVENT-IN-FLIGHT][,ost=EVENT/STATUS]
+ *                           (the guest's last _OST for the vCPU)
+ *   plug ID [--timeout S]   ok           (the vCPU becomes present: CPU_ON may start it)
+ *                           With --acpi: ok once the guest's _OST reported success
+ *                           and it started the vCPU (CPU_ON), error if its _OST
+ *                           reported a failure or that did not happen within
+ *                           S seconds (default 10; the vCPU stays plugged either way)
  *   unplug ID [--when-off] [--timeout S]
  *                           ok | ok deferred | error (never stops a running CPU;
  *                           vCPU 0, the boot CPU, is never unplugged). With --acpi:
- *                           an eject request; ok once the guest ejected the vCPU,
- *                           error if it did not within S seconds (default 30)
+ *                           an eject request; ok once the guest ejected the vCPU
+ *                           and its _OST said success, error if its _OST reported a
+ *                           failure or it did not eject within S seconds (default 30)
  *   stats [--json]          ok key=value ...
  *   trace on|off            ok
  *   trace-file PATH|off     ok           (JSON lines, tracefile.h)
@@ -58,14 +65,16 @@ struct control_req {
 	enum control_cmd cmd;
 	unsigned int cpu;	/* plug/unplug */
 	bool when_off;		/* unplug --when-off */
-	unsigned int timeout_s; /* unplug --timeout: how long an ACPI guest may take to eject */
+	unsigned int timeout_s; /* plug/unplug --timeout: how long an ACPI guest may take */
 	bool on;		/* trace on|off, trace-file PATH (true) | off */
 	bool json;		/* cpus --json, stats --json, info --json */
 	enum control_inject_op inject_op;
 	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file) */
 };
 
-/* `unplug` of an ACPI guest waits this long for the guest's eject, by default. */
+/* `plug` of an ACPI guest waits this long for the guest's _OST, `unplug` for
+ * its eject, by default. */
+#define CONTROL_PLUG_TIMEOUT_S	     10
 #define CONTROL_UNPLUG_TIMEOUT_S     30
 #define CONTROL_UNPLUG_TIMEOUT_MAX_S 600
 

@@ -19,6 +19,7 @@
 #include "vmm/firmware/inject.h"
 #include "vmm/record/tracefile.h"
 #include "vmm/kvm/vm.h"
+#include "vmm/kvm/vm_control.h"
 
 /* The VM-wide counters both `stats` forms start with, in this order. */
 struct stat_value {
@@ -139,134 +140,6 @@ static char *stats_reply(struct vmm_shared *sh, bool json)
 char *control_stats_line(struct vmm_shared *sh)
 {
 	return stats_reply(sh, false);
-}
-
-/*
- * `unplug` of an ACPI guest (DESIGN.md §8): answered once the guest ejected
- * the vCPU (_EJ0, and PSCI saw it go), or refused at the deadline. s->vm is
- * the VM running now, which after a SYSTEM_RESET is a new one: a reset
- * completes an unanswered eject (main.c), so the vCPU is gone there too.
- */
-static bool acpi_unplug_done(struct control_server *s, const struct control_deferred *d,
-			     bool timed_out, struct control_reply *r)
-{
-	struct vm *vm = s->vm;
-	unsigned int cpu = (unsigned int)d->arg;
-
-	if (vm && vm->cpuhp_ready && cpuhp_gone(&vm->cpuhp, cpu)) {
-		control_reply_add(r, "ok");
-		return true;
-	}
-	if (!timed_out)
-		return false;
-	/* Withdrawn, so a later reset does not remove the vCPU behind the
-	 * guest's back. */
-	if (vm && vm->cpuhp_ready)
-		cpuhp_cancel_eject(&vm->cpuhp, cpu);
-	control_reply_add(r,
-			  "error the guest did not give vCPU %u up within %d s (it refused or "
-			  "ignored the eject request); the vCPU stays plugged",
-			  cpu, d->timeout_ms / 1000);
-	return true;
-}
-
-static void acpi_hotplug(struct vm *vm, const struct control_req *req, struct control_reply *r)
-{
-	int ret;
-
-	if (req->cmd == CONTROL_PLUG) {
-		ret = cpuhp_plug(&vm->cpuhp, req->cpu);
-		if (ret == 0)
-			control_reply_add(r, "ok");
-		else if (ret == -EALREADY)
-			control_reply_add(r, "error vCPU %u is already plugged", req->cpu);
-		else
-			control_reply_add(r, "error %s", strerror(-ret));
-		return;
-	}
-	if (req->when_off) {
-		control_reply_add(r, "error --when-off is for device-tree guests: an ACPI guest "
-				     "offlines the vCPU itself when asked to eject it");
-		return;
-	}
-	ret = cpuhp_request_eject(&vm->cpuhp, req->cpu);
-	if (ret == -EPERM) {
-		control_reply_add(r, "error cpu %u is the boot CPU and cannot be unplugged",
-				  req->cpu);
-	} else if (ret == -EALREADY) {
-		control_reply_add(r, "error vCPU %u is already absent", req->cpu);
-	} else if (ret) {
-		control_reply_add(r, "error %s", strerror(-ret));
-	} else {
-		control_reply_defer(r, &(struct control_deferred){
-					   .check = acpi_unplug_done,
-					   .arg = req->cpu,
-					   .timeout_ms = (int)req->timeout_s * 1000,
-				       });
-	}
-}
-
-static void hotplug(struct vm *vm, const struct control_req *req, struct control_reply *r)
-{
-	int ret;
-
-	if (vm->cfg->psci_mode == PSCI_MODE_KERNEL) {
-		control_reply_add(r, "error vCPU hotplug needs --psci user (KVM's PSCI would "
-				     "start any vCPU)");
-		return;
-	}
-	if (req->cpu >= vm->nr_cpus) {
-		control_reply_add(r, "error no vCPU %u (possible vCPUs: 0-%u)", req->cpu,
-				  vm->nr_cpus - 1);
-		return;
-	}
-	if (vm->cpuhp_ready) {
-		acpi_hotplug(vm, req, r);
-		return;
-	}
-	if (req->cmd == CONTROL_PLUG)
-		ret = psci_plug(&vm->psci, req->cpu);
-	else
-		ret = psci_unplug(&vm->psci, req->cpu, req->when_off);
-	if (ret == 0)
-		control_reply_add(r, "ok");
-	else if (ret == 1)
-		control_reply_add(r, "ok deferred: vCPU %u becomes absent at its CPU_OFF",
-				  req->cpu);
-	else if (ret == -EALREADY)
-		control_reply_add(r, "error vCPU %u is already %s", req->cpu,
-				  req->cmd == CONTROL_PLUG ? "present" : "absent");
-	else if (ret == -EBUSY)
-		control_reply_add(r,
-				  "error vCPU %u is on; the guest must CPU_OFF it first (or: "
-				  "unplug %u --when-off)",
-				  req->cpu, req->cpu);
-	else if (ret == -EPERM)
-		control_reply_add(r, "error cpu %u is the boot CPU and cannot be unplugged",
-				  req->cpu);
-	else
-		control_reply_add(r, "error %s", strerror(-ret));
-}
-
-/* `cpus --json`: one object per vCPU. */
-static void cpus_json(struct vm *vm, struct control_reply *r)
-{
-	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
-	struct psci_cpu_info info;
-
-	control_reply_add(r, "ok [");
-	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-		psci_cpu_info(&vm->psci, i, &info);
-		control_reply_add(r,
-				  "%s{\"id\":%u,\"mpidr\":\"0x%" PRIx64
-				  "\",\"state\":\"%s\",\"present\":%s,\"cpu_ons\":%lu,"
-				  "\"cpu_offs\":%lu,\"lost\":%s}",
-				  i ? "," : "", i, info.mpidr,
-				  kernel_psci ? "kvm" : psci_cpu_state_name(&info),
-				  info.present ? "true" : "false", info.nr_on, info.nr_off,
-				  info.lost ? "true" : "false");
-	}
-	control_reply_add(r, "]");
 }
 
 static void inject(struct vm *vm, const struct control_req *req, struct control_reply *r)
@@ -411,8 +284,6 @@ static void execute(struct control_server *s, const struct control_req *req,
 		    struct control_reply *r)
 {
 	struct vm *vm = s->vm;
-	struct psci_cpu_info info;
-	bool kernel_psci = vm->cfg->psci_mode == PSCI_MODE_KERNEL;
 	char *stats;
 
 	switch (req->cmd) {
@@ -420,30 +291,11 @@ static void execute(struct control_server *s, const struct control_req *req,
 		control_reply_add(r, "ok %s", control_help);
 		break;
 	case CONTROL_CPUS:
-		if (req->json) {
-			cpus_json(vm, r);
-			break;
-		}
-		control_reply_add(r, "ok");
-		for (unsigned int i = 0; i < vm->nr_cpus; i++) {
-			psci_cpu_info(&vm->psci, i, &info);
-			/* In kernel mode KVM owns the power state; asking a running
-			 * vCPU for it would block on its mutex. */
-			control_reply_add(r, " %u:0x%" PRIx64 ":%s:%lu:%lu", i, info.mpidr,
-					  kernel_psci ? "kvm" : psci_cpu_state_name(&info),
-					  info.nr_on, info.nr_off);
-			/* ACPI guests: what _STA says and any event in flight. */
-			if (vm->cpuhp_ready)
-				control_reply_add(r, ":%s%s%s",
-						  cpuhp_gone(&vm->cpuhp, i) ? "disabled"
-									    : "enabled",
-						  *cpuhp_state_name(&vm->cpuhp, i) ? "," : "",
-						  cpuhp_state_name(&vm->cpuhp, i));
-		}
+		vm_control_cpus(vm, req, r);
 		break;
 	case CONTROL_PLUG:
 	case CONTROL_UNPLUG:
-		hotplug(vm, req, r);
+		vm_control_hotplug(vm, req, r);
 		break;
 	case CONTROL_STATS:
 		stats = stats_reply(vm->shared, req->json);

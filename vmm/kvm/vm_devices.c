@@ -137,6 +137,7 @@ int vm_setup_acpi(struct vm *vm)
 		vm_err("setting up the CPU hotplug registers: %s\n", strerror(-ret));
 		return ret;
 	}
+	vm->cpuhp.tracefile = vm->shared->tracefile; /* _OST lines */
 	vm->cpuhp_ready = true;
 	ret = mmio_register(&vm->mmio, m->cpuhp_base, m->cpuhp_size, cpuhp_mmio, &vm->cpuhp,
 			    "cpu-hotplug");

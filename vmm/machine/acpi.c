@@ -61,7 +61,7 @@ static int validate_cpus(const struct machine *m, const bool *enabled, const cha
 	}
 	if (nr_enabled == 0)
 		ACPI_FAIL(-EINVAL, "no vCPU enabled at boot");
-	if (m->cpuhp_size < GUEST_CPUHP_CPU(m->nr_cpus))
+	if (m->cpuhp_size < GUEST_CPUHP_OST(m->nr_cpus))
 		ACPI_FAIL(-EINVAL, "CPU hotplug register block too small for the vCPUs");
 	if (m->gicr_size / GICR_FRAME < m->nr_cpus)
 		ACPI_FAIL(-EINVAL, "redistributor region too small for the vCPUs");

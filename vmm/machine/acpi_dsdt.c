@@ -10,7 +10,7 @@
  * tests disassemble the tables and compare with goldens.
  *
  * DSDT, in this order; vCPU n's device is named with three hex digits and
- * its register is GUEST_CPUHP_CPU(n):
+ * its registers are GUEST_CPUHP_CPU(n) and GUEST_CPUHP_OST(n):
  *
  *   Device (\_SB.COM0) { PNP0501, _CRS memory + level SPI }
  *   Device (\_SB.Cnnn) {                      processor, ACPI 6.5 §8.4
@@ -18,6 +18,9 @@
  *     OperationRegion (REGS, SystemMemory, reg, 4), Field { STAT, 32 }
  *     _STA: STAT & ENABLED ? 0xF : 0xD        present, enabled or not
  *     _EJ0: STAT = EJECTED                    the OS gave the vCPU up
+ *     OperationRegion (OSTR, SystemMemory, ost, 4), Field { OSTV, 32 }
+ *     _OST: OSTV = Arg0 << 16 | Arg1 & 0xFFFF the OS's status for an event
+ *                                             (§6.3.5; Arg2, a buffer, unused)
  *     CEVT: INSERT? ack, Notify (1, device check);
  *           EJECT?  ack, Notify (3, eject request)
  *   }
@@ -48,6 +51,11 @@
 /* ACPI 6.5 §5.6.6: Notify values for device objects */
 #define NOTIFY_DEVICE_CHECK  1
 #define NOTIFY_EJECT_REQUEST 3
+
+/* Opcodes only the DSDT uses (§20.2.5.4). */
+#define AML_ARG1       0x69
+#define AML_SHIFT_LEFT 0x79 /* ShiftLeft (TermArg, TermArg, Target) */
+#define AML_OR	       0x7d /* Or (TermArg, TermArg, Target) */
 
 /* _STA bits (§6.3.7): present, enabled, shown in UI, functioning. */
 #define STA_ENABLED_CPU	 0xf
@@ -169,6 +177,23 @@ static void emit_cpu(struct aml *a, const struct machine *m, unsigned int n)
 	/* _EJ0 (Arg0: lock, unused): STAT = EJECTED (§6.3.3) */
 	aml_method_begin(a, "_EJ0", 1, 0);
 	emit_store_stat(a, GUEST_CPUHP_EJECTED);
+	aml_end(a);
+
+	/* _OST (Arg0 source event, Arg1 status code, Arg2 unused):
+	 * Or (ShiftLeft (Arg0, 16), And (Arg1, 0xFFFF), OSTV) */
+	aml_opregion_mem(a, "OSTR", m->cpuhp_base + GUEST_CPUHP_OST(n), 4);
+	aml_field_dword(a, "OSTR", "OSTV");
+	aml_method_begin(a, "_OST", 3, 0);
+	aml_byte(a, AML_OR);
+	aml_byte(a, AML_SHIFT_LEFT);
+	aml_byte(a, AML_ARG0);
+	aml_int(a, 16);
+	aml_byte(a, AML_ZERO);
+	aml_byte(a, AML_AND);
+	aml_byte(a, AML_ARG1);
+	aml_int(a, 0xffff);
+	aml_byte(a, AML_ZERO);
+	aml_name(a, "OSTV"); /* the Or's Target */
 	aml_end(a);
 
 	/* CEVT: read once, acknowledge each event, then notify it. */

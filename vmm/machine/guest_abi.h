@@ -89,17 +89,27 @@
  *          bit 2 EJECT    (an unplug request the OS has not been told about)
  *   write: bit 1 / bit 2 acknowledge that event (the GED's _EVT notified it)
  *          bit 3 EJECTED  (_EJ0: the OS gave the vCPU up)
+ * and one _OST register per vCPU n at GUEST_CPUHP_OST(n), which the
+ * processor device's _OST method (ACPI 6.5 §6.3.5) writes with what the OS
+ * made of an event:
+ *   write: bits 31..16 the source event (Arg0: 1 device check, 3 eject
+ *          request, 0x103 OSPM eject, ...), bits 15..0 the status code
+ *          (Arg1: 0 success, 1 failure, 0x80.. specific to the event)
+ *   read:  the last value written (0 before any)
  * GUEST_CPUHP_COUNT reads the number of possible vCPUs.
  */
-#define GUEST_CPUHP_BASE    0x01002000UL
-#define GUEST_CPUHP_SIZE    0x1000UL
-#define GUEST_CPUHP_COUNT   0x000
-#define GUEST_CPUHP_CPU(n)  (0x100UL + 4UL * (n))
-#define GUEST_CPUHP_ENABLED (1U << 0)
-#define GUEST_CPUHP_INSERT  (1U << 1)
-#define GUEST_CPUHP_EJECT   (1U << 2)
-#define GUEST_CPUHP_EJECTED (1U << 3)
-#define GUEST_GED_SPI	    1U
+#define GUEST_CPUHP_BASE	  0x01002000UL
+#define GUEST_CPUHP_SIZE	  0x2000UL
+#define GUEST_CPUHP_COUNT	  0x000
+#define GUEST_CPUHP_CPU(n)	  (0x100UL + 4UL * (n))
+#define GUEST_CPUHP_OST(n)	  (0x1000UL + 4UL * (n))
+#define GUEST_CPUHP_OST_EVENT(v)  ((v) >> 16)
+#define GUEST_CPUHP_OST_STATUS(v) ((v)&0xffffU)
+#define GUEST_CPUHP_ENABLED	  (1U << 0)
+#define GUEST_CPUHP_INSERT	  (1U << 1)
+#define GUEST_CPUHP_EJECT	  (1U << 2)
+#define GUEST_CPUHP_EJECTED	  (1U << 3)
+#define GUEST_GED_SPI		  1U
 
 /*
  * The PMU's overflow interrupt (`--pmu`): PPI 7, INTID 23, on every vCPU, as

@@ -273,3 +273,17 @@ size_t tracefile_fmt_vm(char *buf, size_t len, uint64_t t_ns, const char *what,
 	add(&l, ",\"cpus\":%u,\"resets\":%u", nr_cpus, resets);
 	return end_line(&l);
 }
+
+size_t tracefile_fmt_ost(char *buf, size_t len, uint64_t t_ns, unsigned int vcpu, uint32_t event,
+			 const char *event_name, uint32_t status, const char *status_name)
+{
+	struct line l = {buf, len, 0};
+
+	add(&l,
+	    "{\"t\":%" PRIu64 ",\"ev\":\"ost\",\"vcpu\":%u,\"event\":%" PRIu32 ",\"what\":", t_ns,
+	    vcpu, event);
+	add_str(&l, event_name);
+	add(&l, ",\"status\":%" PRIu32 ",\"meaning\":", status);
+	add_str(&l, status_name);
+	return end_line(&l);
+}

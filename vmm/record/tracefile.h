@@ -4,6 +4,8 @@
  *
  *   {"t":NS,"ev":"vm","what":"start","cpus":4,"resets":0}
  *   {"t":NS,"ev":"state","vcpu":2,"from":"off","to":"on-pending","cause":"CPU_ON"}
+ *   {"t":NS,"ev":"ost","vcpu":2,"event":1,"what":"device-check","status":0,
+ *    "meaning":"success"}
  *   {"t":NS,"ev":"call","vcpu":0,"conduit":"hvc","fn":"PSCI_CPU_ON64",
  *    "fid":"0xc4000003","args":["0x2","0x80080000","0x0"],"target":2,
  *    "result":"resume","ret":-6,"x0":"0xfffffffffffffffa","injected":true,
@@ -17,7 +19,9 @@
  * (not after CPU_OFF, SYSTEM_OFF, ...); "rule" only when injected. Power
  * states are psci_cpu_state_name()'s; causes psci.h's, plus "start" (the
  * state of every vCPU when a VM starts or the file is opened) and "reset",
- * "system-off", "stop" (every vCPU goes off when a VM ends).
+ * "system-off", "stop" (every vCPU goes off when a VM ends). An "ost" line is
+ * an ACPI guest's _OST for a vCPU's hotplug event (cpuhp.h): the source event
+ * and status code as numbers (ACPI 6.5 §6.3.5) and as names.
  *
  * Writing never waits, on any thread: lines go through a bounded ring with
  * a writer thread of its own (outbuf.h), where a full ring drops the line and
@@ -102,6 +106,8 @@ size_t tracefile_fmt_state(char *buf, size_t len, uint64_t t_ns, unsigned int vc
 			   const char *from, const char *to, const char *cause);
 size_t tracefile_fmt_vm(char *buf, size_t len, uint64_t t_ns, const char *what,
 			unsigned int nr_cpus, unsigned int resets);
+size_t tracefile_fmt_ost(char *buf, size_t len, uint64_t t_ns, unsigned int vcpu, uint32_t event,
+			 const char *event_name, uint32_t status, const char *status_name);
 
 /* "resume", "cpu-off", "suspend", "system-off", "system-reset". */
 const char *tracefile_outcome_name(enum smccc_outcome out);
