@@ -178,6 +178,24 @@ static int vm_check_host(struct vm *vm)
 	return 0;
 }
 
+/*
+ * KVM_CREATE_VM, again while it fails with EINTR. Registering the VM's MMU
+ * notifier walks every mapping of the process and gives up when a signal is
+ * pending, stop signals included: a VMM stopped (SIGSTOP, Ctrl-Z) and
+ * continued while it builds a VM, at start or on SYSTEM_RESET, sees EINTR,
+ * and that is no reason to end the guest. Signals that end the process end
+ * it; the ones we handle are blocked on this thread.
+ */
+int kvm_create_vm(int kvm_fd, unsigned long type)
+{
+	int fd;
+
+	do
+		fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
 /* The VM file descriptor (and the eventfd that ends its run). */
 static int vm_create_kvm_vm(struct vm *vm)
 {
@@ -190,7 +208,7 @@ static int vm_create_kvm_vm(struct vm *vm)
 	ret = vm_ipa_type(vm->kvm_fd, vm->machine, &vm_type);
 	if (ret)
 		return ret;
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, vm_type);
+	vm->vm_fd = kvm_create_vm(vm->kvm_fd, vm_type);
 	if (vm->vm_fd < 0)
 		return KVM_FAIL("KVM_CREATE_VM");
 	/* Undecodable MMIO accesses come to us (and become an external abort

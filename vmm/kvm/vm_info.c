@@ -65,7 +65,7 @@ int vm_info(int kvm_fd)
 	vm.nr_cpus = 1;
 	vm.gic_fd = vm.exit_efd = -1;
 	pthread_mutex_init(&vm.exit_lock, NULL);
-	vm.vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	vm.vm_fd = kvm_create_vm(kvm_fd, 0);
 	if (vm.vm_fd < 0) {
 		ret = KVM_FAIL("KVM_CREATE_VM");
 		vm_destroy(&vm);

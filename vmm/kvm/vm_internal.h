@@ -23,6 +23,10 @@ enum {
 	GUEST_MEMSLOT_ACPI = 2,
 };
 
+/* vm.c: KVM_CREATE_VM, retried while a signal (a stop and continue)
+ * interrupts it; the VM fd, or -1 with errno. */
+int kvm_create_vm(int kvm_fd, unsigned long type);
+
 /* vm.c: a zeroed anonymous region of size bytes at guest-physical gpa as
  * memory slot `slot`; *host gets its mapping (NULL on failure). */
 int vm_map_region(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void **host,
