@@ -109,6 +109,17 @@ TEST(hcalls_reads_the_live_counter)
 	CHECK_EQ(rd32(&t, GUEST_TESTDEV_HCALLS), 42);
 }
 
+TEST(restores_reads_back_and_ignores_writes)
+{
+	struct testdev t;
+
+	init(&t);
+	CHECK_EQ(rd32(&t, GUEST_TESTDEV_RESTORES), 0); /* a cold boot */
+	t.restores = 3;
+	wr32(&t, GUEST_TESTDEV_RESTORES, 0);
+	CHECK_EQ(rd32(&t, GUEST_TESTDEV_RESTORES), 3);
+}
+
 TEST(read_only_registers_ignore_writes)
 {
 	struct testdev t;
@@ -131,7 +142,7 @@ TEST(reads_of_other_offsets_are_zero)
 	init(&t);
 	wr32(&t, GUEST_TESTDEV_RESULT, 5);
 	CHECK_EQ(rd32(&t, GUEST_TESTDEV_RESULT), 0); /* write-only */
-	CHECK_EQ(rd32(&t, 0x14), 0);
+	CHECK_EQ(rd32(&t, 0x18), 0);
 	CHECK_EQ(rd32(&t, 0xffc), 0);
 }
 
@@ -161,6 +172,7 @@ RUN(result_non_zero_is_a_failure);
 RUN(failure_is_sticky);
 RUN(psci_mode_and_resets_read_back);
 RUN(hcalls_reads_the_live_counter);
+RUN(restores_reads_back_and_ignores_writes);
 RUN(read_only_registers_ignore_writes);
 RUN(reads_of_other_offsets_are_zero);
 RUN(narrow_and_wide_reads);

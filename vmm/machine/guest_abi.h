@@ -29,6 +29,7 @@
 #define GUEST_TESTDEV_RESETS	0x08 /* RO: SYSTEM_RESETs served so far */
 #define GUEST_TESTDEV_PSCI_MODE 0x0c /* RO: GUEST_PSCI_MODE_USER or _KERNEL */
 #define GUEST_TESTDEV_HCALLS	0x10 /* RO: hypercalls that exited to the VMM so far */
+#define GUEST_TESTDEV_RESTORES	0x14 /* RO: times this guest was restored from a snapshot */
 #define GUEST_PSCI_MODE_USER	0U
 #define GUEST_PSCI_MODE_KERNEL	1U
 #define GUEST_TESTDEV_MAGIC	0x564d4d54U /* "VMMT" */

@@ -28,6 +28,9 @@ void testdev_mmio(void *ctx, uint64_t offset, uint8_t *data, unsigned int len, b
 	case GUEST_TESTDEV_PSCI_MODE:
 		v = t->psci_mode;
 		break;
+	case GUEST_TESTDEV_RESTORES:
+		v = t->restores;
+		break;
 	case GUEST_TESTDEV_HCALLS:
 		v = t->hcalls ? (uint32_t)atomic_load(t->hcalls) : 0;
 		break;
