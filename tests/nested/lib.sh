@@ -84,6 +84,16 @@ vmm_wait() {
 	}
 }
 
+# wait_gone PID SECONDS WHAT: the process PID must be gone within SECONDS
+# (WHAT, in the failure: what should have ended it).
+wait_gone() {
+	end=$(($(date +%s) + $2))
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$end" ] || fail "the VMM was still running ${2}s after $3"
+		sleep 0.1
+	done
+}
+
 # export_file PATH NAME: bring PATH back to the build host as $B/NAME
 # (scripts/nested-run decodes it from the console; natively it is copied).
 export_file() {

@@ -15,15 +15,6 @@ else
 fi
 rm -f $dir/a.sock $dir/b.sock
 
-# wait_gone PID SECONDS WHAT: the process must be gone within the deadline.
-wait_gone() {
-	end=$(($(date +%s) + $2))
-	while kill -0 "$1" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$end" ] || fail "the VMM was still running ${2}s after $3"
-		sleep 0.1
-	done
-}
-
 # wait_socket PATH: it appears within 30 s.
 wait_socket() {
 	end=$(($(date +%s) + 30))

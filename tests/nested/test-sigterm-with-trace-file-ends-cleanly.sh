@@ -52,11 +52,7 @@ stop_with() {
 	ctl stats >/dev/null
 	expect_line 'trace_file_lines=[1-9]' /tmp/ctl.out
 	kill -"$1" $pid
-	end=$(($(date +%s) + 15))
-	while kill -0 $pid 2>/dev/null; do
-		[ "$(date +%s)" -lt $end ] || fail "SIG$1 ($2): still running after 15s"
-		sleep 0.1
-	done
+	wait_gone $pid 15 "SIG$1 ($2)"
 	wait $pid
 	rc=$?
 	[ $rc = 130 ] || {

@@ -20,15 +20,6 @@ exec 3<>/tmp/stall.fifo 4<>/tmp/stall-err.fifo
 timeout 10 dd if=/dev/zero bs=4096 count=16 >&3 2>/dev/null
 timeout 10 dd if=/dev/zero bs=4096 count=16 >&4 2>/dev/null
 
-# wait_gone PID SECONDS WHAT: the process must be gone within the deadline.
-wait_gone() {
-	end=$(($(date +%s) + $2))
-	while kill -0 "$1" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$end" ] || fail "the VMM was still running ${2}s after $3"
-		sleep 0.1
-	done
-}
-
 # stalled_for_good PID: the boot vCPU's thread has sat in futex() (arm64
 # syscall 98: waiting for room in the console's ring, which is full behind
 # a full pipe) for a second on end.
