@@ -124,7 +124,8 @@ static int parse_section(const uint8_t *buf, size_t len, size_t pos, size_t ord,
 			 struct snap_section *s, size_t *next, char *err, size_t errlen)
 {
 	size_t left = len - pos;
-	char name[24];
+	const char *name;
+	char tagbuf[24];
 	uint32_t crc;
 
 	if (left < SNAP_SECTION_HEAD) {
@@ -135,7 +136,7 @@ static int parse_section(const uint8_t *buf, size_t len, size_t pos, size_t ord,
 	s->tag = rd32(buf + pos);
 	s->index = rd32(buf + pos + 4);
 	s->len = rd64(buf + pos + 8);
-	snap_tag_name(s->tag, name, sizeof(name));
+	name = snap_tag_name(s->tag, tagbuf, sizeof(tagbuf));
 	left -= SNAP_SECTION_HEAD;
 	if (left < SNAP_SECTION_CRC || s->len > left - SNAP_SECTION_CRC) {
 		snprintf(err, errlen,
