@@ -3,7 +3,8 @@
  * libfdt error code that fdt_build() propagates. Every fact comes from the
  * machine description (vmm/machine/machine.h); only the initrd is per boot. The bindings are the
  * Linux ones (Documentation/devicetree/bindings/): arm/cpus.yaml, arm/psci.yaml,
- * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml,
+ * interrupt-controller/arm,gic-v3.yaml (and its ITS child),
+ * timer/arm,arch_timer.yaml,
  * perf/arm,pmu.yaml and serial/8250.yaml.
  */
 #include <inttypes.h>
@@ -67,6 +68,8 @@ static int validate(const struct machine *m, const struct fdt_boot *boot)
 	if (m->uart_spi > GIC_MAX_SPI)
 		return -FDT_ERR_BADVALUE;
 	if (m->pmu_intid && (m->pmu_intid < GIC_PPI_FIRST || m->pmu_intid > GIC_PPI_LAST))
+		return -FDT_ERR_BADVALUE;
+	if (machine_has_its(m) && m->its_base + m->its_size - 1 < m->its_base)
 		return -FDT_ERR_BADVALUE;
 	/* Two CPUs with one affinity would be two nodes with one name. */
 	for (i = 0; i < m->nr_cpus; i++)
@@ -168,6 +171,23 @@ static int create_psci_node(void *fdt, const struct machine *m)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * The ITS (--irqchip gicv3-its), a child of the GIC node as arm,gic-v3.yaml
+ * has it: its reg in the parent's cells (2 and 2, ranges mapping 1:1), an
+ * MSI controller whose one specifier cell is the DeviceID.
+ */
+static int create_its_node(void *fdt, const struct machine *m)
+{
+	if (!machine_has_its(m))
+		return 0;
+	FDT_TRY(begin_device_node(fdt, "msi-controller", "compatible", "arm,gic-v3-its",
+				  m->its_base, m->its_size));
+	FDT_TRY(fdt_property(fdt, "msi-controller", NULL, 0));
+	FDT_TRY(fdt_property_u32(fdt, "#msi-cells", 1));
+	FDT_TRY(fdt_property_u32(fdt, "phandle", FDT_ITS_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
 static int create_gic_node(void *fdt, const struct machine *m)
 {
 	fdt64_t reg[4] = {
@@ -182,12 +202,13 @@ static int create_gic_node(void *fdt, const struct machine *m)
 	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	/* An interrupt provider needs #address-cells (dtc checks it); with
-	 * an empty ranges it maps 1:1 should anyone add an ITS child. */
+	 * an empty ranges it maps 1:1 for the ITS child. */
 	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	FDT_TRY(fdt_property(fdt, "ranges", NULL, 0));
 	FDT_TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
 	FDT_TRY(fdt_property_u32(fdt, "phandle", FDT_GIC_PHANDLE));
+	FDT_TRY(create_its_node(fdt, m));
 	return fdt_end_node(fdt);
 }
 

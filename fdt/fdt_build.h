@@ -29,15 +29,15 @@ struct fdt_boot {
 /*
  * Build the whole machine's tree into buf (size bytes): /cpus/cpu@<aff>
  * (reg = MPIDR & 0xff00ffffff) for every possible vCPU, memory, PSCI, the
- * GICv3, timer, PMU (if pmu_intid), UART, test device (if testdev_size) and
- * /chosen. Returns 0 on success, or a negative libfdt error code
+ * GICv3 (with its ITS child if its_size), timer, PMU (if pmu_intid), UART,
+ * test device (if testdev_size) and /chosen. Returns 0 on success, or a negative libfdt error code
  * (-FDT_ERR_NOSPACE when buf is NULL or too small). The blob is packed
  * (fdt_totalsize() is its real size).
  *
  * -FDT_ERR_BADVALUE: a NULL machine or boot, no vCPUs or more than
  * MACHINE_MAX_CPUS, no RAM, ram_base + ram_size past 2^64, an unknown
  * conduit, a uart_spi above 987 (INTID 1019), a pmu_intid other than 0 or a
- * PPI (16..31), two MPIDRs with the same affinity (two nodes, one name),
+ * PPI (16..31), an ITS frame past 2^64, two MPIDRs with the same affinity (two nodes, one name),
  * initrd_end < initrd_start. initrd_start == initrd_end (any value) means no
  * initrd. On any error the contents of buf are unspecified.
  */
@@ -71,5 +71,7 @@ size_t fdt_build_size_hint(const struct machine *m);
 
 /* The phandle the builder gives the GIC node (the interrupt parent). */
 #define FDT_GIC_PHANDLE 1
+/* ... and its ITS child (an msi-parent for devices that would have one). */
+#define FDT_ITS_PHANDLE 2
 
 #endif

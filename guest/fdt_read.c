@@ -58,6 +58,13 @@ struct walk {
 	bool cpu_is_cpu;
 	bool cpu_has_reg;
 	uint64_t cpu_reg;
+
+	/* #address-cells of each open node (the spec's default 2 until it
+	 * says), for a child's reg; and the node whose properties are being
+	 * read: is it an ITS, and its reg's base. */
+	uint32_t addr_cells[DT_MAX_DEPTH];
+	bool node_is_its, node_has_reg;
+	uint64_t node_reg;
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -162,6 +169,55 @@ static int root_cells(struct walk *w, const char *name, const uint8_t *val, uint
 	if (*out != 1 && *out != 2)
 		return walk_fail(w, "/ %s is %u (want 1 or 2)", name, *out);
 	return 0;
+}
+
+/* Does the compatible list val[0..len) hold the string want? */
+static bool compatible_has(const uint8_t *val, uint32_t len, const char *want)
+{
+	uint32_t start = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		if (val[i] != '\0')
+			continue;
+		if (prop_is_string(val + start, i + 1 - start, want))
+			return true;
+		start = i + 1;
+	}
+	return false;
+}
+
+/*
+ * What any node may say that we want: its #address-cells (for its
+ * children's reg), and whether it is the ITS and where (reg in the parent's
+ * cells). depth is the node's own depth (the root is 1).
+ */
+static int handle_any_prop(struct walk *w, int depth, const char *name, const uint8_t *val,
+			   uint32_t len)
+{
+	if (str_eq(name, "#address-cells") && len == 4) {
+		w->addr_cells[depth - 1] = be32(val);
+	} else if (str_eq(name, "compatible")) {
+		w->node_is_its = compatible_has(val, len, "arm,gic-v3-its");
+	} else if (str_eq(name, "reg") && depth >= 2) {
+		uint32_t a = w->addr_cells[depth - 2];
+
+		/* Not a reg we can read (cells other than 1 or 2, too short):
+		 * it cannot be our ITS. */
+		if ((a != 1 && a != 2) || len < 4 * a)
+			return 0;
+		w->node_reg = cells(val, a);
+		w->node_has_reg = true;
+	}
+	return 0;
+}
+
+/* The properties of the node being read are all in (a child begins, or the
+ * node ends): note the first ITS. */
+static void node_props_done(struct walk *w)
+{
+	if (w->node_is_its && w->node_has_reg && !w->info->its_base)
+		w->info->its_base = w->node_reg;
+	w->node_is_its = w->node_has_reg = false;
 }
 
 static int handle_prop(struct walk *w, enum node_kind kind, const char *name, const uint8_t *val,
@@ -292,7 +348,9 @@ static int walk_struct(struct walk *w)
 				return walk_fail(w, "a node follows the root node at 0x%x", off);
 			if (depth == DT_MAX_DEPTH)
 				return walk_fail(w, "nodes nested deeper than %d", DT_MAX_DEPTH);
+			node_props_done(w);
 			kinds[depth] = classify(w, depth, kinds, name, len);
+			w->addr_cells[depth] = 2;
 			depth++;
 			off = align4(off + len + 1);
 			break;
@@ -300,6 +358,7 @@ static int walk_struct(struct walk *w)
 		case FDT_END_NODE:
 			if (depth == 0)
 				return walk_fail(w, "FDT_END_NODE without a node at 0x%x", off - 4);
+			node_props_done(w);
 			depth--;
 			if (kinds[depth] == NODE_CPU && cpu_node_done(w))
 				return -1;
@@ -324,7 +383,8 @@ static int walk_struct(struct walk *w)
 			if (!name)
 				return walk_fail(w, "property name offset 0x%x is not a string",
 						 nameoff);
-			if (handle_prop(w, kinds[depth - 1], name, w->st + off, len))
+			if (handle_prop(w, kinds[depth - 1], name, w->st + off, len) ||
+			    handle_any_prop(w, depth, name, w->st + off, len))
 				return -1;
 			off = align4(off + len);
 			break;
@@ -367,6 +427,7 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	info->nr_cpus_found = 0;
 	info->conduit = CONDUIT_HVC;
 	info->mem_base = info->mem_size = 0;
+	info->its_base = 0;
 	info->bootargs[0] = '\0';
 	if (why_size)
 		why[0] = '\0';

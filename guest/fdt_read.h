@@ -1,6 +1,7 @@
 /*
  * A small read-only walker for the flattened device tree the VMM passes in
- * x0: just what the test guest needs (CPUs, RAM, PSCI conduit, bootargs).
+ * x0: just what the test guest needs (CPUs, RAM, PSCI conduit, bootargs, the
+ * GICv3 ITS if there is one).
  */
 #ifndef GUEST_FDT_READ_H
 #define GUEST_FDT_READ_H
@@ -29,6 +30,10 @@ struct dt_info {
 
 	/* /psci method. */
 	enum conduit conduit;
+
+	/* The first node compatible with "arm,gic-v3-its" (a child of the GIC
+	 * node): its reg's base, in its parent's #address-cells; 0 if none. */
+	uint64_t its_base;
 
 	/* /chosen bootargs, truncated to fit; "" when absent. */
 	char bootargs[DT_BOOTARGS_MAX];

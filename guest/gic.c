@@ -54,18 +54,16 @@ static bool poll_clear(uintptr_t reg, uint32_t bit)
 	return true;
 }
 
-bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_size)
+uintptr_t gic_redist_base(unsigned int cpu)
 {
-	uintptr_t rd = GUEST_GICR_BASE(machine.nr_cpus_dt) + (uintptr_t)cpu * GUEST_GICR_STRIDE;
-	uintptr_t sgi = rd + GICR_SGI_BASE;
+	return GUEST_GICR_BASE(machine.nr_cpus_dt) + (uintptr_t)cpu * GUEST_GICR_STRIDE;
+}
+
+bool gic_cpu_setup(unsigned int cpu, char *why, size_t why_size)
+{
+	uintptr_t rd = gic_redist_base(cpu);
 	uint64_t mpidr = machine.mpidr[cpu];
 	uint32_t want_aff, aff, v;
-	unsigned int shift = (intid % 4) * 8;
-
-	if (intid >= 32) {
-		snprintk(why, why_size, "INTID %u is not an SGI or PPI", intid);
-		return false;
-	}
 
 	/* Redistributors are packed in vCPU (= DT) order; check that ours is. */
 	want_aff = (uint32_t)((mpidr >> 32 & 0xff) << 24 | (mpidr & 0xffffff));
@@ -98,13 +96,6 @@ bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_
 		return false;
 	}
 
-	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | 1U << intid);
-	v = mmio_read32(sgi + GICR_IPRIORITYR + intid / 4 * 4);
-	v = (v & ~(0xffU << shift)) | (uint32_t)WAKE_PRIORITY << shift;
-	mmio_write32(sgi + GICR_IPRIORITYR + intid / 4 * 4, v);
-	mmio_write32(sgi + GICR_ISENABLER0, 1U << intid);
-	dsb();
-
 	/* The CPU interface (IHI 0069 §12.2). */
 	write_sysreg(icc_sre_el1, read_sysreg(icc_sre_el1) | ICC_SRE_EL1_SRE);
 	isb();
@@ -115,6 +106,27 @@ bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_
 	write_sysreg(icc_pmr_el1, PMR_OPEN);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
+	return true;
+}
+
+bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_size)
+{
+	uintptr_t sgi = gic_redist_base(cpu) + GICR_SGI_BASE;
+	unsigned int shift = (intid % 4) * 8;
+	uint32_t v;
+
+	if (intid >= 32) {
+		snprintk(why, why_size, "INTID %u is not an SGI or PPI", intid);
+		return false;
+	}
+	if (!gic_cpu_setup(cpu, why, why_size))
+		return false;
+	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | 1U << intid);
+	v = mmio_read32(sgi + GICR_IPRIORITYR + intid / 4 * 4);
+	v = (v & ~(0xffU << shift)) | (uint32_t)WAKE_PRIORITY << shift;
+	mmio_write32(sgi + GICR_IPRIORITYR + intid / 4 * 4, v);
+	mmio_write32(sgi + GICR_ISENABLER0, 1U << intid);
+	dsb();
 	return true;
 }
 

@@ -27,6 +27,16 @@
  */
 bool gic_wake_setup(unsigned int cpu, unsigned int intid, char *why, size_t why_size);
 
+/*
+ * The part of gic_wake_setup() that enables no interrupt: the distributor,
+ * cpu's redistributor awake (checked against GICR_TYPER) and the calling
+ * CPU's interface. For LPIs (its.c), which the redistributor enables.
+ */
+bool gic_cpu_setup(unsigned int cpu, char *why, size_t why_size);
+
+/* cpu's redistributor (RD_base; its SGI_base follows at + 64 KiB). */
+uintptr_t gic_redist_base(unsigned int cpu);
+
 /* Set up the virtual timer wake-up for the calling CPU (gic_wake_setup for
  * GIC_INTID_VTIMER) and fire it ticks from now. */
 bool wake_timer_arm(unsigned int cpu, uint64_t ticks, char *why, size_t why_size);

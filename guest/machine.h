@@ -18,6 +18,7 @@ struct machine {
 	unsigned int boot_cpu;		/* logical index of the boot CPU */
 	enum conduit conduit;		/* the DT's /psci method */
 	uint64_t ram_base, ram_size;	/* the DT's first /memory range */
+	uint64_t its_base;		/* the DT's GICv3 ITS, 0 if none */
 };
 extern struct machine machine;
 

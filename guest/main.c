@@ -69,12 +69,15 @@ static const struct {
 	const char *name;
 	bool (*run)(void);
 } modes[] = {
-    {"demo", demo_run},	     {"test", psci_tests_run},	    {"hotplug", mode_hotplug},
-    {"stress", mode_stress}, {"vendor", mode_vendor},	    {"services", mode_services},
-    {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
-    {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},
-    {"flood", mode_flood},   {"storm", mode_storm},	    {"ramread", mode_ramread},
-    {"pmu", mode_pmu},
+    {"demo", demo_run},	       {"test", psci_tests_run},
+    {"hotplug", mode_hotplug}, {"stress", mode_stress},
+    {"vendor", mode_vendor},   {"services", mode_services},
+    {"sip", mode_sip},	       {"sysuspend", mode_sysuspend},
+    {"reset2", mode_reset2},   {"off2", mode_off2},
+    {"bench", mode_bench},     {"chatter", mode_chatter},
+    {"flood", mode_flood},     {"storm", mode_storm},
+    {"ramread", mode_ramread}, {"pmu", mode_pmu},
+    {"its", mode_its},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */
@@ -88,6 +91,7 @@ static bool machine_setup(void)
 	machine.nr_cpus_dt = dt.nr_cpus_found;
 	machine.ram_base = dt.mem_base;
 	machine.ram_size = dt.mem_size;
+	machine.its_base = dt.its_base;
 	for (unsigned int i = 0; i < dt.nr_cpus; i++)
 		machine.mpidr[i] = dt.mpidr[i];
 	if (dt.nr_cpus_found > dt.nr_cpus)
@@ -170,7 +174,7 @@ void primary_main(uint64_t dtb)
 	printk(
 	    "guest: unknown mode \"%s\" (expected demo, test, null, fail, crash, nisv, reset, "
 	    "reset2, off2, sysuspend, hotplug, stress, vendor, services, sip, bench, chatter, pmu, "
-	    "flood, storm or ramread)\n",
+	    "its, flood, storm or ramread)\n",
 	    mode);
 	guest_finish(true);
 }

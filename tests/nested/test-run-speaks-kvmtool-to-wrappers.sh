@@ -24,7 +24,7 @@ expect_line '^  Fatal: /tmp is not a valid kernel image \(not a regular file\)$'
 vmm_expect 2 /tmp/b1 boot _NO_FILE_4Uhere_
 expect_one_line_error /tmp/b1 "image '_NO_FILE_4Uhere_': No such file or directory"
 
-for opt in "--disk /tmp/d.img" "--9p /tmp,tag" "--balloon" "--vhost" "--irqchip gicv3-its" "--irqchip gicv2"; do
+for opt in "--disk /tmp/d.img" "--9p /tmp,tag" "--balloon" "--vhost" "--irqchip gicv2"; do
 	# shellcheck disable=SC2086
 	vmm_expect 2 /tmp/r4 run -k guest.img $opt
 	expect_one_line_error /tmp/r4 "not supported by this VMM"

@@ -335,6 +335,50 @@ TEST(no_pmu_leaves_the_performance_interrupt_zero)
 	free(b.buf);
 }
 
+/* --irqchip gicv3-its: one GIC ITS structure (ACPI 6.5 §5.2.12.18, type
+ * 0xF, 20 bytes: ITS ID 0, the frame's base), after the GICR; the MADT
+ * grows by exactly that. Without the option there is none (the walk above
+ * refuses any unknown type). */
+TEST(madt_lists_the_gic_its_when_the_machine_has_one)
+{
+	struct desc d;
+	struct blob b;
+	const uint8_t *m, *s, *end;
+	unsigned int its = 0, gicc = 0;
+
+	make_desc(&d, 3, 3);
+	d.m.its_base = GUEST_ITS_BASE;
+	d.m.its_size = GUEST_ITS_SIZE;
+	if (!build(&d, &b))
+		return;
+	m = table(&b, b.l.madt, "APIC");
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	CHECK_EQ(get32(m + 4), 44 + 24 + 16 + 20 + 3 * 82);
+	CHECK_EQ(m[44 + 24 + 16], 0x0f);
+	end = m + get32(m + 4);
+	for (s = m + 44; s < end; s += s[1]) {
+		CHECK(s[1] >= 2 && s + s[1] <= end);
+		if (s[1] < 2)
+			break;
+		if (s[0] == 0x0b)
+			gicc++;
+		if (s[0] != 0x0f)
+			continue;
+		its++;
+		CHECK_EQ(s[1], 20);
+		CHECK_EQ(get16(s + 2), 0);		/* reserved */
+		CHECK_EQ(get32(s + 4), 0);		/* GIC ITS ID */
+		CHECK_EQ(get64(s + 8), GUEST_ITS_BASE); /* physical base */
+		CHECK_EQ(get32(s + 16), 0);		/* reserved */
+	}
+	CHECK_EQ(its, 1);
+	CHECK_EQ(gicc, 3);
+out:
+	free(b.buf);
+}
+
 TEST(gtdt_has_the_arch_timer_ppis_level_low)
 {
 	static const uint32_t gsiv[] = {29, 30, 27, 26};
@@ -905,6 +949,30 @@ TEST(tables_disassemble_cleanly_and_match_the_goldens)
 	free(b.buf);
 }
 
+/* The MADT with an ITS has a golden of its own; iasl decodes the entry. */
+TEST(madt_with_an_its_disassembles_cleanly_and_matches_its_golden)
+{
+	struct desc d;
+	struct blob b;
+	const uint8_t *t;
+	char *dsl;
+
+	make_desc(&d, 4, 2);
+	d.m.its_base = GUEST_ITS_BASE;
+	d.m.its_size = GUEST_ITS_SIZE;
+	if (!build(&d, &b))
+		return;
+	t = table(&b, b.l.madt, "APIC");
+	CHECK(t != NULL);
+	dsl = t ? disassemble(t, "apic-its") : NULL;
+	if (dsl) {
+		CHECK(strstr(dsl, "Generic Interrupt Translator") != NULL);
+		compare_golden("apic-its", dsl);
+		free(dsl);
+	}
+	free(b.buf);
+}
+
 /* The 512-vCPU DSDT is valid AML too: 512 processor devices come back. */
 TEST(dsdt_for_512_vcpus_disassembles_cleanly)
 {
@@ -1136,6 +1204,7 @@ RUN(every_table_checksums_and_the_xsdt_names_them);
 RUN(smc_conduit_clears_psci_use_hvc);
 RUN(madt_has_gicd_one_gicr_and_a_gicc_per_possible_vcpu);
 RUN(no_pmu_leaves_the_performance_interrupt_zero);
+RUN(madt_lists_the_gic_its_when_the_machine_has_one);
 RUN(gtdt_has_the_arch_timer_ppis_level_low);
 RUN(spcr_describes_the_16550);
 RUN(efi_system_table_crc_vendor_and_configuration_table);
@@ -1146,6 +1215,7 @@ RUN(descriptions_that_cannot_be_expressed_are_refused_with_a_reason);
 RUN(small_buffers_fail_cleanly_and_the_build_is_deterministic);
 RUN(aml_emitter_rejects_bad_names_and_unbalanced_packages);
 RUN(tables_disassemble_cleanly_and_match_the_goldens);
+RUN(madt_with_an_its_disassembles_cleanly_and_matches_its_golden);
 RUN(dsdt_for_512_vcpus_disassembles_cleanly);
 RUN(stub_dt_holds_only_chosen_with_the_uefi_parameters);
 RUN(stub_dt_refuses_bad_descriptions_and_small_buffers);

@@ -207,6 +207,30 @@ TEST(pmu_option)
 	CHECK(strstr(cli_boot_usage, "--pmu") != NULL);
 }
 
+/* --irqchip: gicv3 (the default) or gicv3-its, for both commands; anything
+ * else one line naming the value. */
+TEST(irqchip_gicv3_its_asks_for_an_its_in_boot_and_run)
+{
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK(!cfg.its);
+	CHECK_EQ(BOOT("img", "--irqchip", "gicv3"), CLI_OK);
+	CHECK(!cfg.its);
+	CHECK_EQ(BOOT("img", "--irqchip", "gicv3-its"), CLI_OK);
+	CHECK(cfg.its);
+	CHECK_EQ(BOOT("img", "--irqchip=gicv3-its", "--irqchip", "gicv3"), CLI_OK);
+	CHECK(!cfg.its);
+	CHECK_EQ(RUNK("-k", "img", "--irqchip=gicv3-its"), CLI_OK);
+	CHECK(cfg.its);
+	CHECK_EQ(RUNK("-k", "img", "--irqchip", "gicv3"), CLI_OK);
+	CHECK(!cfg.its);
+	expect_error(BOOT("img", "--irqchip", "gicv2"), err, "--irqchip", "'gicv2'");
+	expect_error(BOOT("img", "--irqchip", "GICV3-ITS"), err, "--irqchip", "'GICV3-ITS'");
+	expect_error(BOOT("img", "--irqchip", ""), err, "--irqchip", "''");
+	expect_error(BOOT("img", "--irqchip"), err, "--irqchip", "needs an argument");
+	CHECK(strchr(err, '\n') == NULL);
+	CHECK(strstr(cli_boot_usage, "--irqchip CHIP") != NULL);
+}
+
 /* ---- run: kvmtool spellings ---- */
 
 TEST(run_accepts_kvmtool_spellings)
@@ -264,8 +288,8 @@ TEST(run_refuses_kvmtool_options_it_cannot_honour)
 	}
 	expect_error(RUNK("-k", "I", "--irqchip", "gicv2"), err,
 		     "'gicv2' is not supported by this VMM", NULL);
-	expect_error(RUNK("-k", "I", "--irqchip", "gicv3-its"), err,
-		     "'gicv3-its' is not supported by this VMM", NULL);
+	expect_error(RUNK("-k", "I", "--irqchip", "gicv4"), err,
+		     "'gicv4' is not supported by this VMM", NULL);
 	expect_error(RUNK("-k", "I", "--network", "mode=tap"), err,
 		     "'mode=tap' is not supported by this VMM", NULL);
 	expect_error(RUNK("-k", "I", "-n", "mode=user"), err, "not supported by this VMM",
@@ -367,7 +391,6 @@ TEST(boot_refuses_kvmtool_spellings)
 	expect_error(BOOT("-k", "Image"), err, "-k", NULL);
 	expect_error(BOOT("--kernel", "Image"), err, "--kernel", NULL);
 	expect_error(BOOT("img", "--console", "serial"), err, "--console", NULL);
-	expect_error(BOOT("img", "--irqchip", "gicv3"), err, "--irqchip", NULL);
 	expect_error(BOOT("img", "--network", "mode=none"), err, "--network", NULL);
 	expect_error(BOOT("img", "--loglevel", "info"), err, "--loglevel", NULL);
 	expect_error(BOOT("img", "--nodefaults"), err, "--nodefaults", NULL);
@@ -878,6 +901,7 @@ RUN(boot_image_anywhere_among_options);
 RUN(boot_cpu_and_mem_limits_accepted);
 RUN(parsing_twice_starts_afresh);
 RUN(pmu_option);
+RUN(irqchip_gicv3_its_asks_for_an_its_in_boot_and_run);
 RUN(run_accepts_kvmtool_spellings);
 RUN(run_refuses_unsupported_kvmtool_values);
 RUN(boot_refuses_kvmtool_spellings);

@@ -23,9 +23,10 @@
 #include "vmm/machine/guest_abi.h"
 #include "vmm/machine/machine.h"
 
-#define OUT_DIR	 "build/host"
-#define GOLDEN	 "tests/golden/fdt-2cpu.dts"
-#define BUF_SIZE (1 << 20)
+#define OUT_DIR	   "build/host"
+#define GOLDEN	   "tests/golden/fdt-2cpu.dts"
+#define GOLDEN_ITS "tests/golden/fdt-2cpu-its.dts"
+#define BUF_SIZE   (1 << 20)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -618,6 +619,76 @@ TEST(golden_dtc_clean)
 	golden_dts_compiles_cleanly(GOLDEN);
 }
 
+static void add_its(struct desc *d)
+{
+	d->m.its_base = GUEST_ITS_BASE;
+	d->m.its_size = GUEST_ITS_SIZE;
+}
+
+/*
+ * --irqchip gicv3-its: the ITS is a child of the GIC node (arm,gic-v3.yaml),
+ * an MSI controller with one specifier cell, its reg in the GIC's two and
+ * two cells, which the empty ranges maps 1:1. Without it, no child at all.
+ */
+TEST(its_is_an_msi_controller_child_of_the_gic)
+{
+	char gic[64], its[96];
+	struct desc d;
+	void *fdt;
+	int len;
+
+	snprintf(gic, sizeof(gic), "/intc@%lx", GUEST_GICD_BASE);
+	snprintf(its, sizeof(its), "%s/msi-controller@%lx", gic, GUEST_ITS_BASE);
+	make_golden_desc(&d);
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK_EQ(count_subnodes(fdt, gic), 0);
+	CHECK(fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3-its") < 0);
+	free(fdt);
+
+	add_its(&d);
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	CHECK_STR(prop_str(fdt, its, "compatible"), "arm,gic-v3-its");
+	CHECK(has_prop(fdt, its, "msi-controller"));
+	CHECK(prop_u32(fdt, its, "#msi-cells", 1));
+	CHECK(prop_u32(fdt, its, "phandle", FDT_ITS_PHANDLE));
+	CHECK(prop_reg64(fdt, its, GUEST_ITS_BASE, GUEST_ITS_SIZE));
+	CHECK(prop_u32(fdt, gic, "#address-cells", 2));
+	CHECK(prop_u32(fdt, gic, "#size-cells", 2));
+	CHECK(prop(fdt, gic, "ranges", &len) != NULL);
+	CHECK_EQ(len, 0);
+	CHECK_EQ(count_subnodes(fdt, gic), 1);
+	/* the GIC stays the interrupt controller and keeps its phandle */
+	CHECK(prop_u32(fdt, gic, "phandle", FDT_GIC_PHANDLE));
+	free(fdt);
+
+	/* a frame that wraps the address space is refused */
+	d.m.its_base = ~0ULL - 0xffff;
+	fdt = malloc(BUF_SIZE);
+	if (fdt)
+		CHECK_EQ(fdt_build(&d.m, &d.b, fdt, BUF_SIZE), -FDT_ERR_BADVALUE);
+	free(fdt);
+}
+
+/* The ITS variant of the golden machine: its own golden, dtc silent. */
+TEST(golden_its)
+{
+	struct desc d;
+	void *fdt;
+
+	make_golden_desc(&d);
+	add_its(&d);
+	fdt = build(&d);
+	if (!fdt)
+		return;
+	golden_check_dtb(fdt, OUT_DIR, "fdt-2cpu-its", GOLDEN_ITS);
+	free(fdt);
+	golden_dts_compiles_cleanly(GOLDEN_ITS);
+}
+
 /* dtc's checks find nothing in the other shapes of tree either. */
 TEST(dtc_clean_variants)
 {
@@ -666,5 +737,7 @@ RUN(too_small);
 RUN(size_hint);
 RUN(golden);
 RUN(golden_dtc_clean);
+RUN(its_is_an_msi_controller_child_of_the_gic);
+RUN(golden_its);
 RUN(dtc_clean_variants);
 CHECK_MAIN_END

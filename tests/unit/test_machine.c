@@ -145,6 +145,51 @@ TEST(acpi_machine_adds_the_table_region_the_hotplug_block_and_the_ged)
 	CHECK_EQ(m.uart_base, GUEST_UART_BASE);
 }
 
+/* Does [a, a + as) overlap [b, b + bs)? (Empty ranges overlap nothing.) */
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return as && bs && a < b + bs && b < a + as;
+}
+
+/*
+ * --irqchip gicv3-its: the ITS's 128 KiB (control and translation frames),
+ * 64 KiB aligned as KVM wants, clear of every other range for any vCPU
+ * count (the redistributors grow down towards it) and in both DT and ACPI
+ * mode. Without the option the machine has none.
+ */
+TEST(its_frame_is_in_the_map_only_with_irqchip_gicv3_its)
+{
+	const unsigned int counts[] = {1, 4, 100, VMM_MAX_CPUS};
+	static struct machine m;
+
+	for (unsigned int i = 0; i < 2 * sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vmm_config cfg = config(1, counts[i / 2]);
+
+		cfg.acpi = i % 2;
+		if (!describe(&cfg, &m))
+			return;
+		CHECK(!machine_has_its(&m));
+		CHECK_EQ(m.its_base, 0);
+		CHECK_EQ(m.its_size, 0);
+		cfg.its = true;
+		if (!describe(&cfg, &m))
+			return;
+		CHECK(machine_has_its(&m));
+		CHECK_EQ(m.its_base, GUEST_ITS_BASE);
+		CHECK_EQ(m.its_size, 0x20000);
+		CHECK_EQ(m.its_base % 0x10000, 0);
+		CHECK(!overlaps(m.its_base, m.its_size, m.gicr_base, m.gicr_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.gicd_base, m.gicd_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.ram_base, m.ram_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.uart_base, m.uart_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.testdev_base, m.testdev_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.cpuhp_base, m.cpuhp_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.pvtime_base, m.pvtime_size));
+		CHECK(!overlaps(m.its_base, m.its_size, m.acpi_base, m.acpi_size));
+		CHECK_EQ(m.acpi, cfg.acpi);
+	}
+}
+
 TEST(pmu_conduit_psci_mode_and_command_line_come_from_the_options)
 {
 	struct vmm_config cfg = config(1, 1);
@@ -243,6 +288,7 @@ RUN(one_vcpu_device_tree_machine_has_the_guest_abi_memory_map);
 RUN(mpidrs_follow_kvm_numbering_and_only_the_first_vcpus_are_present);
 RUN(redistributor_region_grows_with_the_possible_vcpus);
 RUN(acpi_machine_adds_the_table_region_the_hotplug_block_and_the_ged);
+RUN(its_frame_is_in_the_map_only_with_irqchip_gicv3_its);
 RUN(pmu_conduit_psci_mode_and_command_line_come_from_the_options);
 RUN(impossible_machines_are_refused_with_one_line);
 RUN(the_description_is_plain_repeatable_data);

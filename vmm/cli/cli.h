@@ -63,6 +63,7 @@ struct vmm_config {
 	bool exit_stats; /* --exit-stats: print counters and memory use at exit */
 	bool acpi;	 /* --acpi: ACPI tables + EFI hand-off instead of a device tree */
 	bool pmu;	 /* --pmu: a virtual PMUv3 on every vCPU */
+	bool its;	 /* --irqchip gicv3-its: a GICv3 ITS beside the vGICv3 */
 	const char *dump_dtb;
 	unsigned int max_resets;
 

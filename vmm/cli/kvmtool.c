@@ -1,8 +1,9 @@
 /*
  * kvmtool's spellings, so that scripts written for `lkvm run` drive
  * `vmm run` unchanged: the options it honours (-k/--kernel, --console
- * serial, --irqchip gicv3, -n/--network none, --loglevel, --nodefaults;
- * --name is `vmm boot`'s own option, so both honour it), those it ignores
+ * serial, -n/--network none, --loglevel, --nodefaults; --name, --pmu and
+ * --irqchip gicv3|gicv3-its are `vmm boot`'s own options, so both honour
+ * them), those it ignores
  * (--nocompat, --no-dhcp, --debug), and those for
  * what this VMM does not have, each refused in one line saying why (its
  * argument is consumed first, so it is never taken for the image). Also
@@ -26,7 +27,6 @@ static enum cli_result apply_kernel(const char *arg, struct vmm_config *cfg, cha
 
 /* The values of kvmtool's options that this VMM has. */
 static const char *const consoles[] = {"serial", NULL};
-static const char *const irqchips[] = {"gicv3", NULL};
 static const char *const networks[] = {"mode=none", "none", NULL};
 
 static enum cli_result apply_loglevel(const char *arg, struct vmm_config *cfg, char *err,
@@ -64,7 +64,6 @@ const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS] = {
      .kind = CLI_OPT_KVMTOOL,
      .apply = apply_kernel},
     ONLY("console", 0, consoles, "only 'serial' (a 16550 UART)"),
-    ONLY("irqchip", 0, irqchips, "only 'gicv3' (no GICv2, no ITS)"),
     ONLY("network", 'n', networks, "it has no network devices (only 'mode=none')"),
     {.name = "loglevel", .has_arg = true, .kind = CLI_OPT_KVMTOOL, .apply = apply_loglevel},
     /* we have no default devices to drop */

@@ -222,6 +222,19 @@ SWITCH(apply_exit_stats, exit_stats)
 SWITCH(apply_acpi, acpi)
 SWITCH(apply_pmu, pmu)
 
+/* kvmtool's --irqchip, for both commands: the GICv3 alone (the default) or
+ * with an ITS; no GICv2. */
+static enum cli_result apply_irqchip(const char *arg, struct vmm_config *cfg, char *err,
+				     size_t errlen)
+{
+	if (strcmp(arg, "gicv3") && strcmp(arg, "gicv3-its"))
+		CLI_FAIL("--irqchip: '%s' is not supported by this VMM: only 'gicv3' (the default) "
+			 "or 'gicv3-its' (no GICv2)",
+			 arg);
+	cfg->its = !strcmp(arg, "gicv3-its");
+	return CLI_OK;
+}
+
 static enum cli_result apply_help(const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
 {
 	(void)arg;
@@ -260,6 +273,7 @@ const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS] = {
     BOOT_OPT("exit-stats", 0, false, apply_exit_stats),
     BOOT_OPT("acpi", 0, false, apply_acpi),
     BOOT_OPT("pmu", 0, false, apply_pmu),
+    BOOT_OPT("irqchip", 0, true, apply_irqchip),
     BOOT_OPT("help", 'h', false, apply_help),
 };
 

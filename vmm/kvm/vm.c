@@ -254,7 +254,7 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const str
 	vm->machine = m;
 	vm->images = images;
 	vm->kvm_fd = kvm_fd;
-	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
+	vm->vm_fd = vm->gic_fd = vm->its_fd = vm->exit_efd = -1;
 	vm->shared = shared;
 	/* Every possible vCPU is created (the vGIC and the DT must see them
 	 * all); hotplug only flips whether PSCI may start it. */
@@ -314,6 +314,8 @@ void vm_destroy(struct vm *vm)
 		cpuhp_destroy(&vm->cpuhp);
 	if (vm->acpi_region)
 		munmap(vm->acpi_region, vm->machine->acpi_size);
+	if (vm->its_fd >= 0)
+		close(vm->its_fd);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->ram)
@@ -326,5 +328,5 @@ void vm_destroy(struct vm *vm)
 		close(vm->exit_efd);
 	pthread_mutex_destroy(&vm->exit_lock);
 	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
+	vm->vm_fd = vm->gic_fd = vm->its_fd = vm->exit_efd = -1;
 }

@@ -89,6 +89,7 @@ struct vm {
 	const struct machine *machine; /* what the guest sees (machine.h) */
 	const struct vm_images *images;
 	int kvm_fd, vm_fd, gic_fd;
+	int its_fd; /* the GICv3 ITS (--irqchip gicv3-its), or -1 */
 	uint8_t *ram;
 	uint64_t ram_size;
 	void *pvtime; /* machine->pvtime_size bytes, or NULL without PV time */

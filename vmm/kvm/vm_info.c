@@ -1,7 +1,7 @@
 /*
  * `vmm info`: what this host's KVM offers (capabilities, the SMCCC filter,
- * in-kernel PSCI version, the hypercall bitmap firmware registers), as
- * "key: value" lines. Per-VM facts come from a scratch one-vCPU VM.
+ * the GICv3 ITS device `--irqchip gicv3-its` needs, in-kernel PSCI version, the hypercall bitmap
+ * firmware registers), as "key: value" lines. Per-VM facts come from a scratch one-vCPU VM.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -63,7 +63,7 @@ int vm_info(int kvm_fd)
 	vm.machine = &machine;
 	vm.kvm_fd = kvm_fd;
 	vm.nr_cpus = 1;
-	vm.gic_fd = vm.exit_efd = -1;
+	vm.gic_fd = vm.its_fd = vm.exit_efd = -1;
 	pthread_mutex_init(&vm.exit_lock, NULL);
 	vm.vm_fd = kvm_create_vm(kvm_fd, 0);
 	if (vm.vm_fd < 0) {
@@ -72,6 +72,7 @@ int vm_info(int kvm_fd)
 		return ret;
 	}
 	printf("smccc filter: %s\n", vm_has_smccc_filter(&vm) ? "yes" : "no");
+	printf("its: %s\n", vm_has_its_device(vm.vm_fd) ? "yes" : "no");
 	ret = vm_create_vcpus(&vm);
 	if (ret) {
 		vm_destroy(&vm);

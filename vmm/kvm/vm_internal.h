@@ -37,6 +37,8 @@ int vm_create_vcpus(struct vm *vm);
 
 /* vgic.c: the GICv3 (after the vCPUs), and an SPI's level. */
 int vm_create_gic(struct vm *vm);
+/* Does this VM's KVM offer the GICv3 ITS device (KVM_CREATE_DEVICE_TEST)? */
+bool vm_has_its_device(int vm_fd);
 void vm_irq_line(struct vm *vm, uint32_t spi, bool level, const char *what);
 
 /* pmu.c: --pmu on every vCPU (after the vGIC). */

@@ -165,6 +165,8 @@ static int make_plan(const struct machine *m, struct acpi_plan *p, const char **
 	p->xsdt_size = ACPI_HDR_SIZE + 8 * XSDT_ENTRIES;
 	p->madt_size =
 	    MADT_HDR_SIZE + MADT_GICD_SIZE + MADT_GICR_SIZE + (size_t)m->nr_cpus * MADT_GICC_SIZE;
+	if (machine_has_its(m))
+		p->madt_size += MADT_ITS_SIZE;
 	p->dsdt_size = ACPI_HDR_SIZE + (size_t)aml_len;
 
 	p->systab = place(&c, EFI_SYSTAB_SIZE);

@@ -101,9 +101,11 @@ struct aml;
 #define MADT_GICC	0x0b
 #define MADT_GICD	0x0c
 #define MADT_GICR	0x0e
+#define MADT_GIC_ITS	0x0f
 #define MADT_GICC_SIZE	82 /* §5.2.12.14, with the 6.5 TRBE interrupt */
 #define MADT_GICD_SIZE	24 /* §5.2.12.15 */
 #define MADT_GICR_SIZE	16 /* §5.2.12.17 */
+#define MADT_ITS_SIZE	20 /* §5.2.12.18 */
 #define GICC_ENABLED	(1U << 0)
 #define GICC_ONLINE_CAP (1U << 3)
 #define GICD_VERSION_V3 3

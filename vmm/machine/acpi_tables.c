@@ -1,7 +1,8 @@
 /*
  * The fixed ACPI 6.5 tables: RSDP and XSDT (§5.2.5, §5.2.8), FADT (§5.2.9,
  * hardware-reduced, PSCI through HVC or SMC), MADT (§5.2.12: GICD, one GICR
- * region, a GICC per possible vCPU, Enabled or Online Capable), GTDT
+ * region, the GIC ITS if there is one, a GICC per possible vCPU, Enabled or
+ * Online Capable), GTDT
  * (§5.2.25, the arch timer PPIs) and SPCR (the 16550 console). Each is
  * written byte by byte at the spec's offsets, then checksummed.
  */
@@ -94,6 +95,15 @@ static void write_madt(uint8_t *b, const struct machine *m, const bool *enabled,
 	put64(s + 4, m->gicr_base);
 	put32(s + 12, (uint32_t)m->gicr_size);
 	s += MADT_GICR_SIZE;
+
+	/* §5.2.12.18: the ITS, ID 0 (what an IORT would name), its frame. */
+	if (machine_has_its(m)) {
+		s[0] = MADT_GIC_ITS;
+		s[1] = MADT_ITS_SIZE;
+		put32(s + 4, 0);
+		put64(s + 8, m->its_base);
+		s += MADT_ITS_SIZE;
+	}
 
 	for (i = 0; i < m->nr_cpus; i++, s += MADT_GICC_SIZE) {
 		s[0] = MADT_GICC;

@@ -72,6 +72,16 @@
 #define GUEST_GICR_BASE(nr_cpus) (GUEST_GICD_BASE - (unsigned long)(nr_cpus)*GUEST_GICR_STRIDE)
 
 /*
+ * GICv3 ITS (`--irqchip gicv3-its`): its 64 KiB control frame, then the
+ * 64 KiB translation frame (GITS_TRANSLATER at + 0x10040), which MSIs
+ * write. Low, with the VMM's other devices: the redistributors grow down
+ * from the distributor to 0x3bff_0000 for 512 vCPUs, never this far.
+ * KVM wants it 64 KiB aligned.
+ */
+#define GUEST_ITS_BASE 0x04000000UL
+#define GUEST_ITS_SIZE 0x20000UL
+
+/*
  * ACPI boot (`--acpi`, Linux guests only): the EFI hand-off data (system
  * table, configuration table, memory map) and the ACPI tables live in a
  * memslot of their own, outside RAM, which the EFI memory map describes as

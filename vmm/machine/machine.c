@@ -43,6 +43,10 @@ static void describe_memory_map(const struct vmm_config *cfg, struct machine *m)
 	m->gicd_size = GUEST_GICD_SIZE;
 	m->gicr_base = GUEST_GICR_BASE(m->nr_cpus);
 	m->gicr_size = (uint64_t)m->nr_cpus * GUEST_GICR_STRIDE;
+	if (cfg->its) {
+		m->its_base = GUEST_ITS_BASE;
+		m->its_size = GUEST_ITS_SIZE;
+	}
 }
 
 int machine_describe(const struct vmm_config *cfg, struct machine *m, char *err, size_t errlen)

@@ -7,7 +7,8 @@
  *
  * It holds: the possible vCPUs with their MPIDRs and which are present at
  * boot; the memory map (RAM, UART, test device, CPU hotplug block, PV time,
- * ACPI region, GICv3 distributor and redistributors); the interrupts (UART
+ * ACPI region, GICv3 distributor and redistributors, the ITS with
+ * `--irqchip gicv3-its`); the interrupts (UART
  * SPI, GED SPI, PMU INTID); the PSCI conduit and mode; DT or ACPI; the kernel
  * command line. Addresses come from vmm/machine/guest_abi.h.
  *
@@ -64,6 +65,7 @@ struct machine {
 	uint64_t acpi_base, acpi_size;
 	uint64_t gicd_base, gicd_size;
 	uint64_t gicr_base, gicr_size; /* nr_cpus frames of GUEST_GICR_STRIDE */
+	uint64_t its_base, its_size;   /* the GICv3 ITS; size 0: none */
 
 	/* Interrupts: SPI numbers (INTID - 32) and the PMU's PPI INTID. */
 	uint32_t uart_spi;
@@ -86,6 +88,12 @@ int machine_describe(const struct vmm_config *cfg, struct machine *m, char *err,
 static inline bool machine_has_pmu(const struct machine *m)
 {
 	return m->pmu_intid != 0;
+}
+
+/* A GICv3 ITS (--irqchip gicv3-its): LPIs and MSIs for the guest. */
+static inline bool machine_has_its(const struct machine *m)
+{
+	return m->its_size != 0;
 }
 
 #endif
