@@ -236,16 +236,18 @@ int snap_vgic_parse(const void *data, size_t len, struct snap_vgic *g, char *err
 		a->group = snap_get_u32(&c);
 		a->attr = snap_get_u64(&c);
 		a->value = snap_get_u64(&c);
-		if (!vgic_group_known(a->group)) {
+		struct snap_attr bad = *a; /* for the message: g's memory goes first */
+
+		if (!vgic_group_known(bad.group)) {
 			snap_vgic_free(g);
 			FAIL("VGIC: attribute %u has group %u, not a vGICv3 register group", i,
-			     a->group);
+			     bad.group);
 		}
-		if (a->group != SNAP_VGIC_CPU_SYSREG && a->value > UINT32_MAX) {
+		if (bad.group != SNAP_VGIC_CPU_SYSREG && bad.value > UINT32_MAX) {
 			snap_vgic_free(g);
 			FAIL(
 			    "VGIC: attribute %u (group %u) is a 32-bit register holding 0x%" PRIx64,
-			    i, a->group, a->value);
+			    i, bad.group, bad.value);
 		}
 	}
 	return 0;
