@@ -892,6 +892,100 @@ TEST(numbers_are_digits_only)
 	CHECK_EQ(v, UINT64_MAX);
 }
 
+/* `vmm restore DIR [OPTIONS]`: the restore-time options, and every option
+ * that would change the machine refused by name. */
+static enum cli_result parse_restore(struct args *ra, struct vmm_config *rcfg, const char **dir,
+				     char *rerr, size_t errlen, ...)
+{
+	const char *s;
+	va_list ap;
+
+	memset(ra, 0, sizeof(*ra));
+	snprintf(ra->store[0], sizeof(ra->store[0]), "restore");
+	ra->argv[0] = ra->store[0];
+	ra->argc = 1;
+	va_start(ap, errlen);
+	while ((s = va_arg(ap, const char *)) != NULL && ra->argc < MAX_ARGS) {
+		snprintf(ra->store[ra->argc], sizeof(ra->store[0]), "%s", s);
+		ra->argv[ra->argc] = ra->store[ra->argc];
+		ra->argc++;
+	}
+	va_end(ap);
+	return cli_parse_restore(ra->argc, ra->argv, rcfg, dir, rerr, errlen);
+}
+
+TEST(restore_takes_its_options)
+{
+	struct args ra;
+	struct vmm_config rcfg;
+	const char *dir;
+	char rerr[256];
+
+	CHECK_EQ(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "/tmp/s", "--control",
+			       "/tmp/c", "--trace", "--trace-file=/tmp/t", "--inject",
+			       "CPU_ON:ret=DENIED", "--exit-stats", "--max-resets", "3", NULL),
+		 CLI_OK);
+	CHECK_STR(dir, "/tmp/s");
+	CHECK_STR(rcfg.control, "/tmp/c");
+	CHECK_STR(rcfg.trace_file, "/tmp/t");
+	CHECK(rcfg.trace && rcfg.exit_stats);
+	CHECK_EQ(rcfg.nr_injects, 1);
+	CHECK_EQ(rcfg.max_resets, 3);
+	CHECK_EQ(rcfg.nr_cpus, 0); /* the machine is the snapshot's */
+	CHECK_EQ(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "d", "--name", "vm1", NULL),
+		 CLI_OK);
+	CHECK_STR(rcfg.name, "vm1");
+	CHECK_EQ(rcfg.max_resets, 100);
+	CHECK_EQ(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "--help", NULL), CLI_HELP);
+}
+
+TEST(restore_refuses_what_would_change_the_machine)
+{
+	static const struct check_refusal cases[] = {
+	    {"--cpus", "--cpus would change the machine"},
+	    {"-c", "-c would change the machine"},
+	    {"-c4", "-c would change the machine"},
+	    {"--mem=1G", "--mem would change the machine"},
+	    {"--acpi", "--acpi would change the machine"},
+	    {"--pmu", "--pmu would change the machine"},
+	    {"--conduit", "--conduit would change the machine"},
+	    {"--smccc-filter", "--smccc-filter would change the machine"},
+	    {"--kernel", "--kernel would change the machine"},
+	    {"--initrd", "--initrd would change the machine"},
+	    {"--bogus", "unknown option '--bogus'"},
+	    {"--inject=CPU_ON:ret=FOO", "FOO"},
+	    {"--max-resets=x", "--max-resets"},
+	};
+	struct args ra;
+	struct vmm_config rcfg;
+	const char *dir;
+	char rerr[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum cli_result r =
+		    parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "d", cases[i].input, NULL);
+
+		CHECK_REFUSED(r == CLI_ERROR ? -1 : 0, rerr, cases[i].says, cases[i].input);
+	}
+	CHECK_REFUSED(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), NULL) == CLI_ERROR ? -1
+											     : 0,
+		      rerr, "no snapshot directory", "none");
+	CHECK_REFUSED(
+	    parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "a", "b", NULL) == CLI_ERROR ? -1
+											     : 0,
+	    rerr, "one snapshot directory", "two");
+	CHECK_REFUSED(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "a", "--name", "x",
+				    "--control", "/s", NULL) == CLI_ERROR
+			  ? -1
+			  : 0,
+		      rerr, "--name and --control", "both");
+	CHECK_REFUSED(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "a", "--control", NULL) ==
+			      CLI_ERROR
+			  ? -1
+			  : 0,
+		      rerr, "needs a value", "novalue");
+}
+
 CHECK_MAIN_BEGIN
 RUN(boot_defaults);
 RUN(boot_short_options);
@@ -943,4 +1037,6 @@ RUN(long_option_prefixes);
 RUN(numbers_are_digits_only);
 RUN(name_is_honoured_by_boot_and_run);
 RUN(name_refusals_are_one_line);
+RUN(restore_takes_its_options);
+RUN(restore_refuses_what_would_change_the_machine);
 CHECK_MAIN_END
