@@ -74,7 +74,7 @@ static const struct {
     {"sip", mode_sip},	     {"sysuspend", mode_sysuspend}, {"reset2", mode_reset2},
     {"off2", mode_off2},     {"bench", mode_bench},	    {"chatter", mode_chatter},
     {"flood", mode_flood},   {"storm", mode_storm},	    {"ramread", mode_ramread},
-    {"pmu", mode_pmu},
+    {"pmu", mode_pmu},	     {"snapshot", mode_snapshot},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */
