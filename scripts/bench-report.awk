@@ -59,6 +59,7 @@ END {
 	if (reps) psci_report()
 	linux_report()
 	acpi_report()
+	snapshot_report()
 	if (reps) footprint_report()
 }
 
@@ -205,6 +206,35 @@ function acpi_row(label, key, nk, both,    i, line) {
 	for (i = 1; i <= nk; i++) line = line " " cell(have[i], key) " |"
 	if (both) line = line sprintf(" **%.2f** |", ratio(med("newest", key), med("6.12", key)))
 	print line
+}
+
+# Snapshot and restore (tests/nested/bench-snapshot.sh), issue 18's goals:
+# restore at least 10x faster than a cold boot, a restore's RSS not the
+# guest's RAM.
+function snapshot_report(    boot, back, rss, anon) {
+	if (!(("snap" SUBSEP "restore_to_shell_ms") in n)) return
+	printf "## Snapshot and restore (%d rounds)\n", n["snap" SUBSEP "restore_to_shell_ms"]
+	print ""
+	printf "%s. Wall time in ms, memory in KiB.\n", ("snap" in kpkg) ? kpkg["snap"] : "Linux"
+	print ""
+	print "| what | median (min-max) |"
+	print "| --- | --- |"
+	printf "| cold boot: launch to /init running | %s |\n", cell("snap", "cold_boot_to_init_ms")
+	printf "| `vmm ctl snapshot DIR` (wall) | %s |\n", cell("snap", "snapshot_wall_ms")
+	printf "| ... as the reply says (ok BYTES MS) | %s |\n", cell("snap", "snapshot_reply_ms")
+	printf "| ... BYTES | %s |\n", cell("snap", "snapshot_bytes")
+	printf "| ... the directory on disk (du, KiB) | %s |\n", cell("snap", "snapshot_disk_kib")
+	printf "| `vmm restore DIR`: launch to the shell answering | %s |\n", cell("snap", "restore_to_shell_ms")
+	printf "| VmRSS of the booted VMM, idle shell | %s |\n", cell("snap", "booted_rss_kib")
+	printf "| VmRSS of the restored VMM, just answered | %s |\n", cell("snap", "restored_rss_kib")
+	printf "| ... of which anonymous (private copies) | %s |\n", cell("snap", "restored_rss_anon_kib")
+	printf "| ... of which file-backed (the ram file, shared) | %s |\n", cell("snap", "restored_rss_file_kib")
+	print ""
+	boot = med("snap", "cold_boot_to_init_ms"); back = med("snap", "restore_to_shell_ms")
+	anon = med("snap", "restored_rss_anon_kib")
+	printf "- cold boot to /init / restore to a running shell: **%.1f** (target >= 10: %s)\n", ratio(boot, back), verdict(back && boot / back >= 10)
+	printf "- the restored VMM's private memory: %.0f KiB of a 524288 KiB guest (target: not the guest's RAM: %s)\n", anon, verdict(anon < 524288 / 4)
+	print ""
 }
 
 function footprint_report(    rss, bin, sv) {

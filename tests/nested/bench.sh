@@ -175,3 +175,11 @@ if part acpi && [ -f linux-guest/Image ]; then
 		b=$((b + 1))
 	done
 fi
+
+# Snapshot and restore of a 512 MiB Linux guest (issue 18): snapshot time,
+# restore to a running shell against a cold boot to /init, the restored
+# VMM's RSS.
+if part snapshot && [ -f linux-guest/Image ]; then
+	SNREPS=${SNREPS:-3} sh tests/nested/bench-snapshot.sh ||
+		{ echo "B snapshot bench failed (exit $?)"; exit 1; }
+fi
