@@ -4,8 +4,12 @@
 # in a payload, exactly before END, one byte short), another format version,
 # one flipped byte in the payload of each section in turn (found by walking
 # the file's own section heads, so a section added later is covered too), a
-# ram file cut short, no snapshot at all. The untouched snapshot then
-# restores and the guest passes, so each refusal was the damage's.
+# ram file cut short, no snapshot at all; and a snapshot from another host,
+# made by rewriting the HOST section's facts (vmm/snapshot/kvmstate.h:
+# u32 page size, bool SMCCC filter, bool PMU, ...) with a valid CRC: another
+# page size, and, where this host has no PMUv3, a PMU (as a snapshot taken
+# with --pmu elsewhere). The untouched snapshot then restores and the guest
+# passes, so each refusal was the damage's.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
 sock=/tmp/snap-bad.sock
@@ -28,6 +32,29 @@ flip() {
 	# shellcheck disable=SC2059
 	printf "\\$(printf %o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
 }
+# put_u32 FILE OFFSET VALUE: four bytes, little-endian.
+put_u32() {
+	# shellcheck disable=SC2059
+	printf "\\$(printf %o $(($3 & 255)))\\$(printf %o $(($3 >> 8 & 255)))\\$(printf %o $(($3 >> 16 & 255)))\\$(printf %o $(($3 >> 24 & 255)))" |
+		dd of="$1" bs=1 seek="$2" count=4 conv=notrunc 2>/dev/null
+}
+# crc32 FILE OFFSET LENGTH: zlib's CRC-32 of those bytes (bit by bit: the
+# sections it is used on are small).
+crc32() {
+	crc=4294967295
+	for b in $(od -A n -t u1 -j "$2" -N "$3" "$1"); do
+		crc=$((crc ^ b))
+		k=0
+		while [ $k -lt 8 ]; do
+			if [ $((crc & 1)) = 1 ]; then crc=$(((crc >> 1) ^ 3988292384)); else crc=$((crc >> 1)); fi
+			k=$((k + 1))
+		done
+	done
+	echo $((crc ^ 4294967295))
+}
+# reseal FILE OFFSET LENGTH: the section at OFFSET (payload LENGTH) gets the
+# CRC of what it holds now.
+reseal() { put_u32 "$1" $(($2 + 16 + $3)) "$(crc32 "$1" "$2" $((16 + $3)))"; }
 # refused LABEL PATTERN: `vmm restore` says one line matching PATTERN, exit 2.
 refused() {
 	vmm_expect 2 /tmp/snap-bad-$1.log restore $dir
@@ -66,6 +93,24 @@ while read -r off tag index len; do
 	if [ "$len" -gt 0 ]; then flip $state $((off + 16 + len / 2)); else flip $state $((off + 16)); fi
 	refused "flip-$tag-$index" "CRC mismatch in section [0-9]+ \\(.* $index\\)"
 done </tmp/snap-bad.sections
+
+# Another host: the HOST section (tag 2) rewritten, its CRC made good again.
+set -- $(grep '^[0-9]* 2 0 ' /tmp/snap-bad.sections)
+[ $# = 4 ] || fail "no HOST section (tag 2)"
+host_off=$1 host_len=$4
+page=$(u32 /tmp/snap-bad.orig $((host_off + 16)))
+cp /tmp/snap-bad.orig $state
+put_u32 $state $((host_off + 16)) $((page == 65536 ? 4096 : 65536))
+reseal $state $host_off $host_len
+refused host-page-size "page size is $page bytes, the snapshot's"
+if ./vmm info | grep -q '^pmu: no$'; then
+	cp /tmp/snap-bad.orig $state
+	printf '\001' | dd of=$state bs=1 seek=$((host_off + 16 + 5)) count=1 conv=notrunc 2>/dev/null
+	reseal $state $host_off $host_len
+	refused host-pmu "offers no PMUv3, the snapshot's guest has one"
+else
+	echo "this host has a PMUv3: a --pmu snapshot restored without one needs a host without"
+fi
 
 cp /tmp/snap-bad.orig $state
 vmm_expect 0 /tmp/snap-bad-good.log restore $dir
