@@ -36,7 +36,8 @@ field() { tr -d '\r' <"$1" | grep "^@@ $2:" | tail -n 1 | tr ' ' '\n' | sed -n "
 # a hot-added CPU; unplug ejects it) or the device tree (sysfs by hand).
 plug() {
 	if [ -n "$acpi" ]; then
-		[ "$(ctl plug "$1" --timeout 120)" = ok ] || fail "plug $1 was not ok"
+		reply=$(ctl plug "$1" --timeout 120)
+		[ "$reply" = ok ] || fail "plug $1: '$reply', expected ok"
 	else
 		ctl plug "$1" >/dev/null
 		say "echo 1 > $cpu/cpu$1/online"
@@ -44,7 +45,8 @@ plug() {
 }
 unplug() {
 	if [ -n "$acpi" ]; then
-		[ "$(ctl unplug "$1")" = ok ] || fail "unplug $1 was not ok"
+		reply=$(ctl unplug "$1")
+		[ "$reply" = ok ] || fail "unplug $1: '$reply', expected ok"
 	else
 		say "echo 0 > $cpu/cpu$1/online"
 		ctl unplug "$1" --when-off >/dev/null
@@ -59,7 +61,12 @@ masks() {
 ./vmm $LINUX $acpi -c 2 --max-cpus 4 --control $sock -p "console=ttyS0" <$in >$log 2>&1 &
 vmm_pid=$!
 wait_marker $log "Linux under vmm:"
-[ -n "$acpi" ] && say 'uevent /bin/cpu-hotplug >/dev/null 2>&1 &'
+if [ -n "$acpi" ]; then
+	# The guest's udev: busybox uevent runs the helper that onlines a
+	# hot-added CPU (tests/linux/init); it listens once it has started.
+	say 'uevent /bin/cpu-hotplug >/dev/null 2>&1 & sleep 1; echo "@""@ helper up"'
+	wait_marker $log "@@ helper up"
+fi
 plug 2
 say "mkdir -p /mnt/t && mount -t tmpfs t /mnt/t && echo mark-\$\$ > /mnt/t/mark"
 say "(n=0; while :; do n=\$((n + 1)); echo \$n > /mnt/t/count; sleep 0.2; done) &"
