@@ -11,22 +11,22 @@
 # so a failure after the restore is the restore's.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
-sock=/tmp/snap-bm.sock
-dir=/tmp/snap-bm
-log=/tmp/snap-bm.log
-rlog=/tmp/snap-bm-restored.log
+sock=/tmp/snapg-bm.sock
+dir=/tmp/snapg-bm
+log=/tmp/snapg-bm.log
+rlog=/tmp/snapg-bm-restored.log
 rm -rf $dir $sock
 args="-c 5 --inject CPU_ON:cpu=4:next=1:lost"
 
-vmm_expect 0 /tmp/snap-bm-control.log boot guest.img $args -p "snapshot lost=4 wait=0"
-expect_line '^@@ snapshot: done$' /tmp/snap-bm-control.log
+vmm_expect 0 /tmp/snapg-bm-control.log boot guest.img $args -p "snapshot lost=4 wait=0"
+expect_line '^@@ snapshot: done$' /tmp/snapg-bm-control.log
 
 ./vmm boot guest.img $args --control $sock -p "snapshot lost=4" >$log 2>&1 &
 vmm_pid=$!
 wait_marker $log "@@ snapshot: ready"
-ctl snapshot $dir --stop >/tmp/snap-bm.reply
-grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/snap-bm.reply ||
-	fail "snapshot --stop answered '$(cat /tmp/snap-bm.reply)', expected 'ok BYTES MS'"
+ctl snapshot $dir --stop >/tmp/snapg-bm.reply
+grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/snapg-bm.reply ||
+	fail "snapshot --stop answered '$(cat /tmp/snapg-bm.reply)', expected 'ok BYTES MS'"
 vmm_wait 0 $log "the VMM after snapshot --stop"
 expect_no_line '^@@ snapshot: restored' $log.clean
 [ -s $dir/state ] && [ -s $dir/ram ] || { ls -l $dir; fail "the snapshot has no state or ram file"; }
