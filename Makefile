@@ -45,7 +45,8 @@ DEPS := $(B)/.deps-stamp
 # files directly in vmm/ wire the pieces together (main.c); every other folder
 # is pure logic, built again for the host and unit-tested there under
 # sanitizers.
-VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output fdt
+VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output \
+	vmm/snapshot fdt
 VMM_ALL_SRCS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.c))
 VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c vmm/*.c)
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
