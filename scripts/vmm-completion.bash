@@ -6,7 +6,7 @@ _vmm_boot_options="--cpus --max-cpus --control --name --mem --params --cmdline -
 	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --help"
 _vmm_run_options="--kernel --console --irqchip --network --loglevel --nodefaults
 	--nocompat --no-dhcp --debug"
-_vmm_ctl_commands="cpus plug unplug stats info pause resume trace trace-file inject quit help"
+_vmm_ctl_commands="cpus plug unplug stats info pause resume snapshot trace trace-file inject quit help"
 
 # The names of the running named VMs: NAME.sock in the socket directory.
 _vmm_names()
@@ -26,7 +26,7 @@ _vmm()
 	_init_completion || return
 
 	if [ "$cword" -eq 1 ]; then
-		mapfile -t COMPREPLY < <(compgen -W "boot run ctl list info timeline help version --help
+		mapfile -t COMPREPLY < <(compgen -W "boot run restore ctl list info timeline help version --help
 			--version" -- "$cur")
 		return
 	fi
@@ -76,11 +76,25 @@ _vmm()
 			case ${words[3]} in
 			trace) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur") ;;
 			trace-file) _filedir ;;
+			snapshot) [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "--stop" -- "$cur") || _filedir -d ;;
 			inject) mapfile -t COMPREPLY < <(compgen -W "list clear" -- "$cur") ;;
 			cpus | stats | info) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
 			unplug) mapfile -t COMPREPLY < <(compgen -W "--when-off --timeout" -- "$cur") ;;
 			esac
 		fi
+		;;
+	restore)
+		case $prev in
+		--trace-file | --control) _filedir ;;
+		--inject | --name | --max-resets) ;;
+		*)
+			if [[ $cur == -* ]]; then
+				mapfile -t COMPREPLY < <(compgen -W "--control --name --trace --trace-file --inject --exit-stats --max-resets --help" -- "$cur")
+			else
+				_filedir -d
+			fi
+			;;
+		esac
 		;;
 	timeline)
 		if [ "$prev" = --format ]; then

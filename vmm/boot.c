@@ -24,45 +24,11 @@
 #include <unistd.h>
 
 #include "vmm/boot.h"
-#include "vmm/cli/cli.h"
 #include "vmm/control/names.h"
-#include "vmm/control/server.h"
-#include "vmm/exit_stats.h"
-#include "vmm/firmware/inject.h"
-#include "vmm/kvm/vm.h"
-#include "vmm/machine/console.h"
-#include "vmm/machine/image_file.h"
 #include "vmm/machine/image_format.h"
-#include "vmm/machine/machine.h"
-#include "vmm/output/outbuf.h"
-#include "vmm/record/tracefile.h"
 
 /* How long the guest's last output may take to drain at exit. */
 #define OUTBUF_EXIT_FLUSH_MS 3000
-
-/* Everything one `vmm boot` sets up; what outlives each VM of a reset. */
-struct boot {
-	struct vmm_config cfg;
-	struct machine machine; /* what the guest sees, described once (DESIGN.md §6) */
-	bool kvmtool_spelling;
-	struct boot_timing timing;
-	struct image_file kernel, initrd;
-	struct vm_images images;
-	struct vmm_shared shared;
-	struct inject inject;
-	struct tracefile tracefile;
-	struct control_server ctl;
-	bool ctl_open;
-	char ctl_path[CONTROL_PATH_MAX]; /* --name's socket (control/names.h) */
-	struct console con;
-	bool con_open;
-	struct outbuf *out, *errout;
-	struct mem_usage mem;
-	sigset_t stop_signals;
-	int kvm_fd, signal_fd;
-	bool failed;	     /* the guest reported failure, in any VM so far */
-	unsigned int result; /* its last failure's result */
-};
 
 /*
  * SIGINT/SIGTERM end the VM cleanly: the main thread reads them from a
@@ -303,7 +269,12 @@ static enum vm_exit run_one_vm(struct boot *b)
 	struct vm vm;
 	enum vm_exit why;
 
-	if (vm_create(&vm, b->kvm_fd, &b->cfg, &b->machine, &b->images, &b->shared)) {
+	/* `vmm restore`: the first VM is the snapshot's, the ones after a
+	 * reset boot the files as `vmm boot` does. */
+	b->images.from_snapshot = b->restore && !restore_done(b);
+	b->images.ram_fd = b->images.from_snapshot ? restore_ram_fd(b) : -1;
+	if (vm_create(&vm, b->kvm_fd, &b->cfg, &b->machine, &b->images, &b->shared) ||
+	    (b->images.from_snapshot && restore_into(b, &vm))) {
 		vm_destroy(&vm);
 		return VM_EXIT_ERROR;
 	}
@@ -384,11 +355,29 @@ static void boot_teardown(struct boot *b)
 	image_file_close(&b->initrd);
 }
 
+/* Everything after the options and the machine: set up, run, tear down. */
+int boot_main(struct boot *b)
+{
+	int status = EXIT_VMM_ERROR;
+
+	block_stop_signals(b);
+	inject_init(&b->inject);
+	tracefile_init(&b->tracefile);
+	b->shared.inject = &b->inject;
+	b->shared.tracefile = &b->tracefile;
+	if (!setup_injection_and_trace(b) && !open_images(b) && !setup_kvm_and_control(b) &&
+	    !setup_signalfd(b) && !setup_output(b) && (!b->restore || !restore_prepare(b))) {
+		status = run_vms(b);
+		finish_output(b);
+	}
+	boot_teardown(b);
+	return status;
+}
+
 int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 {
 	struct boot boot = {0}, *b = &boot;
 	char err[256];
-	int status = EXIT_VMM_ERROR;
 
 	b->timing.start = mono_ns();
 	b->kvmtool_spelling = kvmtool_spelling;
@@ -407,16 +396,5 @@ int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 		vm_err("%s\n", err);
 		return EXIT_VMM_ERROR;
 	}
-	block_stop_signals(b);
-	inject_init(&b->inject);
-	tracefile_init(&b->tracefile);
-	b->shared.inject = &b->inject;
-	b->shared.tracefile = &b->tracefile;
-	if (!setup_injection_and_trace(b) && !open_images(b) && !setup_kvm_and_control(b) &&
-	    !setup_signalfd(b) && !setup_output(b)) {
-		status = run_vms(b);
-		finish_output(b);
-	}
-	boot_teardown(b);
-	return status;
+	return boot_main(b);
 }

@@ -91,6 +91,8 @@ int main(int argc, char **argv)
 		return cmd_boot(argc - 1, argv + 1, false);
 	if (!strcmp(cmd, "run"))
 		return cmd_boot(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "restore"))
+		return cmd_restore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "ctl"))
 		return control_client_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))

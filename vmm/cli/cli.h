@@ -88,6 +88,16 @@ enum cli_result {
 enum cli_result cli_parse_boot(int argc, char **argv, bool kvmtool_spelling, struct vmm_config *cfg,
 			       char *err, size_t errlen);
 
+/*
+ * `vmm restore DIR [OPTIONS]` (argv[0] is "restore"): *dir and the
+ * restore-time fields of cfg (control, name, trace, trace_file, injects,
+ * exit_stats, max_resets; the rest zeroed). An option of vmm boot that
+ * would change the machine is refused in one line.
+ */
+enum cli_result cli_parse_restore(int argc, char **argv, struct vmm_config *cfg, const char **dir,
+				  char *err, size_t errlen);
+extern const char cli_restore_usage[];
+
 /* "256M", "1G", "1024K", "512" (MiB, as in kvmtool) → bytes; -1 if malformed. */
 int cli_parse_size(const char *s, uint64_t *bytes);
 

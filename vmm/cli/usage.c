@@ -19,6 +19,7 @@ const char cli_main_usage[] =
     " The most commonly used vmm commands are:\n"
     "   boot       Boot IMAGE in a new VM: vmm boot IMAGE [OPTIONS]\n"
     "   run        The same with kvmtool's `lkvm run` options: vmm run -k IMAGE\n"
+    "   restore    Continue a snapshot (vmm ctl SOCK snapshot DIR): vmm restore DIR\n"
     "   ctl        Talk to a running VM's control socket: vmm ctl SOCKET|NAME help\n"
     "   list       List the running named VMs (--name): vmm list [--json]\n"
     "   info       Print what this host's KVM offers (vCPUs, SMCCC filter, PMU)\n"

@@ -16,8 +16,8 @@
 #include "vmm/firmware/inject.h"
 
 const char control_help[] =
-    "cpus[--json] plug unplug stats[--json] info[--json] pause resume trace trace-file "
-    "inject(RULE|list|clear) quit help";
+    "cpus[--json] plug unplug stats[--json] info[--json] pause resume snapshot(DIR[--stop]) "
+    "trace trace-file inject(RULE|list|clear) quit help";
 
 #define MAX_WORDS 5 /* unplug ID --when-off --timeout S */
 
@@ -158,17 +158,43 @@ static int parse_inject(int n, char **w, struct control_req *req, char *err, siz
 	return 0;
 }
 
+/* snapshot DIR [--stop], in either order. */
+static int parse_snapshot(int n, char **w, struct control_req *req, char *err, size_t errlen)
+{
+	const char *dir = NULL;
+
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(w[i], "--stop") && !req->stop)
+			req->stop = true;
+		else if (w[i][0] != '-' && !dir)
+			dir = w[i];
+		else
+			FAIL("usage: snapshot DIR [--stop]");
+	}
+	if (!dir)
+		FAIL("usage: snapshot DIR [--stop]");
+	snprintf(req->arg, sizeof(req->arg), "%s", dir);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	enum control_cmd cmd;
 	parse_args_fn parse;
 } commands[] = {
-    {"cpus", CONTROL_CPUS, parse_json_flag},   {"plug", CONTROL_PLUG, parse_hotplug},
-    {"unplug", CONTROL_UNPLUG, parse_hotplug}, {"stats", CONTROL_STATS, parse_json_flag},
-    {"trace", CONTROL_TRACE, parse_trace},     {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
-    {"inject", CONTROL_INJECT, parse_inject},  {"quit", CONTROL_QUIT, parse_no_args},
-    {"info", CONTROL_INFO, parse_json_flag},   {"pause", CONTROL_PAUSE, parse_no_args},
-    {"resume", CONTROL_RESUME, parse_no_args}, {"help", CONTROL_HELP, parse_no_args},
+    {"cpus", CONTROL_CPUS, parse_json_flag},
+    {"plug", CONTROL_PLUG, parse_hotplug},
+    {"unplug", CONTROL_UNPLUG, parse_hotplug},
+    {"stats", CONTROL_STATS, parse_json_flag},
+    {"trace", CONTROL_TRACE, parse_trace},
+    {"trace-file", CONTROL_TRACE_FILE, parse_trace_file},
+    {"inject", CONTROL_INJECT, parse_inject},
+    {"quit", CONTROL_QUIT, parse_no_args},
+    {"info", CONTROL_INFO, parse_json_flag},
+    {"pause", CONTROL_PAUSE, parse_no_args},
+    {"resume", CONTROL_RESUME, parse_no_args},
+    {"help", CONTROL_HELP, parse_no_args},
+    {"snapshot", CONTROL_SNAPSHOT, parse_snapshot},
 };
 
 /* The request as words, in copy; fails on a byte that has no business in a

@@ -29,6 +29,12 @@
  *                           (the guest's virtual counter stops too: kvm/pause.c);
  *                           error if already paused or pausing
  *   resume                  ok once every parked vCPU is released; error if not paused
+ *   snapshot DIR [--stop]   ok BYTES MS  once the VM's whole state is in DIR (which must
+ *                           not exist, or be empty): every vCPU parked, DIR written
+ *                           (state file and sparse RAM), then the VM goes on (stays
+ *                           paused if it was; ends as on quit with --stop). BYTES
+ *                           written, MS taken. "error busy: ..." if a vCPU stays in
+ *                           the middle of a forwarded call (an injected delay) for 5 s
  *   quit                    ok           (ends the VM like SYSTEM_OFF; also when paused)
  *   help                    ok COMMANDS...
  */
@@ -52,6 +58,7 @@ enum control_cmd {
 	CONTROL_INFO,
 	CONTROL_PAUSE,
 	CONTROL_RESUME,
+	CONTROL_SNAPSHOT,
 	CONTROL_HELP, /* the last one */
 };
 
@@ -68,8 +75,9 @@ struct control_req {
 	unsigned int timeout_s; /* plug/unplug --timeout: how long an ACPI guest may take */
 	bool on;		/* trace on|off, trace-file PATH (true) | off */
 	bool json;		/* cpus --json, stats --json, info --json */
+	bool stop;		/* snapshot --stop */
 	enum control_inject_op inject_op;
-	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file) */
+	char arg[CONTROL_MAX_LINE + 1]; /* the rule (inject), the path (trace-file, snapshot) */
 };
 
 /* `plug` of an ACPI guest waits this long for the guest's _OST, `unplug` for

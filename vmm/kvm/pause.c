@@ -48,6 +48,15 @@ int vm_pause_kvm_run(struct vcpu *v)
 	int ret, e;
 
 	pthread_mutex_lock(&p->lock);
+	if (p->state != VM_RUNNING && !p->stopping && v->mmio_pending) {
+		p->in_run++;
+		pthread_mutex_unlock(&p->lock);
+		v->run->immediate_exit = 1;
+		ioctl(v->fd, KVM_RUN, 0); /* EINTR at once, the access done */
+		v->mmio_pending = false;
+		pthread_mutex_lock(&p->lock);
+		p->in_run--;
+	}
 	if (p->state != VM_RUNNING && !p->stopping) {
 		p->waiting++;
 		while (p->state != VM_RUNNING && !p->stopping)
@@ -63,12 +72,70 @@ int vm_pause_kvm_run(struct vcpu *v)
 
 	ret = ioctl(v->fd, KVM_RUN, 0);
 	e = errno;
+	v->mmio_pending = ret == 0 && v->run->exit_reason == KVM_EXIT_MMIO;
 
 	pthread_mutex_lock(&p->lock);
 	p->in_run--;
 	pthread_mutex_unlock(&p->lock);
 	errno = e;
 	return ret;
+}
+
+void vm_pause_park(struct vcpu *v)
+{
+	struct vm_pause *p = &v->vm->pause;
+
+	pthread_mutex_lock(&p->lock);
+	p->parked++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void vm_pause_unpark(struct vcpu *v)
+{
+	struct vm_pause *p = &v->vm->pause;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->frozen && !p->stopping)
+		pthread_cond_wait(&p->cond, &p->lock);
+	p->parked--;
+	pthread_mutex_unlock(&p->lock);
+}
+
+bool vm_pause_freeze(struct vm *vm, unsigned int *busy)
+{
+	struct vm_pause *p = &vm->pause;
+	unsigned int started = 0;
+	bool whole;
+
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		started += vm->vcpus[i].thread_started;
+	pthread_mutex_lock(&p->lock);
+	whole = p->state == VM_PAUSED && !p->stopping && p->in_run == 0 &&
+		p->waiting + p->parked == started;
+	p->frozen = whole;
+	pthread_mutex_unlock(&p->lock);
+	/* Which one is missing is not tracked per thread: name the first vCPU
+	 * whose PSCI state says it should be running. */
+	*busy = 0;
+	for (unsigned int i = 0; !whole && i < vm->nr_cpus; i++) {
+		struct psci_cpu_info info;
+
+		if (psci_cpu_info(&vm->psci, i, &info) == 0 && info.state != PSCI_CPU_OFF) {
+			*busy = i;
+			break;
+		}
+	}
+	return whole;
+}
+
+void vm_pause_thaw(struct vm *vm)
+{
+	struct vm_pause *p = &vm->pause;
+
+	pthread_mutex_lock(&p->lock);
+	p->frozen = false;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void vm_pause_stop(struct vm *vm)

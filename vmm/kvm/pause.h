@@ -27,6 +27,8 @@ struct vm_pause {
 	bool stopping;	      /* the run is ending: nobody waits at the gate any more */
 	unsigned int in_run;  /* threads inside KVM_RUN (or about to enter it) */
 	unsigned int waiting; /* threads held at the gate */
+	unsigned int parked;  /* threads of OFF vCPUs waiting for a CPU_ON (user PSCI) */
+	bool frozen;	      /* a snapshot is being taken: parked threads stay parked */
 	bool have_cnt;	      /* cnt holds the guest's virtual counter at the pause */
 	uint64_t cnt;
 };
@@ -37,6 +39,22 @@ void vm_pause_init(struct vm_pause *p);
 /* KVM_RUN for v's thread, through the gate: while the VM is paused the
  * thread waits here. Returns what ioctl(KVM_RUN) returned, errno intact. */
 int vm_pause_kvm_run(struct vcpu *v);
+
+/* Around psci_wait_for_on (vcpu.c): the thread of an OFF vCPU is parked,
+ * its vCPU reset and idle. vm_pause_unpark waits while a snapshot is being
+ * taken (frozen), so a CPU_ON that woke it cannot touch the vCPU then. */
+void vm_pause_park(struct vcpu *v);
+void vm_pause_unpark(struct vcpu *v);
+
+/*
+ * For `snapshot` (main thread, VM paused): every started vCPU thread is at
+ * the gate (its last MMIO access completed) or parked OFF, and stays so
+ * until vm_pause_thaw: true and frozen. False while some thread is still
+ * on its way (in the middle of a forwarded call, an injected delay, a
+ * CPU_ON's start-up); *busy gets one of them.
+ */
+bool vm_pause_freeze(struct vm *vm, unsigned int *busy);
+void vm_pause_thaw(struct vm *vm);
 
 /* The stop path (run_loop.c): release every held thread for good. */
 void vm_pause_stop(struct vm *vm);

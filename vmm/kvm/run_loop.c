@@ -36,6 +36,8 @@
 #include "vmm/kvm/vm.h"
 
 #define VCPU_KICK_PERIOD_MS 20
+/* How often a `snapshot` in progress looks whether the vCPUs parked. */
+#define SNAPSHOT_TICK_MS 5
 
 void vm_request_exit(struct vm *vm, enum vm_exit why)
 {
@@ -169,28 +171,27 @@ static void vm_stop_vcpus(struct vm *vm)
  * Run the VM until something ends it: the guest (SYSTEM_OFF/RESET), an error,
  * or SIGINT/SIGTERM arriving on signal_fd. Returns 0; vm->exit says why.
  */
-int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con)
+/* The boot vCPU placed (unless restored), the record told, one thread per
+ * vCPU started. Returns -1 if the run cannot begin (vm->exit says why). */
+static int vm_start(struct vm *vm)
 {
-	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
 	struct vcpu *boot = &vm->vcpus[0];
 	int ret;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
-	outbuf_never_wait_on_this_thread();
-
-	/* The boot vCPU starts at the image entry with x0 = DTB (booting.rst). */
-	ret = vm_set_reg(boot, KVM_REG_PC, vm->entry);
-	if (!ret)
+	/* The boot vCPU starts at the image entry with x0 = DTB (booting.rst);
+	 * a restored VM goes on where its snapshot stopped. */
+	ret = vm->restored ? 0 : vm_set_reg(boot, KVM_REG_PC, vm->entry);
+	if (!ret && !vm->restored)
 		ret = vm_set_reg(boot, KVM_REG_X(0), vm->dtb_addr);
 	if (ret) {
 		vm_err("setting the boot vCPU's registers: %s\n", strerror(-ret));
 		vm->exit = VM_EXIT_ERROR;
-		return 0;
+		return -1;
 	}
 	psci_set_observer(&vm->psci, vm_trace_state, vm->shared->tracefile);
-	vm_trace_snapshot(vm, "start");
-	psci_boot_cpu(&vm->psci, 0);
+	vm_trace_snapshot(vm, vm->restored ? "restore" : "start");
+	if (!vm->restored)
+		psci_boot_cpu(&vm->psci, 0);
 	vm_pause_init(&vm->pause);
 
 	for (unsigned int i = 0; i < vm->nr_cpus; i++) {
@@ -203,6 +204,19 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 		vm->vcpus[i].thread_started = true;
 	}
 
+	return 0;
+}
+
+int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct console *con)
+{
+	struct sigaction sa = {.sa_handler = vcpu_kick_handler};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	outbuf_never_wait_on_this_thread();
+
+	if (vm_start(vm))
+		return 0;
 	if (ctl)
 		ctl->vm = vm;
 	for (;;) {
@@ -218,9 +232,12 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 			console_pollfd(con, &fds[2]);
 		if (ctl)
 			n += control_server_pollfds(ctl, fds + 3);
-		if (poll(fds, n,
-			 control_server_poll_timeout(ctl, con ? console_poll_timeout(con) : -1)) <
-		    0) {
+		int timeout =
+		    control_server_poll_timeout(ctl, con ? console_poll_timeout(con) : -1);
+
+		if (vm_snapshot_active(vm) && (timeout < 0 || timeout > SNAPSHOT_TICK_MS))
+			timeout = SNAPSHOT_TICK_MS;
+		if (poll(fds, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			vm_err("poll: %s\n", strerror(errno));
@@ -245,6 +262,8 @@ int vm_run(struct vm *vm, int signal_fd, struct control_server *ctl, struct cons
 		}
 		if (ctl)
 			control_server_handle(ctl, fds + 3, n - 3);
+		if (vm_snapshot_active(vm))
+			vm_snapshot_tick(vm);
 	}
 	vm_stop_vcpus(vm);
 	return 0;

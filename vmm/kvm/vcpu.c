@@ -491,12 +491,24 @@ static int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t x0, bool be)
 	return ret;
 }
 
+/* A restored vCPU goes straight into KVM_RUN if PSCI has it on (running or
+ * suspended); every other one waits for a CPU_ON, as after its CPU_OFF.
+ * Its registers are the snapshot's, not a reset's: the first CPU_ON resets
+ * it (has_run). */
+static bool vcpu_restored_runs(struct vcpu *v)
+{
+	struct psci_cpu_info info;
+
+	v->has_run = true;
+	return psci_cpu_info(&v->vm->psci, v->id, &info) == 0 && info.state == PSCI_CPU_ON;
+}
+
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
 	bool user_psci = vm->cfg->psci_mode == PSCI_MODE_USER;
-	bool parked = user_psci && v->id != 0;
+	bool parked = user_psci && (vm->restored ? !vcpu_restored_runs(v) : v->id != 0);
 	sigset_t kick;
 	char name[16];
 	int ret;
@@ -511,7 +523,12 @@ void *vcpu_thread(void *arg)
 		if (parked) {
 			uint64_t entry, context_id;
 
-			if (!psci_wait_for_on(&vm->psci, v->id, &entry, &context_id))
+			bool on;
+
+			vm_pause_park(v);
+			on = psci_wait_for_on(&vm->psci, v->id, &entry, &context_id);
+			vm_pause_unpark(v);
+			if (!on)
 				break;
 			ret = vcpu_power_on(v, entry, context_id,
 					    psci_entry_big_endian(&vm->psci, v->id));

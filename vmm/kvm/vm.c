@@ -227,8 +227,14 @@ static int vm_create_ram(struct vm *vm)
 {
 	struct kvm_userspace_memory_region mem;
 
-	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* A restore maps its snapshot's RAM file copy-on-write: the guest's
+	 * writes stay in this process, several restores share the file. */
+	if (vm->restored)
+		vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_NORESERVE, vm->ram_fd, 0);
+	else
+		vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
 		return KVM_FAIL("mmap(guest RAM)");
@@ -256,11 +262,14 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const str
 	vm->kvm_fd = kvm_fd;
 	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
 	vm->shared = shared;
+	vm->restored = images->from_snapshot;
+	vm->ram_fd = vm->restored ? images->ram_fd : -1;
 	/* Every possible vCPU is created (the vGIC and the DT must see them
 	 * all); hotplug only flips whether PSCI may start it. */
 	vm->nr_cpus = m->nr_cpus;
 	vm->ram_size = m->ram_size;
 	vm->testdev.resets = shared->resets;
+	vm->testdev.restores = shared->restores;
 	pthread_mutex_init(&vm->exit_lock, NULL);
 
 	ret = vm_check_host(vm);
@@ -290,7 +299,8 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const str
 		ret = vm_create_devices(vm);
 	if (!ret)
 		ret = vm_setup_acpi(vm);
-	if (!ret)
+	/* A restored VM's RAM and tables are the snapshot's. */
+	if (!ret && !vm->restored)
 		ret = vm_load(vm);
 	return ret;
 }
@@ -326,5 +336,5 @@ void vm_destroy(struct vm *vm)
 		close(vm->exit_efd);
 	pthread_mutex_destroy(&vm->exit_lock);
 	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = vm->gic_fd = vm->exit_efd = -1;
+	vm->vm_fd = vm->gic_fd = vm->exit_efd = vm->ram_fd = -1;
 }

@@ -52,6 +52,10 @@ struct vcpu {
 	pthread_t thread;
 	bool thread_started;
 	bool has_run; /* entered KVM_RUN since its KVM_ARM_VCPU_INIT (own thread only) */
+	/* Its last KVM_RUN returned an MMIO exit that the next KVM_RUN completes
+	 * (api.rst: the access is done only once KVM_RUN is re-entered); the
+	 * pause gate completes it before parking (pause.c). Own thread only. */
+	bool mmio_pending;
 };
 
 /*
@@ -69,6 +73,7 @@ struct vmm_shared {
 	atomic_bool nisv_warned;	/* an undecodable MMIO access was reported */
 	atomic_bool no_filter_warned;	/* "no SMCCC filter on this host" was said */
 	unsigned int resets;		/* SYSTEM_RESETs served */
+	unsigned int restores;		/* snapshot restores of this guest (vmm restore) */
 	bool *present;			/* per possible vCPU: hotplug state */
 	struct outbuf *out, *err;	/* guest console and trace output (outbuf.h) */
 	struct inject *inject;		/* fault injection rules (inject.h) */
@@ -80,9 +85,29 @@ struct vmm_shared {
 struct vm_images {
 	const struct image_file *kernel;
 	const struct image_file *initrd; /* NULL without one */
+	/* `vmm restore`: RAM is ram_fd (the snapshot's `ram` file) mapped
+	 * copy-on-write, and nothing is loaded into it (kvm/snapshot.h). */
+	bool from_snapshot;
+	int ram_fd;
 };
 
 struct machine;
+
+/*
+ * A `snapshot DIR [--stop]` request, driven by the run loop (main thread)
+ * whether or not its client stays connected, so a VM it paused is always
+ * resumed (vm_control_snapshot.c). seq numbers the jobs; done_seq is the
+ * last finished one, whose reply line is in reply.
+ */
+struct vm_snapshot_job {
+	bool active;
+	bool stop;	/* --stop: the VM ends once saved */
+	bool we_paused; /* the job paused the VM (else the user had) */
+	char dir[4096];
+	uint64_t deadline_ms; /* the vCPUs must have parked by then */
+	unsigned long seq, done_seq;
+	char reply[1024];
+};
 
 struct vm {
 	const struct vmm_config *cfg;
@@ -91,7 +116,9 @@ struct vm {
 	int kvm_fd, vm_fd, gic_fd;
 	uint8_t *ram;
 	uint64_t ram_size;
-	void *pvtime; /* machine->pvtime_size bytes, or NULL without PV time */
+	int ram_fd;    /* a restored VM's RAM file (not owned), else -1 */
+	bool restored; /* built from a snapshot: state comes from it, not a boot */
+	void *pvtime;  /* machine->pvtime_size bytes, or NULL without PV time */
 	uint64_t entry, dtb_addr;
 
 	unsigned int nr_cpus;
@@ -118,8 +145,9 @@ struct vm {
 	pthread_mutex_t exit_lock;
 	enum vm_exit exit;
 	atomic_bool stopping;
-	struct vm_pause pause; /* `pause`/`resume` (kvm/pause.c) */
-	int exit_efd;	       /* eventfd: written once when the run must end */
+	struct vm_pause pause;	     /* `pause`/`resume` (kvm/pause.c) */
+	struct vm_snapshot_job snap; /* `snapshot DIR` (vm_control_snapshot.c) */
+	int exit_efd;		     /* eventfd: written once when the run must end */
 };
 
 struct control_server;
@@ -138,6 +166,14 @@ int vm_vcpu_reset(struct vcpu *v, bool power_off);
 int vm_info(int kvm_fd);
 /* vCPU 0 is about to enter the guest: the first time, note when (--exit-stats). */
 void vm_note_first_run(struct vm *vm);
+
+/* kvm/vm_control_snapshot.c: drive a `snapshot` request (run loop, each
+ * turn while active; vm_snapshot_active says whether to come back soon). */
+void vm_snapshot_tick(struct vm *vm);
+static inline bool vm_snapshot_active(const struct vm *vm)
+{
+	return vm->snap.active;
+}
 
 /* The signal that kicks a vCPU thread out of KVM_RUN (its handler does nothing). */
 #define VCPU_KICK_SIGNAL SIGUSR1

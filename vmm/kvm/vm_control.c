@@ -322,6 +322,9 @@ static void execute(struct control_server *s, const struct control_req *req,
 	case CONTROL_RESUME:
 		pause_resume(vm, req, r);
 		break;
+	case CONTROL_SNAPSHOT:
+		vm_control_snapshot(vm, req, r);
+		break;
 	case CONTROL_QUIT:
 		control_reply_add(r, "ok");
 		vm_request_exit(vm, VM_EXIT_SYSTEM_OFF);

@@ -15,4 +15,7 @@ void vm_control_cpus(struct vm *vm, const struct control_req *req, struct contro
 /* `plug ID` / `unplug ID ...`, both hotplug models. */
 void vm_control_hotplug(struct vm *vm, const struct control_req *req, struct control_reply *r);
 
+/* `snapshot DIR [--stop]` (vm_control_snapshot.c). */
+void vm_control_snapshot(struct vm *vm, const struct control_req *req, struct control_reply *r);
+
 #endif
