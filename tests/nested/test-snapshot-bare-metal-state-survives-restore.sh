@@ -13,7 +13,7 @@
 . tests/nested/linux-lib.sh
 sock=/tmp/snapg-bm.sock
 dir=/tmp/snapg-bm
-log=/tmp/snapg-bm.log
+blog=/tmp/snapg-bm.log
 rlog=/tmp/snapg-bm-restored.log
 rm -rf $dir $sock
 args="-c 5 --inject CPU_ON:cpu=4:next=1:lost"
@@ -21,19 +21,19 @@ args="-c 5 --inject CPU_ON:cpu=4:next=1:lost"
 vmm_expect 0 /tmp/snapg-bm-control.log boot guest.img $args -p "snapshot lost=4 wait=0"
 expect_line '^@@ snapshot: done$' /tmp/snapg-bm-control.log
 
-./vmm boot guest.img $args --control $sock -p "snapshot lost=4" >$log 2>&1 &
+./vmm boot guest.img $args --control $sock -p "snapshot lost=4" >$blog 2>&1 &
 vmm_pid=$!
-wait_marker $log "@@ snapshot: ready"
+wait_marker $blog "@@ snapshot: ready"
 ctl snapshot $dir --stop >/tmp/snapg-bm.reply
 grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/snapg-bm.reply ||
 	fail "snapshot --stop answered '$(cat /tmp/snapg-bm.reply)', expected 'ok BYTES MS'"
-vmm_wait 0 $log "the VMM after snapshot --stop"
-expect_no_line '^@@ snapshot: restored' $log.clean
+vmm_wait 0 $blog "the VMM after snapshot --stop"
+expect_no_line '^@@ snapshot: restored' $blog.clean
 [ -s $dir/state ] && [ -s $dir/ram ] || { ls -l $dir; fail "the snapshot has no state or ram file"; }
 
 vmm_expect 0 $rlog restore $dir
 want_before='^@@ snapshot: before: cpu0=ON/HW_ON cpu1=ON/HW_ON cpu2=OFF/HW_OFF cpu3=ON/HW_OFF cpu4=ON_PENDING/HW_[A-Z]+$'
-expect_line "$want_before" $log.clean
+expect_line "$want_before" $blog.clean
 # The console goes on in the restored process: nothing from before again.
 expect_no_line '^@@ snapshot: (before|state|ready)' $rlog
 expect_lines $rlog '^@@ snapshot: restored: restores=1$' \
@@ -46,7 +46,7 @@ expect_lines $rlog '^@@ snapshot: restored: restores=1$' \
 	'^@@ snapshot: cpu_on cpu2 after restore: ret=0 \(SUCCESS\) outcome=on ' \
 	'^@@ snapshot: done$'
 # PSCI answers exactly as before, CPU by CPU.
-before=$(sed -n 's/^@@ snapshot: before://p' $log.clean)
+before=$(sed -n 's/^@@ snapshot: before://p' $blog.clean)
 after=$(sed -n 's/^@@ snapshot: after://p' $rlog)
 [ "$before" = "$after" ] || fail "power states before:$before, after:$after"
 expect_no_line '^(vmm|guest): ' $rlog
