@@ -229,6 +229,7 @@ function snapshot_report(    boot, back, rss, anon) {
 	printf "| VmRSS of the restored VMM, just answered | %s |\n", cell("snap", "restored_rss_kib")
 	printf "| ... of which anonymous (private copies) | %s |\n", cell("snap", "restored_rss_anon_kib")
 	printf "| ... of which file-backed (the ram file, shared) | %s |\n", cell("snap", "restored_rss_file_kib")
+	printf "| ... of which shmem (the ram file on a tmpfs, shared) | %s |\n", cell("snap", "restored_rss_shmem_kib")
 	print ""
 	boot = med("snap", "cold_boot_to_init_ms"); back = med("snap", "restore_to_shell_ms")
 	anon = med("snap", "restored_rss_anon_kib")

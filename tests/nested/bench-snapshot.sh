@@ -5,7 +5,8 @@
 # restored shell answering a line; then the restored VMM's memory: VmRSS and
 # RssAnon of the process (RAM is mapped MAP_PRIVATE from the snapshot's ram
 # file: what the guest has not written since is file-backed, shared with
-# the page cache and with other restores, not a private copy). SNREPS
+# the page cache and with other restores, not a private copy; RssShmem when
+# the snapshot is on a tmpfs, as in the nested host's /tmp). SNREPS
 # rounds. Prints "R snap KEY VALUE" samples; /proc/uptime has centisecond
 # resolution.
 . tests/nested/lib.sh
@@ -44,7 +45,7 @@ while [ $r -le "$SNREPS" ]; do
 	echo "R snap snapshot_bytes $2"
 	echo "R snap snapshot_disk_kib $(du -k -s $dir | cut -f1)"
 	kill -9 $vmm_pid
-	wait $vmm_pid
+	wait $vmm_pid 2>/dev/null
 	t0=$(ms)
 	./vmm restore $dir --control $sock <$in >$rlog 2>&1 &
 	vmm_pid=$!
@@ -54,6 +55,7 @@ while [ $r -le "$SNREPS" ]; do
 	echo "R snap restored_rss_kib $(kib $vmm_pid VmRSS)"
 	echo "R snap restored_rss_anon_kib $(kib $vmm_pid RssAnon)"
 	echo "R snap restored_rss_file_kib $(kib $vmm_pid RssFile)"
+	echo "R snap restored_rss_shmem_kib $(kib $vmm_pid RssShmem)"
 	echo "poweroff -f" >&4
 	wait $vmm_pid || { echo "B the restored VMM exited $?"; exit 1; }
 	r=$((r + 1))
