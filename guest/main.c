@@ -77,7 +77,7 @@ static const struct {
     {"bench", mode_bench},     {"chatter", mode_chatter},
     {"flood", mode_flood},     {"storm", mode_storm},
     {"ramread", mode_ramread}, {"pmu", mode_pmu},
-    {"its", mode_its},
+    {"its", mode_its},	       {"snapshot", mode_snapshot},
 };
 
 /* Fill machine from the DT and find which logical CPU we are. */

@@ -36,8 +36,9 @@ bool mode_off2(void);
 bool mode_bench(void);
 bool mode_chatter(void);
 bool mode_flood(void);
-bool mode_pmu(void); /* pmu.c */
-bool mode_its(void); /* its.c */
+bool mode_pmu(void);	  /* pmu.c */
+bool mode_its(void);	  /* its.c */
+bool mode_snapshot(void); /* snapshot.c */
 
 /* Every wait in those modes gives up after this long (virtual counter). */
 #define MODE_TIMEOUT_MS 60000

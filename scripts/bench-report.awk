@@ -3,6 +3,9 @@
 # stated in, and an SVG plot of bring-up time against vCPU count. MODE
 # "late" is userspace PSCI with the warm reset on CPU_ON's path
 # (VMM_RESET_AT_CPU_ON=1): the "before" of the reset done ahead.
+# "K KERNEL PACKAGE...": which package a kernel of the matrix came from.
+/^K / { kpkg[$2] = substr($0, length($1) + length($2) + 3) }
+
 /^R / {
 	k = $2 SUBSEP $3
 	n[k]++
@@ -53,6 +56,14 @@ END {
 	reps = n["user" SUBSEP "startup"]
 	print "# vmm benchmark: userspace PSCI vs in-kernel PSCI"
 	print ""
+	if (reps) psci_report()
+	linux_report()
+	acpi_report()
+	snapshot_report()
+	if (reps) footprint_report()
+}
+
+function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, bl, bk, s, sz, growth, onkeys, onlabels) {
 	printf "Medians (min-max) over %d interleaved repetitions. Times in nanoseconds of guest\n", reps
 	print "virtual-counter time (round trips, CPU_ON, bring-up) or host wall time (start-up)."
 	print "In the nested test host everything is emulated: compare ratios, not absolute times."
@@ -140,6 +151,9 @@ END {
 	print "| --- | --- |"
 	printf "| %s | %s |\n", cell("user", "startup"), cell("kernel", "startup")
 	print ""
+}
+
+function linux_report() {
 	if (("user" SUBSEP "linux.exit_ms") in n) {
 		printf "## Linux start-up (ms of wall time, %d interleaved runs per mode)\n", n["user" SUBSEP "linux.exit_ms"]
 		print ""
@@ -160,17 +174,71 @@ END {
 		row("tear the VM down after poweroff", "linux.teardown_ms", "", "")
 		print ""
 	}
-	if (("user" SUBSEP "acpi.plug_to_online_ms") in n) {
-		printf "## ACPI vCPU hotplug (ms of wall time, %d plug/unplug cycles of one vCPU)\n", n["user" SUBSEP "acpi.plug_to_online_ms"]
-		print ""
-		print "Linux booted with `--acpi -c 2 --max-cpus 4`; the guest's uevent helper onlines each hot-added CPU."
-		print ""
-		print "| step | median (min-max) |"
-		print "| --- | --- |"
-		printf "| `vmm ctl plug 3` until cpu3 is online in the guest | %s |\n", cell("user", "acpi.plug_to_online_ms")
-		printf "| `vmm ctl unplug 3` (eject request, offline, _EJ0, reply) | %s |\n", cell("user", "acpi.unplug_ms")
-		print ""
-	}
+}
+
+# ACPI hotplug per kernel (tests/nested/bench-acpi-hotplug.sh): one column
+# per kernel that has samples, 6.12 first, and newest / 6.12 when both do.
+function acpi_report(    ks, nk, i, k, line, sep, hdr) {
+	nk = 0
+	split("6.12 newest 6.1", ks, " ")
+	for (i = 1; i <= 3; i++) if ((ks[i] SUBSEP "acpi.plug_to_online_ms") in n) have[++nk] = ks[i]
+	if (!nk) return
+	printf "## ACPI vCPU hotplug per kernel (ms of wall time, %d plug/unplug cycles of one vCPU)\n", n[have[1] SUBSEP "acpi.plug_to_online_ms"]
+	print ""
+	print "Linux booted with `--acpi -c 2 --max-cpus 4`; the guest's uevent helper onlines each"
+	print "hot-added CPU; `plug` answers once the guest's _OST said success and it started the vCPU."
+	print ""
+	for (i = 1; i <= nk; i++) printf "- %s: %s\n", have[i], (have[i] in kpkg) ? kpkg[have[i]] : "?"
+	print ""
+	hdr = "| step |"; sep = "| --- |"
+	for (i = 1; i <= nk; i++) { hdr = hdr " " have[i] " |"; sep = sep " --- |" }
+	both = (("6.12" SUBSEP "acpi.plug_to_online_ms") in n) && (("newest" SUBSEP "acpi.plug_to_online_ms") in n)
+	if (both) { hdr = hdr " newest / 6.12 |"; sep = sep " --- |" }
+	print hdr
+	print sep
+	acpi_row("`vmm ctl plug 3` until cpu3 is online in the guest", "acpi.plug_to_online_ms", nk, both)
+	acpi_row("`vmm ctl unplug 3` (eject request, offline, _EJ0, reply)", "acpi.unplug_ms", nk, both)
+	print ""
+}
+
+function acpi_row(label, key, nk, both,    i, line) {
+	line = "| " label " |"
+	for (i = 1; i <= nk; i++) line = line " " cell(have[i], key) " |"
+	if (both) line = line sprintf(" **%.2f** |", ratio(med("newest", key), med("6.12", key)))
+	print line
+}
+
+# Snapshot and restore (tests/nested/bench-snapshot.sh), issue 18's goals:
+# restore at least 10x faster than a cold boot, a restore's RSS not the
+# guest's RAM.
+function snapshot_report(    boot, back, rss, anon) {
+	if (!(("snap" SUBSEP "restore_to_shell_ms") in n)) return
+	printf "## Snapshot and restore (%d rounds)\n", n["snap" SUBSEP "restore_to_shell_ms"]
+	print ""
+	printf "%s. Wall time in ms, memory in KiB.\n", ("snap" in kpkg) ? kpkg["snap"] : "Linux"
+	print ""
+	print "| what | median (min-max) |"
+	print "| --- | --- |"
+	printf "| cold boot: launch to /init running | %s |\n", cell("snap", "cold_boot_to_init_ms")
+	printf "| `vmm ctl snapshot DIR` (wall) | %s |\n", cell("snap", "snapshot_wall_ms")
+	printf "| ... as the reply says (ok BYTES MS) | %s |\n", cell("snap", "snapshot_reply_ms")
+	printf "| ... BYTES | %s |\n", cell("snap", "snapshot_bytes")
+	printf "| ... the directory on disk (du, KiB) | %s |\n", cell("snap", "snapshot_disk_kib")
+	printf "| `vmm restore DIR`: launch to the shell answering | %s |\n", cell("snap", "restore_to_shell_ms")
+	printf "| VmRSS of the booted VMM, idle shell | %s |\n", cell("snap", "booted_rss_kib")
+	printf "| VmRSS of the restored VMM, just answered | %s |\n", cell("snap", "restored_rss_kib")
+	printf "| ... of which anonymous (private copies) | %s |\n", cell("snap", "restored_rss_anon_kib")
+	printf "| ... of which file-backed (the ram file, shared) | %s |\n", cell("snap", "restored_rss_file_kib")
+	printf "| ... of which shmem (the ram file on a tmpfs, shared) | %s |\n", cell("snap", "restored_rss_shmem_kib")
+	print ""
+	boot = med("snap", "cold_boot_to_init_ms"); back = med("snap", "restore_to_shell_ms")
+	anon = med("snap", "restored_rss_anon_kib")
+	printf "- cold boot to /init / restore to a running shell: **%.1f** (target >= 10: %s)\n", ratio(boot, back), verdict(back && boot / back >= 10)
+	printf "- the restored VMM's private memory: %.0f KiB of a 524288 KiB guest (target: not the guest's RAM: %s)\n", anon, verdict(anon < 524288 / 4)
+	print ""
+}
+
+function footprint_report(    rss, bin, sv) {
 	print "## Footprint"
 	print ""
 	rss = med("user", "rss_overhead_kib"); bin = med("info", "binary_bytes")
