@@ -5,7 +5,8 @@
  *   parse the options -> block the stop signals (before any thread exists)
  *   -> injection rules and the trace file -> open the guest's files
  *   -> /dev/kvm -> the control socket -> the signalfd -> the output
- *   buffers and the console -> the VM, again after each SYSTEM_RESET
+ *   buffers and the console -> confinement (sandbox.h) -> the VM, again
+ *   after each SYSTEM_RESET
  *   -> the exit statistics -> tear down what was set up, in reverse.
  *
  * Each step returns 0 or reports its failure in one line and returns -1;
@@ -36,6 +37,7 @@
 #include "vmm/machine/machine.h"
 #include "vmm/output/outbuf.h"
 #include "vmm/record/tracefile.h"
+#include "vmm/sandbox/sandbox.h"
 
 /* How long the guest's last output may take to drain at exit. */
 #define OUTBUF_EXIT_FLUSH_MS 3000
@@ -275,6 +277,44 @@ static int setup_output(struct boot *b)
 	return 0;
 }
 
+/*
+ * The set-up is done: confine the main thread before the first VM is built
+ * (DESIGN.md §12), so that every VM, the first and each SYSTEM_RESET's,
+ * is built the same way. What it may still write: the directories of the
+ * control socket, the trace file and --dump-dtb, and --snapshot-dir; read:
+ * the kernel and initrd (opened already, and read at every boot through
+ * those fds), /proc/self for --exit-stats, /dev/null for the control
+ * socket's spare fd.
+ */
+static int confine(struct boot *b)
+{
+	static struct sandbox_paths paths;
+	char note[256], err[PATH_MAX + 128];
+	struct stat st;
+
+	if (b->cfg.snapshot_dir && (stat(b->cfg.snapshot_dir, &st) || !S_ISDIR(st.st_mode))) {
+		vm_err("--snapshot-dir '%s': not a directory\n", b->cfg.snapshot_dir);
+		return -1;
+	}
+	sandbox_paths_add_dir_of(&paths, b->cfg.control);
+	sandbox_paths_add_dir_of(&paths, b->cfg.trace_file);
+	sandbox_paths_add_dir_of(&paths, b->cfg.dump_dtb);
+	sandbox_paths_add_dir(&paths, b->cfg.snapshot_dir);
+	sandbox_paths_add_read(&paths, b->cfg.image);
+	sandbox_paths_add_read(&paths, b->cfg.initrd);
+	if (b->cfg.exit_stats)
+		sandbox_paths_add_read(&paths, "/proc/self");
+	if (b->cfg.control)
+		sandbox_paths_add_read(&paths, "/dev/null");
+	if (sandbox_confine_main(&paths, note, sizeof(note), err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return -1;
+	}
+	if (note[0])
+		vm_err("%s\n", note);
+	return 0;
+}
+
 /* What a VM leaves for the next one and for the exit status. */
 static void keep_vm_outcome(struct boot *b, struct vm *vm)
 {
@@ -403,7 +443,8 @@ int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	case CLI_OK:
 		break;
 	}
-	if (machine_describe(&b->cfg, &b->machine, err, sizeof(err))) {
+	if (machine_describe(&b->cfg, &b->machine, err, sizeof(err)) ||
+	    sandbox_prepare(b->cfg.sandbox, err, sizeof(err))) {
 		vm_err("%s\n", err);
 		return EXIT_VMM_ERROR;
 	}
@@ -413,7 +454,7 @@ int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	b->shared.inject = &b->inject;
 	b->shared.tracefile = &b->tracefile;
 	if (!setup_injection_and_trace(b) && !open_images(b) && !setup_kvm_and_control(b) &&
-	    !setup_signalfd(b) && !setup_output(b)) {
+	    !setup_signalfd(b) && !setup_output(b) && !confine(b)) {
 		status = run_vms(b);
 		finish_output(b);
 	}

