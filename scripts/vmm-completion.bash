@@ -3,7 +3,8 @@
 
 _vmm_boot_options="--cpus --max-cpus --control --name --mem --params --cmdline --initrd --psci
 	--conduit --trace --trace-file --inject --dump-dtb --max-resets --exit-stats
-	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --help"
+	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --sandbox
+	--snapshot-dir --help"
 _vmm_run_options="--kernel --console --irqchip --network --loglevel --nodefaults
 	--nocompat --no-dhcp --debug"
 _vmm_ctl_commands="cpus plug unplug stats info pause resume trace trace-file inject quit help"
@@ -55,6 +56,14 @@ _vmm()
 			;;
 		--psci-version)
 			mapfile -t COMPREPLY < <(compgen -W "0.2 1.0 1.1" -- "$cur")
+			return
+			;;
+		--sandbox)
+			mapfile -t COMPREPLY < <(compgen -W "on log off strict" -- "$cur")
+			return
+			;;
+		--snapshot-dir)
+			_filedir -d
 			return
 			;;
 		esac

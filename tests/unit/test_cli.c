@@ -207,6 +207,41 @@ TEST(pmu_option)
 	CHECK(strstr(cli_boot_usage, "--pmu") != NULL);
 }
 
+/* --sandbox MODE (on by default, for both commands; kvmtool's script is
+ * refused as a value) and --snapshot-dir DIR. */
+TEST(sandbox_and_snapshot_dir_options)
+{
+	static const struct {
+		const char *word;
+		enum sandbox_mode mode;
+	} modes[] = {{"on", SANDBOX_ON},
+		     {"log", SANDBOX_LOG},
+		     {"off", SANDBOX_OFF},
+		     {"strict", SANDBOX_STRICT}};
+
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK_EQ(cfg.sandbox, SANDBOX_ON);
+	CHECK(cfg.snapshot_dir == NULL);
+	CHECK_EQ(RUNK("-k", "img"), CLI_OK);
+	CHECK_EQ(cfg.sandbox, SANDBOX_ON);
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		CHECK_EQ(BOOT("--sandbox", modes[i].word, "img"), CLI_OK);
+		CHECK_EQ(cfg.sandbox, modes[i].mode);
+		CHECK_EQ(RUNK("-k", "img", "--sandbox", modes[i].word), CLI_OK);
+		CHECK_EQ(cfg.sandbox, modes[i].mode);
+	}
+	expect_error(BOOT("--sandbox", "kill", "img"), err, "--sandbox: 'kill'",
+		     "on, log, off or strict");
+	expect_error(RUNK("-k", "img", "--sandbox", "s.sh"), err, "--sandbox: 's.sh'",
+		     "not supported by this VMM");
+	expect_error(BOOT("img", "--sandbox"), err, "needs an argument", NULL);
+	CHECK_EQ(BOOT("--snapshot-dir", "/srv/snaps", "img"), CLI_OK);
+	CHECK_STR(cfg.snapshot_dir, "/srv/snaps");
+	expect_error(BOOT("--snapshot-dir", "", "img"), err, "--snapshot-dir: empty path", NULL);
+	CHECK(strstr(cli_boot_usage, "--sandbox MODE") != NULL);
+	CHECK(strstr(cli_boot_usage, "--snapshot-dir DIR") != NULL);
+}
+
 /* ---- run: kvmtool spellings ---- */
 
 TEST(run_accepts_kvmtool_spellings)
@@ -881,6 +916,7 @@ RUN(boot_image_anywhere_among_options);
 RUN(boot_cpu_and_mem_limits_accepted);
 RUN(parsing_twice_starts_afresh);
 RUN(pmu_option);
+RUN(sandbox_and_snapshot_dir_options);
 RUN(run_accepts_kvmtool_spellings);
 RUN(run_refuses_unsupported_kvmtool_values);
 RUN(boot_refuses_kvmtool_spellings);

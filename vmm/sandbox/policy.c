@@ -101,6 +101,7 @@ static const struct sandbox_call main_calls[] = {
     CALL("mkdir", SANDBOX_ANY_ARGS, "ctl snapshot's directory (x86 name)"),
     CALL("unlinkat", SANDBOX_ANY_ARGS, "the control socket at exit; snapshot temporaries"),
     CALL("unlink", SANDBOX_ANY_ARGS, "the same (x86 name)"),
+    CALL("rmdir", SANDBOX_ANY_ARGS, "snapshot temporaries (x86 name; arm64: unlinkat)"),
     CALL("renameat", SANDBOX_ANY_ARGS, "a finished snapshot takes its name"),
     CALL("renameat2", SANDBOX_ANY_ARGS, "the same (arm64's only rename)"),
     CALL("rename", SANDBOX_ANY_ARGS, "the same (x86 name)"),
