@@ -60,7 +60,7 @@ VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 .PHONY: all test unit tsan fuzz demo linux-demo bench format format-check clean distclean deps \
 	stage install uninstall
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
-	$(B)/ctl-torture $(B)/perfcount
+	$(B)/ctl-torture $(B)/perfcount $(B)/seccomp-log-probe
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -123,6 +123,10 @@ $(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/machine/guest_abi.h $(D
 
 # A control-socket abuser for the nested tests (static, for the test host).
 $(B)/ctl-torture: tests/tools/ctl-torture.c $(DEPS)
+	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
+
+# A process that has its own system calls logged (--sandbox log's nested test).
+$(B)/seccomp-log-probe: tests/tools/seccomp-log-probe.c $(DEPS)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
 
 # perf_event_open() from inside the Linux guest (busybox has no perf).
