@@ -9,6 +9,7 @@
 # `log` is test_sandbox's, on the build host.)
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
+. tests/nested/storm-lib.sh
 sock=/tmp/sb-log.sock
 log=/tmp/sb-log.log
 
@@ -26,8 +27,8 @@ for conduit in hvc smc; do
 		--sandbox log --control $sock --trace-file /tmp/sb-log.jsonl --exit-stats
 	expect_line ' passed, 0 failed$' $log
 done
-vmm_expect 0 $log boot guest.img -c 4 --max-cpus 6 -p "storm seed=7 calls=300 reset=2" --max-resets 2 \
-	--sandbox log --exit-stats
+STORM_VMM_ARGS="$STORM_VMM_ARGS --sandbox log"
+storm_run_resets smc 31 2 2 sandbox-log
 rm -f $sock
 linux_reboot_then_quit $log -c 2 --pmu --sandbox log --trace-file /tmp/sb-log.jsonl --exit-stats
 
