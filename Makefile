@@ -33,10 +33,12 @@ ifneq ($(CROSS_COMPILE),)
 FDT_CFLAGS := -I$(B)/sysroot/usr/include
 FDT_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libfdt.a
 Z_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libzstd.a $(B)/sysroot/usr/lib/aarch64-linux-gnu/libz.a
+SECCOMP_LIBS := $(B)/sysroot/usr/lib/aarch64-linux-gnu/libseccomp.a
 else
 FDT_CFLAGS :=
 FDT_LIBS := -lfdt
 Z_LIBS := -lzstd -lz
+SECCOMP_LIBS := -lseccomp
 endif
 
 DEPS := $(B)/.deps-stamp
@@ -46,7 +48,7 @@ DEPS := $(B)/.deps-stamp
 # is pure logic, built again for the host and unit-tested there under
 # sanitizers.
 VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output \
-	vmm/snapshot fdt
+	vmm/snapshot vmm/sandbox fdt
 VMM_ALL_SRCS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.c))
 VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c vmm/*.c)
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))
@@ -58,7 +60,7 @@ VMM_OBJS := $(patsubst %.c,$(B)/target/%.o,$(VMM_ALL_SRCS))
 .PHONY: all test unit tsan fuzz demo linux-demo bench format format-check clean distclean deps \
 	stage install uninstall
 all: $(B)/vmm $(B)/guest.img $(B)/flat-poweroff.bin $(B)/linux-guest/initrd.cpio \
-	$(B)/ctl-torture $(B)/perfcount
+	$(B)/ctl-torture $(B)/perfcount $(B)/seccomp-log-probe
 
 deps: $(DEPS)
 $(DEPS): scripts/deps
@@ -83,7 +85,7 @@ $(B)/target/vmm/cli/usage.o: COMMON_CFLAGS += -DVMM_GIT_VERSION='"$(VMM_GIT_VERS
 # build/vmm.debug keeps the symbols for gdb and perf.
 STRIP_TARGET := $(CROSS_COMPILE)strip
 $(B)/vmm.debug: $(VMM_OBJS)
-	$(CC_TARGET) -static -Wl,--gc-sections -o $@ $^ $(FDT_LIBS) $(Z_LIBS) -lpthread
+	$(CC_TARGET) -static -Wl,--gc-sections -o $@ $^ $(FDT_LIBS) $(Z_LIBS) $(SECCOMP_LIBS) -lpthread
 
 $(B)/vmm: $(B)/vmm.debug
 	$(STRIP_TARGET) -o $@ $<
@@ -123,6 +125,10 @@ $(B)/flat-poweroff.bin: tests/images/flat-poweroff.S vmm/machine/guest_abi.h $(D
 $(B)/ctl-torture: tests/tools/ctl-torture.c $(DEPS)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
 
+# A process that has its own system calls logged (--sandbox log's nested test).
+$(B)/seccomp-log-probe: tests/tools/seccomp-log-probe.c $(DEPS)
+	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
+
 # perf_event_open() from inside the Linux guest (busybox has no perf).
 $(B)/perfcount: tests/tools/perfcount.c $(DEPS)
 	$(CC_TARGET) $(COMMON_CFLAGS) -O2 -static -o $@ $<
@@ -144,7 +150,7 @@ $(B)/host/obj/%.o: %.c $(HEADERS) $(DEPS)
 
 $(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lzstd -lz -lpthread
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lzstd -lz -lseccomp -lpthread
 
 # ---- the same unit tests of every module with threads, under ThreadSanitizer ----
 # A second host build (build/tsan/) beside the ASan/UBSan one: the rings,
@@ -161,7 +167,7 @@ $(B)/tsan/obj/%.o: %.c $(HEADERS) $(DEPS)
 
 $(B)/tsan/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(TSAN_PURE_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lfdt -lzstd -lz -lpthread
+	$(HOSTCC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lfdt -lzstd -lz -lseccomp -lpthread
 
 # ---- libFuzzer targets (clang): a short run in `make test`, longer in `make fuzz` ----
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -173,7 +179,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_PURE_SRCS) $(HEADERS) $(DEPS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_PURE_SRCS) -lzstd -lz -lpthread
+		-o $@ $< $(FUZZ_PURE_SRCS) -lzstd -lz -lseccomp -lpthread
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do echo "== $$f ($(FUZZ_TIME)s)"; \

@@ -82,6 +82,9 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	r1 = mmio ? fwd / mmio : 0; r2 = kern ? fwd / kern : 0
 	printf "- forwarded PSCI_VERSION / MMIO exit: **%.2f** (target <= 1.10: %s)\n", r1, verdict(r1 <= 1.10)
 	printf "- forwarded PSCI_VERSION / in-kernel PSCI_VERSION: **%.2f**\n", r2
+	un = med("unconfined", "psci-hvc")
+	if (un)
+		printf "- forwarded PSCI_VERSION, confined (the default) / `--sandbox off`: **%.2f** (%s ns against %s; the seccomp filters of the main and the vCPU thread run on each of its 2 syscalls)\n", ratio(fwd, un), cell("user", "psci-hvc"), cell("unconfined", "psci-hvc")
 	print ""
 	print "## CPU_ON latency (ns, CPU_ON call to the secondary's first instruction)"
 	print ""

@@ -3,7 +3,8 @@
 
 _vmm_boot_options="--cpus --max-cpus --control --name --mem --params --cmdline --initrd --psci
 	--conduit --trace --trace-file --inject --dump-dtb --max-resets --exit-stats
-	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --irqchip --help"
+	--smccc-filter --smccc-services --psci-version --impl-cpus --acpi --pmu --irqchip --sandbox
+	--snapshot-dir --help"
 _vmm_run_options="--kernel --console --network --loglevel --nodefaults
 	--nocompat --no-dhcp --debug"
 _vmm_ctl_commands="cpus plug unplug stats info pause resume snapshot trace trace-file inject quit help"
@@ -59,6 +60,14 @@ _vmm()
 			;;
 		--irqchip)
 			mapfile -t COMPREPLY < <(compgen -W "gicv3 gicv3-its" -- "$cur")
+			return
+			;;
+		--sandbox)
+			mapfile -t COMPREPLY < <(compgen -W "on log off strict" -- "$cur")
+			return
+			;;
+		--snapshot-dir)
+			_filedir -d
 			return
 			;;
 		esac

@@ -5,7 +5,8 @@
  *   parse the options -> block the stop signals (before any thread exists)
  *   -> injection rules and the trace file -> open the guest's files
  *   -> /dev/kvm -> the control socket -> the signalfd -> the output
- *   buffers and the console -> the VM, again after each SYSTEM_RESET
+ *   buffers and the console -> confinement (sandbox.h) -> the VM, again
+ *   after each SYSTEM_RESET
  *   -> the exit statistics -> tear down what was set up, in reverse.
  *
  * Each step returns 0 or reports its failure in one line and returns -1;
@@ -26,6 +27,7 @@
 #include "vmm/boot.h"
 #include "vmm/control/names.h"
 #include "vmm/machine/image_format.h"
+#include "vmm/sandbox/sandbox.h"
 
 /* How long the guest's last output may take to drain at exit. */
 #define OUTBUF_EXIT_FLUSH_MS 3000
@@ -241,6 +243,48 @@ static int setup_output(struct boot *b)
 	return 0;
 }
 
+/*
+ * The set-up is done: confine the main thread before the first VM is built
+ * (DESIGN.md §12), so that every VM, the first and each SYSTEM_RESET's,
+ * is built the same way. What it may still write: the directories of the
+ * control socket, the trace file and --dump-dtb, and --snapshot-dir; read:
+ * the kernel and initrd (opened already, and read at every boot through
+ * those fds), /proc/self for --exit-stats, /dev/null for the control
+ * socket's spare fd.
+ */
+static int confine(struct boot *b)
+{
+	static struct sandbox_paths paths;
+	char note[256], err[PATH_MAX + 128];
+	struct stat st;
+
+	if (b->cfg.snapshot_dir && (stat(b->cfg.snapshot_dir, &st) || !S_ISDIR(st.st_mode))) {
+		vm_err("--snapshot-dir '%s': not a directory\n", b->cfg.snapshot_dir);
+		return -1;
+	}
+	sandbox_paths_add_dir_of(&paths, b->cfg.control);
+	sandbox_paths_add_dir_of(&paths, b->cfg.trace_file);
+	sandbox_paths_add_dir_of(&paths, b->cfg.dump_dtb);
+	sandbox_paths_add_dir(&paths, b->cfg.snapshot_dir);
+	sandbox_paths_add_read(&paths, b->cfg.image);
+	sandbox_paths_add_read(&paths, b->cfg.initrd);
+	if (b->restore)
+		sandbox_paths_add_read(&paths, restore_dir(b));
+	/* --exit-stats reads its status; ctl snapshot its pagemap (which
+	 * RAM pages hold data, swapped out ones included). */
+	if (b->cfg.exit_stats || b->cfg.control)
+		sandbox_paths_add_read(&paths, "/proc/self");
+	if (b->cfg.control)
+		sandbox_paths_add_read(&paths, "/dev/null");
+	if (sandbox_confine_main(&paths, note, sizeof(note), err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return -1;
+	}
+	if (note[0])
+		vm_err("%s\n", note);
+	return 0;
+}
+
 /* What a VM leaves for the next one and for the exit status. */
 static void keep_vm_outcome(struct boot *b, struct vm *vm)
 {
@@ -359,14 +403,20 @@ static void boot_teardown(struct boot *b)
 int boot_main(struct boot *b)
 {
 	int status = EXIT_VMM_ERROR;
+	char err[256];
 
+	if (sandbox_prepare(b->cfg.sandbox, err, sizeof(err))) {
+		vm_err("%s\n", err);
+		return EXIT_VMM_ERROR;
+	}
 	block_stop_signals(b);
 	inject_init(&b->inject);
 	tracefile_init(&b->tracefile);
 	b->shared.inject = &b->inject;
 	b->shared.tracefile = &b->tracefile;
 	if (!setup_injection_and_trace(b) && !open_images(b) && !setup_kvm_and_control(b) &&
-	    !setup_signalfd(b) && !setup_output(b) && (!b->restore || !restore_prepare(b))) {
+	    !setup_signalfd(b) && !setup_output(b) && (!b->restore || !restore_prepare(b)) &&
+	    !confine(b)) {
 		status = run_vms(b);
 		finish_output(b);
 	}

@@ -70,6 +70,7 @@ int cmd_restore(int argc, char **argv);
 int restore_prepare(struct boot *b);
 bool restore_done(const struct boot *b);
 int restore_ram_fd(const struct boot *b);
+const char *restore_dir(const struct boot *b);
 int restore_into(struct boot *b, struct vm *vm);
 
 #endif

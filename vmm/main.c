@@ -14,6 +14,7 @@
 #include "vmm/control/server.h"
 #include "vmm/kvm/vm.h"
 #include "vmm/record/timeline.h"
+#include "vmm/sandbox/sandbox.h"
 
 static int cmd_info(int argc, char **argv)
 {
@@ -32,6 +33,7 @@ static int cmd_info(int argc, char **argv)
 	}
 	ret = vm_info(fd);
 	close(fd);
+	sandbox_print_info(stdout);
 	return ret ? EXIT_VMM_ERROR : 0;
 }
 

@@ -38,6 +38,11 @@ bool restore_done(const struct boot *b)
 	return b->restore->done;
 }
 
+const char *restore_dir(const struct boot *b)
+{
+	return b->restore->dir;
+}
+
 int restore_ram_fd(const struct boot *b)
 {
 	return b->restore->ram_fd;

@@ -1,6 +1,7 @@
 # `make bench`, the measuring half: runs in the nested test host (or natively
 # on arm64+KVM) and prints raw samples, one per line, "R MODE KEY VALUE":
-# MODE is user (userspace PSCI), late (userspace PSCI with
+# MODE is user (userspace PSCI, confined as by default), unconfined (the
+# same with --sandbox off: round trips only), late (userspace PSCI with
 # VMM_RESET_AT_CPU_ON=1: a vCPU's warm reset on CPU_ON's path, as before the
 # reset was done ahead; the "before" of the same run) or kernel (KVM's PSCI);
 # runs alternate user/late/kernel (A B C A B C ...) so drift hits all alike.
@@ -100,6 +101,12 @@ while [ $rep -le "$REPS" ]; do
 		t1=$(uptime_cs)
 		echo "R $mode startup $(((t1 - t0) * 10000000 / STARTS))"
 	done
+	# The sandbox's cost on a forwarded call: the user-mode run again with
+	# --sandbox off (mode "unconfined"); only the round trips are kept.
+	log=/tmp/bench-unconfined.log
+	./vmm boot guest.img -c 4 -p "bench n=$N" $DENY --psci user --sandbox off >$log 2>&1 ||
+		{ echo "B bench run failed (--sandbox off):"; tail -n 20 $log; exit 1; }
+	sample unconfined $log | grep -E '^R unconfined psci-(hvc|smc) '
 	for size in $SIZES; do
 		for mode in user late kernel; do
 			log=/tmp/bench-$mode-$size.log

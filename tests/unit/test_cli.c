@@ -231,6 +231,41 @@ TEST(irqchip_gicv3_its_asks_for_an_its_in_boot_and_run)
 	CHECK(strstr(cli_boot_usage, "--irqchip CHIP") != NULL);
 }
 
+/* --sandbox MODE (on by default, for both commands; kvmtool's script is
+ * refused as a value) and --snapshot-dir DIR. */
+TEST(sandbox_and_snapshot_dir_options)
+{
+	static const struct {
+		const char *word;
+		enum sandbox_mode mode;
+	} modes[] = {{"on", SANDBOX_ON},
+		     {"log", SANDBOX_LOG},
+		     {"off", SANDBOX_OFF},
+		     {"strict", SANDBOX_STRICT}};
+
+	CHECK_EQ(BOOT("img"), CLI_OK);
+	CHECK_EQ(cfg.sandbox, SANDBOX_ON);
+	CHECK(cfg.snapshot_dir == NULL);
+	CHECK_EQ(RUNK("-k", "img"), CLI_OK);
+	CHECK_EQ(cfg.sandbox, SANDBOX_ON);
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		CHECK_EQ(BOOT("--sandbox", modes[i].word, "img"), CLI_OK);
+		CHECK_EQ(cfg.sandbox, modes[i].mode);
+		CHECK_EQ(RUNK("-k", "img", "--sandbox", modes[i].word), CLI_OK);
+		CHECK_EQ(cfg.sandbox, modes[i].mode);
+	}
+	expect_error(BOOT("--sandbox", "kill", "img"), err, "--sandbox: 'kill'",
+		     "on, log, off or strict");
+	expect_error(RUNK("-k", "img", "--sandbox", "s.sh"), err, "--sandbox: 's.sh'",
+		     "not supported by this VMM");
+	expect_error(BOOT("img", "--sandbox"), err, "needs an argument", NULL);
+	CHECK_EQ(BOOT("--snapshot-dir", "/srv/snaps", "img"), CLI_OK);
+	CHECK_STR(cfg.snapshot_dir, "/srv/snaps");
+	expect_error(BOOT("--snapshot-dir", "", "img"), err, "--snapshot-dir: empty path", NULL);
+	CHECK(strstr(cli_boot_usage, "--sandbox MODE") != NULL);
+	CHECK(strstr(cli_boot_usage, "--snapshot-dir DIR") != NULL);
+}
+
 /* ---- run: kvmtool spellings ---- */
 
 TEST(run_accepts_kvmtool_spellings)
@@ -266,13 +301,16 @@ TEST(run_refuses_unsupported_kvmtool_values)
 TEST(run_refuses_kvmtool_options_it_cannot_honour)
 {
 	static const char *const refused[][2] = {
-	    {"--disk", "d.img"}, {"-d", "d.img"},	  {"--9p", "dir,tag"},
-	    {"--balloon", NULL}, {"--vhost", NULL},	  {"--rng", NULL},
-	    {"--vnc", NULL},	 {"--sdl", NULL},	  {"--gtk", NULL},
-	    {"--vsock", "3"},	 {"--vfio-pci", "0:1.0"}, {"--firmware", "fw.bin"},
-	    {"-f", "fw.bin"},	 {"--hugetlbfs", "/h"},	  {"--tty", "0"},
-	    {"--aarch32", NULL}, {"--dev", "/dev/kvm"},	  {"--sandbox", "s.sh"},
-	    {"--shmem", "0:1M"}, {"--force-pci", NULL},	  {"--debug-single-step", NULL},
+	    {"--disk", "d.img"},     {"-d", "d.img"},
+	    {"--9p", "dir,tag"},     {"--balloon", NULL},
+	    {"--vhost", NULL},	     {"--rng", NULL},
+	    {"--vnc", NULL},	     {"--sdl", NULL},
+	    {"--gtk", NULL},	     {"--vsock", "3"},
+	    {"--vfio-pci", "0:1.0"}, {"--firmware", "fw.bin"},
+	    {"-f", "fw.bin"},	     {"--hugetlbfs", "/h"},
+	    {"--tty", "0"},	     {"--aarch32", NULL},
+	    {"--dev", "/dev/kvm"},   {"--shmem", "0:1M"},
+	    {"--force-pci", NULL},   {"--debug-single-step", NULL},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		const char *name = refused[i][0][1] == 'd'   ? "--disk"
@@ -936,6 +974,12 @@ TEST(restore_takes_its_options)
 		 CLI_OK);
 	CHECK_STR(rcfg.name, "vm1");
 	CHECK_EQ(rcfg.max_resets, 100);
+	CHECK_EQ(rcfg.sandbox, SANDBOX_ON); /* confined by default, as vmm boot */
+	CHECK_EQ(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "d", "--sandbox", "log",
+			       "--snapshot-dir=/srv/snaps", NULL),
+		 CLI_OK);
+	CHECK_EQ(rcfg.sandbox, SANDBOX_LOG);
+	CHECK_STR(rcfg.snapshot_dir, "/srv/snaps");
 	CHECK_EQ(parse_restore(&ra, &rcfg, &dir, rerr, sizeof(rerr), "--help", NULL), CLI_HELP);
 }
 
@@ -955,6 +999,9 @@ TEST(restore_refuses_what_would_change_the_machine)
 	    {"--bogus", "unknown option '--bogus'"},
 	    {"--inject=CPU_ON:ret=FOO", "FOO"},
 	    {"--max-resets=x", "--max-resets"},
+	    {"--irqchip=gicv3-its", "--irqchip would change the machine"},
+	    {"--sandbox=kill", "--sandbox: 'kill'"},
+	    {"--snapshot-dir=", "--snapshot-dir: empty path"},
 	};
 	struct args ra;
 	struct vmm_config rcfg;
@@ -996,6 +1043,7 @@ RUN(boot_cpu_and_mem_limits_accepted);
 RUN(parsing_twice_starts_afresh);
 RUN(pmu_option);
 RUN(irqchip_gicv3_its_asks_for_an_its_in_boot_and_run);
+RUN(sandbox_and_snapshot_dir_options);
 RUN(run_accepts_kvmtool_spellings);
 RUN(run_refuses_unsupported_kvmtool_values);
 RUN(boot_refuses_kvmtool_spellings);

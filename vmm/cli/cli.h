@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vmm/firmware/smccc.h"
+#include "vmm/sandbox/sandbox.h"
 
 /* Compile-time bound on vCPUs (the vGICv3 limit KVM enforces is 512). */
 #define VMM_MAX_CPUS	512
@@ -66,6 +67,8 @@ struct vmm_config {
 	bool its;	 /* --irqchip gicv3-its: a GICv3 ITS beside the vGICv3 */
 	const char *dump_dtb;
 	unsigned int max_resets;
+	enum sandbox_mode sandbox; /* --sandbox: on (the default), log, off, strict */
+	const char *snapshot_dir;  /* --snapshot-dir: where `ctl snapshot` may write */
 
 	struct cli_filter filters[CLI_MAX_FILTERS];
 	unsigned int nr_filters;

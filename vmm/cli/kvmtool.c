@@ -85,7 +85,6 @@ const struct cli_option cli_kvmtool_options[CLI_NR_KVMTOOL_OPTIONS] = {
     REFUSED("gtk", 0, false, "it has no framebuffer"),
     REFUSED("sdl", 0, false, "it has no framebuffer"),
     REFUSED("tty", 0, true, "the console is the 16550 UART on stdin/stdout"),
-    REFUSED("sandbox", 0, true, "it sets up no root filesystem"),
     REFUSED("hugetlbfs", 0, true, "guest RAM is anonymous memory"),
     REFUSED("firmware", 'f', true, "it boots a kernel Image or flat binary, no firmware"),
     REFUSED("dev", 0, true, "it always uses /dev/kvm"),

@@ -38,7 +38,7 @@ struct cli_option {
 	const char *const *only;
 };
 
-#define CLI_NR_BOOT_OPTIONS    24
+#define CLI_NR_BOOT_OPTIONS    26
 #define CLI_NR_KVMTOOL_OPTIONS 33
 
 extern const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS];

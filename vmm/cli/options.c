@@ -124,6 +124,26 @@ static enum cli_result apply_trace_file(const char *arg, struct vmm_config *cfg,
 	return CLI_OK;
 }
 
+/* kvmtool's --sandbox takes a script for its guest; ours takes a mode. */
+static enum cli_result apply_sandbox(const char *arg, struct vmm_config *cfg, char *err,
+				     size_t errlen)
+{
+	if (sandbox_parse_mode(arg, &cfg->sandbox))
+		CLI_FAIL("--sandbox: '%s' is not supported by this VMM: it takes on, log, off or "
+			 "strict",
+			 arg);
+	return CLI_OK;
+}
+
+static enum cli_result apply_snapshot_dir(const char *arg, struct vmm_config *cfg, char *err,
+					  size_t errlen)
+{
+	if (!*arg)
+		CLI_FAIL("--snapshot-dir: empty path");
+	cfg->snapshot_dir = arg;
+	return CLI_OK;
+}
+
 /* Checked here, so a bad rule is refused before anything starts; main
  * parses it again into the live rule set. */
 static enum cli_result apply_inject(const char *arg, struct vmm_config *cfg, char *err,
@@ -274,6 +294,8 @@ const struct cli_option cli_boot_options[CLI_NR_BOOT_OPTIONS] = {
     BOOT_OPT("acpi", 0, false, apply_acpi),
     BOOT_OPT("pmu", 0, false, apply_pmu),
     BOOT_OPT("irqchip", 0, true, apply_irqchip),
+    BOOT_OPT("sandbox", 0, true, apply_sandbox),
+    BOOT_OPT("snapshot-dir", 0, true, apply_snapshot_dir),
     BOOT_OPT("help", 'h', false, apply_help),
 };
 

@@ -2,7 +2,8 @@
  * `vmm restore DIR [OPTIONS]`: the options a restore takes. The machine is
  * the snapshot's (DESIGN.md §13, "Restoring"), so only what does not change
  * it is accepted: where the control socket goes, the record, the injection
- * rules, tracing, the exit statistics, the reset guard. Every option that
+ * rules, tracing, the exit statistics, the reset guard, the sandbox and
+ * where snapshots may go. Every option that
  * would change the machine (vCPUs, memory, kernel, conduit, filters, ...)
  * is refused in one line saying so. Pure: fills cfg's restore-time fields.
  */
@@ -13,6 +14,7 @@
 #include "vmm/cli/number.h"
 #include "vmm/control/names.h"
 #include "vmm/firmware/inject.h"
+#include "vmm/sandbox/sandbox.h"
 
 const char cli_restore_usage[] =
     "usage: vmm restore DIR [OPTIONS]\n"
@@ -28,9 +30,13 @@ const char cli_restore_usage[] =
     "      --inject RULE     injection rules in force instead of the saved ones (repeatable)\n"
     "      --exit-stats      counters and memory use at exit\n"
     "      --max-resets N    give up after N SYSTEM_RESETs (default 100)\n"
+    "      --sandbox MODE    on (default), log, off or strict: as for vmm boot; DIR is\n"
+    "                        readable, nothing else new\n"
+    "      --snapshot-dir DIR  the directory `snapshot` of the control socket may write into\n"
     "\n"
     "The options of vmm boot that shape the machine (-c, --max-cpus, -m, -p, -i, --acpi,\n"
-    "--pmu, --conduit, --psci, --smccc-*, --psci-version, --impl-cpus, a kernel) are refused.\n";
+    "--pmu, --irqchip, --conduit, --psci, --smccc-*, --psci-version, --impl-cpus, a kernel)\n"
+    "are refused.\n";
 
 /* vmm boot's options that describe the machine: refused by name. */
 static const char *const machine_opts[] = {
@@ -50,6 +56,7 @@ static const char *const machine_opts[] = {
     "--conduit",
     "--acpi",
     "--pmu",
+    "--irqchip",
     "--smccc-filter",
     "--smccc-services",
     "--psci-version",
@@ -95,6 +102,16 @@ static enum cli_result restore_value(const char *name, const char *val, struct v
 		if (inject_parse(val, &rule, err, errlen))
 			return CLI_ERROR;
 		cfg->injects[cfg->nr_injects++] = val;
+	} else if (!strcmp(name, "--sandbox")) {
+		if (sandbox_parse_mode(val, &cfg->sandbox))
+			FAIL("--sandbox: '%s' is not supported by this VMM: it takes on, log, off "
+			     "or "
+			     "strict",
+			     val);
+	} else if (!strcmp(name, "--snapshot-dir")) {
+		if (!*val)
+			FAIL("--snapshot-dir: empty path");
+		cfg->snapshot_dir = val;
 	} else {
 		if (cli_parse_number(val, 10, 1000000, &n))
 			FAIL("--max-resets: '%s' is not a number from 0 to 1000000", val);
@@ -107,7 +124,8 @@ static bool takes_value(const char *name)
 {
 	return !strcmp(name, "--control") || !strcmp(name, "--name") ||
 	       !strcmp(name, "--trace-file") || !strcmp(name, "--inject") ||
-	       !strcmp(name, "--max-resets");
+	       !strcmp(name, "--max-resets") || !strcmp(name, "--sandbox") ||
+	       !strcmp(name, "--snapshot-dir");
 }
 
 /* One option at argv[*i] (advanced past its value). */

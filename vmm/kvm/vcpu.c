@@ -518,6 +518,7 @@ void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	sandbox_enter(SANDBOX_ROLE_VCPU); /* before the first KVM_RUN (DESIGN.md §12) */
 
 	while (!atomic_load(&vm->stopping)) {
 		if (parked) {

@@ -32,6 +32,7 @@
 
 #include "vmm/control/server.h"
 #include "vmm/kvm/snapshot.h"
+#include "vmm/sandbox/sandbox.h"
 #include "vmm/kvm/vm.h"
 #include "vmm/kvm/vm_control.h"
 
@@ -175,7 +176,8 @@ void vm_control_snapshot(struct vm *vm, const struct control_req *req, struct co
 		    r, "error the ITS's state is not saved: snapshots need --irqchip gicv3");
 		return;
 	}
-	if (snapshot_check_dir(req->arg, err, sizeof(err))) {
+	if (sandbox_check_write("snapshot", req->arg, err, sizeof(err)) ||
+	    snapshot_check_dir(req->arg, err, sizeof(err))) {
 		control_reply_add(r, "error %s", err);
 		return;
 	}

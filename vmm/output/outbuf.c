@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "vmm/output/outbuf.h"
+#include "vmm/sandbox/sandbox.h"
 
 #define OUTBUF_CHUNK 4096
 
@@ -143,6 +144,7 @@ static void *outbuf_writer(void *arg)
 	bool orphaned, ok;
 
 	outbuf_never_wait_on_this_thread();
+	sandbox_enter(SANDBOX_ROLE_WRITER); /* write, poll, close: DESIGN.md §12 */
 	pthread_mutex_lock(&ob->lock);
 	for (;;) {
 		size_t n, first;
