@@ -152,6 +152,9 @@ $(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lzstd -lz -lseccomp -lpthread
 
+# The guest's pure readers, compiled into their unit test by #include.
+$(B)/host/test_guest_acpi_read: guest/acpi_read.c guest/fdt_read.c guest/print.c $(GUEST_HDRS)
+
 # ---- the same unit tests of every module with threads, under ThreadSanitizer ----
 # A second host build (build/tsan/) beside the ASan/UBSan one: the rings,
 # PSCI, CPU hotplug, injection, the control server and the trace file race

@@ -220,6 +220,32 @@ static void node_props_done(struct walk *w)
 	w->node_is_its = w->node_has_reg = false;
 }
 
+/* A /chosen EFI hand-off property: a u64 (2 cells) or a u32, big-endian. */
+static int chosen_efi_prop(struct walk *w, const char *name, const uint8_t *val, uint32_t len)
+{
+	struct dt_info *info = w->info;
+	uint64_t *u64 = NULL;
+	uint32_t *u32 = NULL;
+
+	if (str_eq(name, "linux,uefi-system-table"))
+		u64 = &info->efi_systab;
+	else if (str_eq(name, "linux,uefi-mmap-start"))
+		u64 = &info->efi_mmap;
+	else if (str_eq(name, "linux,uefi-mmap-size"))
+		u32 = &info->efi_mmap_size;
+	else if (str_eq(name, "linux,uefi-mmap-desc-size"))
+		u32 = &info->efi_mmap_desc_size;
+	else
+		return 0;
+	if (len != (u64 ? 8U : 4U))
+		return walk_fail(w, "/chosen %s has %u bytes, want %u", name, len, u64 ? 8 : 4);
+	if (u64)
+		*u64 = cells(val, 2);
+	else
+		*u32 = be32(val);
+	return 0;
+}
+
 static int handle_prop(struct walk *w, enum node_kind kind, const char *name, const uint8_t *val,
 		       uint32_t len)
 {
@@ -282,6 +308,8 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 		}
 		break;
 	case NODE_CHOSEN:
+		if (chosen_efi_prop(w, name, val, len))
+			return -1;
 		if (str_eq(name, "bootargs")) {
 			uint32_t i;
 
@@ -428,6 +456,8 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	info->conduit = CONDUIT_HVC;
 	info->mem_base = info->mem_size = 0;
 	info->its_base = 0;
+	info->efi_systab = info->efi_mmap = 0;
+	info->efi_mmap_size = info->efi_mmap_desc_size = 0;
 	info->bootargs[0] = '\0';
 	if (why_size)
 		why[0] = '\0';
@@ -466,6 +496,9 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 
 	if (walk_struct(&w))
 		return -1;
+	/* An ACPI boot's stub tree: the CPUs and PSCI are in the tables. */
+	if (info->efi_systab)
+		return 0;
 	if (info->nr_cpus_found == 0)
 		return walk_fail(&w, "no CPU nodes under /cpus");
 	if (!w.have_method)

@@ -1,7 +1,9 @@
 /*
  * A small read-only walker for the flattened device tree the VMM passes in
  * x0: just what the test guest needs (CPUs, RAM, PSCI conduit, bootargs, the
- * GICv3 ITS if there is one).
+ * GICv3 ITS if there is one). Under `vmm boot --acpi` the tree is a stub with
+ * only /chosen: then it names the EFI system table and memory map, and
+ * acpi_read.c finds the rest in the ACPI tables.
  */
 #ifndef GUEST_FDT_READ_H
 #define GUEST_FDT_READ_H
@@ -34,6 +36,13 @@ struct dt_info {
 	/* The first node compatible with "arm,gic-v3-its" (a child of the GIC
 	 * node): its reg's base, in its parent's #address-cells; 0 if none. */
 	uint64_t its_base;
+
+	/* /chosen's EFI hand-off (drivers/firmware/efi/fdtparams.c names):
+	 * linux,uefi-system-table, linux,uefi-mmap-start/-size/-desc-size;
+	 * efi_systab 0 if absent. With it the tree need not describe CPUs or
+	 * PSCI: the ACPI tables do. */
+	uint64_t efi_systab, efi_mmap;
+	uint32_t efi_mmap_size, efi_mmap_desc_size;
 
 	/* /chosen bootargs, truncated to fit; "" when absent. */
 	char bootargs[DT_BOOTARGS_MAX];

@@ -56,7 +56,7 @@ static bool poll_clear(uintptr_t reg, uint32_t bit)
 
 uintptr_t gic_redist_base(unsigned int cpu)
 {
-	return GUEST_GICR_BASE(machine.nr_cpus_dt) + (uintptr_t)cpu * GUEST_GICR_STRIDE;
+	return (uintptr_t)machine.gicr_base + (uintptr_t)cpu * GUEST_GICR_STRIDE;
 }
 
 bool gic_cpu_setup(unsigned int cpu, char *why, size_t why_size)
@@ -75,12 +75,12 @@ bool gic_cpu_setup(unsigned int cpu, char *why, size_t why_size)
 		return false;
 	}
 
-	v = mmio_read32(GUEST_GICD_BASE + GICD_CTLR);
+	v = mmio_read32((uintptr_t)machine.gicd_base + GICD_CTLR);
 	if ((v & (GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS)) !=
 	    (GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS)) {
-		mmio_write32(GUEST_GICD_BASE + GICD_CTLR,
+		mmio_write32((uintptr_t)machine.gicd_base + GICD_CTLR,
 			     v | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS);
-		if (!poll_clear(GUEST_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP)) {
+		if (!poll_clear((uintptr_t)machine.gicd_base + GICD_CTLR, GICD_CTLR_RWP)) {
 			snprintk(why, why_size, "GICD_CTLR.RWP still 1 after %u ms", GIC_POLL_MS);
 			return false;
 		}

@@ -21,7 +21,8 @@
  * CPU's redistributor (awake; PPI intid in Group 1, enabled, mid priority)
  * and its CPU interface (system registers, priority mask open, Group 1
  * enabled). cpu is the caller's logical index: its redistributor is frame
- * cpu of GUEST_GICR_BASE(DT CPU count), which GICR_TYPER must confirm.
+ * cpu of machine.gicr_base (GUEST_GICR_BASE(DT CPU count), or the MADT's
+ * GICR range), which GICR_TYPER must confirm.
  * Idempotent; every CPU calls it for itself (again after a power-down, which
  * resets the CPU interface). Returns false with a reason in why.
  */

@@ -3,7 +3,8 @@
  * driven for real from the boot CPU (Arm IHI 0069, chapter 5 "Locality-
  * specific Peripheral Interrupts and the ITS", and §12.19 the ITS registers):
  *
- *   1. The DT names the ITS (an "arm,gic-v3-its" node): none fails the mode
+ *   1. The DT names the ITS (an "arm,gic-v3-its" node), or under --acpi
+ *      the MADT (a GIC ITS structure, acpi_read.c): none fails the mode
  *      in one line. GITS_TYPER must say physical LPIs, GICR_TYPER.PLPIS too.
  *   2. The redistributor's LPI tables: the configuration table (a byte per
  *      LPI: priority, enable) in GICR_PROPBASER, the pending table (zeroed,
@@ -339,8 +340,9 @@ static bool its_check(void)
 	char why[128];
 
 	if (!its) {
-		printk("guest: its: no arm,gic-v3-its node in the device tree (vmm boot "
-		       "--irqchip gicv3-its)\n");
+		printk("guest: its: %s (vmm boot --irqchip gicv3-its)\n",
+		       machine.acpi ? "no GIC ITS structure in the MADT"
+				    : "no arm,gic-v3-its node in the device tree");
 		return true;
 	}
 	typer = mmio_read64(its + GITS_TYPER);
@@ -378,7 +380,7 @@ bool mode_its(void)
 	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
 	int32_t ret;
 
-	printk("@@ its: boot %u\n", resets);
+	printk("@@ its: boot %u (%s)\n", resets, machine.acpi ? "ACPI" : "device tree");
 	if (its_check())
 		return true;
 	if (!bootarg_uint("reset", 1) || resets > 0)

@@ -1,5 +1,6 @@
 /*
- * The boot CPU's C entry: read the device tree, pick the mode from the first
+ * The boot CPU's C entry: read the device tree (and under `vmm boot --acpi`
+ * the ACPI tables its /chosen leads to: acpi_read.c), pick the mode from the first
  * word of bootargs, run it, report the verdict and power off (finish.c).
  *
  * Modes (first word of bootargs): demo (the default), test, null (pass at
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "vmm/machine/guest_abi.h"
+#include "guest/acpi_read.h"
 #include "guest/arch.h"
 #include "guest/bootargs.h"
 #include "guest/console.h"
@@ -26,6 +28,7 @@
 extern char _head[];
 
 static struct dt_info dt;
+static struct acpi_info acpi;
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -80,29 +83,52 @@ static const struct {
     {"its", mode_its},	       {"snapshot", mode_snapshot},
 };
 
-/* Fill machine from the DT and find which logical CPU we are. */
+/* Fill machine from the DT, or from the ACPI tables when the DT is the
+ * --acpi stub that names only the EFI hand-off. */
+static void machine_fill(void)
+{
+	const uint64_t *mpidr = dt.mpidr;
+
+	machine.acpi = dt.efi_systab != 0;
+	if (machine.acpi) {
+		machine.conduit = acpi.conduit;
+		machine.nr_cpus = acpi.nr_cpus;
+		machine.nr_cpus_dt = acpi.nr_cpus_found;
+		machine.ram_base = acpi.ram_base;
+		machine.ram_size = acpi.ram_size;
+		machine.its_base = acpi.its_base;
+		machine.gicd_base = acpi.gicd_base;
+		machine.gicr_base = acpi.gicr_base;
+		mpidr = acpi.mpidr;
+	} else {
+		machine.conduit = dt.conduit;
+		machine.nr_cpus = dt.nr_cpus;
+		machine.nr_cpus_dt = dt.nr_cpus_found;
+		machine.ram_base = dt.mem_base;
+		machine.ram_size = dt.mem_size;
+		machine.its_base = dt.its_base;
+		machine.gicd_base = GUEST_GICD_BASE;
+		machine.gicr_base = GUEST_GICR_BASE(dt.nr_cpus_found);
+	}
+	for (unsigned int i = 0; i < machine.nr_cpus; i++)
+		machine.mpidr[i] = mpidr[i];
+}
+
+/* Find which logical CPU we are. */
 static bool machine_setup(void)
 {
 	uint64_t self = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
+	const char *from = machine.acpi ? "MADT" : "device tree";
 	int idx;
 
-	machine.conduit = dt.conduit;
-	machine.nr_cpus = dt.nr_cpus;
-	machine.nr_cpus_dt = dt.nr_cpus_found;
-	machine.ram_base = dt.mem_base;
-	machine.ram_size = dt.mem_size;
-	machine.its_base = dt.its_base;
-	for (unsigned int i = 0; i < dt.nr_cpus; i++)
-		machine.mpidr[i] = dt.mpidr[i];
-	if (dt.nr_cpus_found > dt.nr_cpus)
-		printk("guest: the device tree lists %u CPUs; only the first %u are used\n",
-		       dt.nr_cpus_found, dt.nr_cpus);
+	if (machine.nr_cpus_dt > machine.nr_cpus)
+		printk("guest: the %s lists %u CPUs; only the first %u are used\n", from,
+		       machine.nr_cpus_dt, machine.nr_cpus);
 
 	idx = cpu_index_of(self);
 	if (idx < 0) {
-		printk("guest: boot CPU MPIDR 0x%llx is not among the device tree's first %u "
-		       "CPUs\n",
-		       (unsigned long long)self, dt.nr_cpus);
+		printk("guest: boot CPU MPIDR 0x%llx is not among the %s's first %u CPUs\n",
+		       (unsigned long long)self, from, machine.nr_cpus);
 		return false;
 	}
 	machine.boot_cpu = (unsigned int)idx;
@@ -121,16 +147,21 @@ void primary_main(uint64_t dtb)
 		printk("guest: bad device tree at 0x%llx: %s\n", (unsigned long long)dtb, why);
 		guest_finish(true);
 	}
+	if (dt.efi_systab && acpi_read(&dt, 0, &acpi, why, sizeof(why))) {
+		printk("guest: bad ACPI tables (EFI system table at 0x%llx): %s\n",
+		       (unsigned long long)dt.efi_systab, why);
+		guest_finish(true);
+	}
+	machine_fill();
 	bootargs_init(dt.bootargs);
 	first_word(dt.bootargs, mode, sizeof(mode));
 	if (!mode[0])
 		first_word("demo", mode, sizeof(mode));
 
-	/* For start-up benchmarks: nothing before the verdict but the DT. */
-	if (str_eq(mode, "null")) {
-		machine.conduit = dt.conduit;
+	/* For start-up benchmarks: nothing before the verdict but the DT
+	 * (or the ACPI tables). */
+	if (str_eq(mode, "null"))
 		guest_finish(false);
-	}
 
 	if (!machine_setup())
 		guest_finish(true);
