@@ -125,6 +125,7 @@ static const struct sandbox_call main_calls[] = {
     CALL("seccomp", SANDBOX_ANY_ARGS, "a new thread narrows itself to its role's filter"),
     CALL("rt_sigaction", SANDBOX_ANY_ARGS, "the kick's handler for each VM's vCPUs; abort()"),
     CALL("getrusage", SANDBOX_ANY_ARGS, "--exit-stats: peak RSS"),
+    CALL("sysinfo", SANDBOX_ANY_ARGS, "glibc's qsort sizes its buffer by RAM (snapshot registers)"),
     CALL("geteuid", SANDBOX_ANY_ARGS, "the control socket's owner checks"),
     CALL("getuid", SANDBOX_ANY_ARGS, "the same"),
 };
