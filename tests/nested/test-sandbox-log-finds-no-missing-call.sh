@@ -2,7 +2,8 @@
 # it (audit type=1326): a full run that logs nothing made no call the lists
 # lack. The bare-metal conformance suite over both conduits (with the
 # control socket, a trace file and the exit statistics), the hostile storm
-# with resets, and Linux with --pmu through a SYSTEM_RESET, then
+# with resets, a snapshot and its restore, and Linux with --pmu through a
+# SYSTEM_RESET, then
 # `ctl stats`, `ctl quit`: not one seccomp line in the kernel log. The
 # positive control first: a process that logs its own calls does show up,
 # so "no line" means something. (That such a call kills the VMM without
@@ -29,6 +30,21 @@ for conduit in hvc smc; do
 done
 STORM_VMM_ARGS="$STORM_VMM_ARGS --sandbox log"
 storm_run_resets smc 31 2 2 sandbox-log
+# A snapshot and its restore, both confined (the snapshot's own calls: the
+# directory, pagemap, the register list sorted, the files written).
+rm -rf $sock /tmp/sb-log-snap
+./vmm boot guest.img -c 2 -p "stress iters=40000" --sandbox log --control $sock >$log 2>&1 &
+vmm_pid=$!
+end=$(($(date +%s) + 60))
+until [ -S $sock ]; do
+	[ "$(date +%s)" -lt "$end" ] || fail "no control socket after 60s"
+	sleep 0.1
+done
+./vmm ctl $sock snapshot /tmp/sb-log-snap --stop >/tmp/sb-log.ctl 2>&1 || fail "snapshot: $(cat /tmp/sb-log.ctl)"
+vmm_wait 0 $log "the VMM after snapshot --stop"
+vmm_expect 0 $log restore /tmp/sb-log-snap --sandbox log --exit-stats
+expect_line '@@ stress done' $log
+rm -rf /tmp/sb-log-snap
 rm -f $sock
 linux_reboot_then_quit $log -c 2 --pmu --sandbox log --trace-file /tmp/sb-log.jsonl --exit-stats
 
