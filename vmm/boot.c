@@ -424,17 +424,17 @@ int boot_main(struct boot *b)
 	return status;
 }
 
-int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
+void boot_start(struct boot *b)
 {
-	struct boot boot = {0}, *b = &boot;
-	char err[256];
-
 	b->timing.start = mono_ns();
-	b->kvmtool_spelling = kvmtool_spelling;
 	b->kernel.fd = b->initrd.fd = b->kvm_fd = b->signal_fd = -1;
-	switch (cli_parse_boot(argc, argv, kvmtool_spelling, &b->cfg, err, sizeof(err))) {
+}
+
+int boot_options_outcome(enum cli_result r, const char *usage, const char *err)
+{
+	switch (r) {
 	case CLI_HELP:
-		fputs(cli_boot_usage, stdout);
+		fputs(usage, stdout);
 		return 0;
 	case CLI_ERROR:
 		vm_err("%s\n", err);
@@ -442,6 +442,22 @@ int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
 	case CLI_OK:
 		break;
 	}
+	return -1;
+}
+
+int cmd_boot(int argc, char **argv, bool kvmtool_spelling)
+{
+	struct boot boot = {0}, *b = &boot;
+	char err[256];
+	int status;
+
+	boot_start(b);
+	b->kvmtool_spelling = kvmtool_spelling;
+	status = boot_options_outcome(
+	    cli_parse_boot(argc, argv, kvmtool_spelling, &b->cfg, err, sizeof(err)), cli_boot_usage,
+	    err);
+	if (status >= 0)
+		return status;
 	if (machine_describe(&b->cfg, &b->machine, err, sizeof(err))) {
 		vm_err("%s\n", err);
 		return EXIT_VMM_ERROR;

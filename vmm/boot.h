@@ -61,6 +61,11 @@ int cmd_boot(int argc, char **argv, bool kvmtool_spelling);
 /* b's cfg and machine filled: set everything up, run, tear down; the exit
  * status. */
 int boot_main(struct boot *b);
+/* A command's first steps, shared by boot/run and restore: b's clock and
+ * closed fds; then what its options' parse result means: -1 to go on,
+ * else the exit status (usage printed for --help, err's line for an error). */
+void boot_start(struct boot *b);
+int boot_options_outcome(enum cli_result r, const char *usage, const char *err);
 
 /* restore.c: `vmm restore DIR ...` (argv[0] is "restore"), and its hooks in
  * boot_main: after the set-up (the shared state and rules from the

@@ -161,20 +161,15 @@ int cmd_restore(int argc, char **argv)
 	struct boot boot = {0}, *b = &boot;
 	struct boot_restore rs = {.ram_fd = -1};
 	char err[256];
-	int status = EXIT_VMM_ERROR;
+	int status;
 
-	b->timing.start = mono_ns();
-	b->kernel.fd = b->initrd.fd = b->kvm_fd = b->signal_fd = -1;
-	switch (cli_parse_restore(argc, argv, &b->cfg, &rs.dir, err, sizeof(err))) {
-	case CLI_HELP:
-		fputs(cli_restore_usage, stdout);
-		return 0;
-	case CLI_ERROR:
-		vm_err("%s\n", err);
-		return EXIT_VMM_ERROR;
-	case CLI_OK:
-		break;
-	}
+	boot_start(b);
+	status =
+	    boot_options_outcome(cli_parse_restore(argc, argv, &b->cfg, &rs.dir, err, sizeof(err)),
+				 cli_restore_usage, err);
+	if (status >= 0)
+		return status;
+	status = EXIT_VMM_ERROR;
 	b->restore = &rs;
 	if (!open_snapshot(b, &rs))
 		status = boot_main(b);

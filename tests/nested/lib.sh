@@ -94,6 +94,16 @@ wait_gone() {
 	done
 }
 
+# wait_socket PATH [SECONDS]: a VMM's control socket appears at PATH within
+# SECONDS (default 60).
+wait_socket() {
+	end=$(($(date +%s) + ${2:-60}))
+	until [ -S "$1" ]; do
+		[ "$(date +%s)" -lt "$end" ] || fail "no control socket $1 after ${2:-60}s"
+		sleep 0.1
+	done
+}
+
 # export_file PATH NAME: bring PATH back to the build host as $B/NAME
 # (scripts/nested-run decodes it from the console; natively it is copied).
 export_file() {

@@ -15,15 +15,6 @@ else
 fi
 rm -f $dir/a.sock $dir/b.sock
 
-# wait_socket PATH: it appears within 30 s.
-wait_socket() {
-	end=$(($(date +%s) + 30))
-	until [ -S "$1" ]; do
-		[ "$(date +%s)" -lt "$end" ] || fail "no control socket $1 after 30s"
-		sleep 0.1
-	done
-}
-
 # must NAME ARGS...: `vmm ctl NAME ARGS` answers ok; its reply in /tmp/nv.out.
 must() {
 	./vmm ctl "$@" >/tmp/nv.out 2>&1 || {

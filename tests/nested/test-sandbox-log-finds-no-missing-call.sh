@@ -35,11 +35,7 @@ storm_run_resets smc 31 2 2 sandbox-log
 rm -rf $sock /tmp/sb-log-snap
 ./vmm boot guest.img -c 2 -p "stress iters=40000" --sandbox log --control $sock >$log 2>&1 &
 vmm_pid=$!
-end=$(($(date +%s) + 60))
-until [ -S $sock ]; do
-	[ "$(date +%s)" -lt "$end" ] || fail "no control socket after 60s"
-	sleep 0.1
-done
+wait_socket $sock
 ./vmm ctl $sock snapshot /tmp/sb-log-snap --stop >/tmp/sb-log.ctl 2>&1 || fail "snapshot: $(cat /tmp/sb-log.ctl)"
 vmm_wait 0 $log "the VMM after snapshot --stop"
 vmm_expect 0 $log restore /tmp/sb-log-snap --sandbox log --exit-stats

@@ -16,11 +16,7 @@ rm -rf $snap $snap.* /tmp/snap-bad* $sock
 
 ./vmm boot guest.img -c 2 -p "stress iters=40000" --control $sock >/tmp/snap-a.log 2>&1 &
 vmm_pid=$!
-end=$(($(date +%s) + 30))
-until [ -S $sock ]; do
-	[ "$(date +%s)" -lt "$end" ] || fail "no control socket after 30s"
-	sleep 0.1
-done
+wait_socket $sock
 sleep 2
 
 # A directory that holds something is refused, and the VM runs on.
@@ -79,11 +75,7 @@ expect_one_line_error /tmp/snap-bad.log 'cpus would change the machine'
 rm -f $sock
 ./vmm boot guest.img -c 2 -p "stress iters=40000" --irqchip gicv3-its --control $sock >/tmp/snap-its.log 2>&1 &
 vmm_pid=$!
-end=$(($(date +%s) + 30))
-until [ -S $sock ]; do
-	[ "$(date +%s)" -lt "$end" ] || fail "no control socket after 30s (ITS)"
-	sleep 0.1
-done
+wait_socket $sock
 ./vmm ctl $sock snapshot /tmp/snap-its >/tmp/snap-ctl.out 2>&1
 grep -q "^error the ITS's state is not saved" /tmp/snap-ctl.out || fail "ITS: $(cat /tmp/snap-ctl.out)"
 [ ! -e /tmp/snap-its ] || fail "a refused snapshot left /tmp/snap-its"
