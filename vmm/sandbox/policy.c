@@ -46,7 +46,7 @@ const unsigned long sandbox_prctl_options[2] = {PR_SET_NO_NEW_PRIVS, PR_SET_NAME
 	}
 #define IOCTL_ARM64(n, w)                                                                          \
 	{                                                                                          \
-		.request = (unsigned long)(n), .name = #n + 3, .why = w                            \
+		.request = (unsigned long)(n), .name = &(#n)[3], .why = w                          \
 	}
 #define ROWS(a) a, sizeof(a) / sizeof(a[0])
 
