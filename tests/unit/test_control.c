@@ -102,6 +102,8 @@ TEST(refusals_name_the_problem)
 	    {"inject CPU_BLAH:ret=DENIED", "unknown function 'CPU_BLAH'"},
 	    {"trace-file", "usage: trace-file PATH|off"},
 	    {"trace-file a b", "usage: trace-file PATH|off"},
+	    {"trace-file t.jsonl", "trace-file: 't.jsonl' is relative"},
+	    {"snapshot snap --stop", "snapshot: 'snap' is relative"},
 	    {"pause now", "'pause' takes no arguments"},
 	    {"resume 1", "'resume' takes no arguments"},
 	    {"info --yaml", "'info' takes no arguments but --json"},

@@ -15,10 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -881,6 +883,90 @@ TEST(vmm_ctl_refuses_a_line_break_in_a_word)
 	remove_dir();
 }
 
+/* `snapshot DIR` and `trace-file PATH` name files the VMM writes: a
+ * relative one is made absolute against the client's own directory, since
+ * the VMM's working directory is not the user's. */
+TEST(vmm_ctl_finds_the_path_word)
+{
+	char *snap[] = {"snapshot", "d"}, *snap_stop[] = {"snapshot", "--stop", "d"};
+	char *tf[] = {"trace-file", "t.jsonl"}, *tf_off[] = {"trace-file", "off"};
+	char *cpus[] = {"cpus", "x"}, *snap_bare[] = {"snapshot"};
+
+	CHECK_EQ(control_client_path_word(2, snap), 1);
+	CHECK_EQ(control_client_path_word(3, snap_stop), 2);
+	CHECK_EQ(control_client_path_word(2, tf), 1);
+	CHECK_EQ(control_client_path_word(2, tf_off), -1);
+	CHECK_EQ(control_client_path_word(2, cpus), -1);
+	CHECK_EQ(control_client_path_word(1, snap_bare), -1);
+}
+
+TEST(vmm_ctl_makes_a_relative_path_absolute)
+{
+	const char *abs = "/var/snap";
+	char *p;
+	int null = open("/dev/null", O_WRONLY), err = dup(STDERR_FILENO);
+
+	p = control_client_absolute(abs, "/home/u");
+	CHECK_STR(p, abs);
+	free(p);
+	p = control_client_absolute(abs, NULL);
+	CHECK_STR(p, abs);
+	free(p);
+	p = control_client_absolute("snap", "/home/u");
+	CHECK_STR(p, "/home/u/snap");
+	free(p);
+	p = control_client_absolute("a/b", "/");
+	CHECK_STR(p, "/a/b");
+	free(p);
+	dup2(null, STDERR_FILENO); /* the refusals say why on stderr */
+	CHECK(control_client_absolute("snap", "/home/my files") == NULL);
+	CHECK(control_client_absolute("snap", NULL) == NULL);
+	dup2(err, STDERR_FILENO);
+	close(err);
+	close(null);
+}
+
+/* End to end: what reaches the VMM is the path from the client's cwd. */
+TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char req[PATH_MAX + 32], want[PATH_MAX + 32], real[PATH_MAX];
+	int lfd, cfd, status;
+	pid_t pid;
+
+	if (!make_dir())
+		return;
+	CHECK(realpath(dir, real) != NULL);
+	snprintf(want, sizeof(want), "snapshot --stop %s/snap", real);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	CHECK_EQ(listen(lfd, 1), 0);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {(char *)"ctl",	  path,		  (char *)"snapshot",
+				(char *)"--stop", (char *)"snap", NULL};
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		if (chdir(dir))
+			_exit(3);
+		_exit(control_client_main(5, argv));
+	}
+	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 10000) == 1) {
+		cfd = accept(lfd, NULL, NULL);
+		CHECK(read_line(NULL, cfd, req, sizeof(req), 5000) >= 0);
+		CHECK_STR(req, want);
+		say(cfd, "ok 1 1\n");
+		close(cfd);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	close(lfd);
+	remove_dir();
+}
+
 /* `vmm ctl` waits 10 s for a reply, but an ACPI unplug's reply may come
  * only at its --timeout: the client must outwait the server. */
 TEST(vmm_ctl_outwaits_an_unplug_reply)
@@ -927,6 +1013,9 @@ RUN(a_deferred_reply_answers_at_its_deadline);
 RUN(a_deferred_reply_is_forgotten_when_its_client_leaves);
 RUN(vmm_ctl_reports_a_reply_cut_short);
 RUN(vmm_ctl_refuses_a_line_break_in_a_word);
+RUN(vmm_ctl_finds_the_path_word);
+RUN(vmm_ctl_makes_a_relative_path_absolute);
+RUN(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd);
 RUN(vmm_ctl_outwaits_an_unplug_reply);
 RUN(vmm_ctl_outwaits_a_plug_reply);
 CHECK_MAIN_END

@@ -57,6 +57,58 @@ static bool words_hold_a_line_break(int argc, char **argv)
 	return false;
 }
 
+/*
+ * The word of a request that names a file the VMM will write: DIR of
+ * `snapshot DIR [--stop]` (either order), PATH of `trace-file PATH|off`.
+ * Its index in argv (argv[0] = COMMAND), or -1 if there is none.
+ */
+int control_client_path_word(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[0], "trace-file") && strcmp(argv[1], "off"))
+		return 1;
+	if (argc >= 2 && !strcmp(argv[0], "snapshot"))
+		for (int i = 1; i < argc; i++)
+			if (argv[i][0] != '-')
+				return i;
+	return -1;
+}
+
+/*
+ * A relative path in a request is meant from where the user typed `vmm ctl`,
+ * not from the VMM's working directory, which is not theirs to know (a VMM
+ * started by a script or a service manager may sit anywhere). So it is made
+ * absolute against the client's cwd before it is sent. The protocol splits
+ * on blanks: a cwd holding one cannot be sent, and is refused. Returns the
+ * word to send, malloc'd, or NULL after saying why.
+ */
+char *control_client_absolute(const char *word, const char *cwd)
+{
+	char *abs = NULL;
+
+	if (word[0] == '/')
+		cwd = "";
+	else if (!cwd) {
+		fprintf(stderr,
+			"vmm ctl: %s is relative and the current directory is unknown: "
+			"give an absolute path\n",
+			word);
+		return NULL;
+	}
+	if (strpbrk(cwd, " \t")) {
+		fprintf(stderr,
+			"vmm ctl: %s is relative and the current directory (%s) holds a "
+			"blank, which a request cannot carry: give an absolute path\n",
+			word, cwd);
+		return NULL;
+	}
+	if (asprintf(&abs, "%s%s%s", cwd, !*cwd || cwd[strlen(cwd) - 1] == '/' ? "" : "/", word) <
+	    0) {
+		fprintf(stderr, "vmm ctl: out of memory\n");
+		return NULL;
+	}
+	return abs;
+}
+
 /* The words joined by blanks, newline-terminated, into req; its length, or
  * 0 if it is longer than a request may be. */
 static size_t build_request(int argc, char **argv, char req[CONTROL_MAX_LINE + 2])
@@ -155,8 +207,9 @@ int control_client_main(int argc, char **argv)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char req[CONTROL_MAX_LINE + 2], *reply, err[200];
 	struct stat st;
+	char *given = NULL, *sent;
 	size_t len;
-	int fd, status;
+	int fd, status, pw;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: vmm ctl SOCKET|NAME COMMAND [ARGS...]   (vmm ctl SOCKET "
@@ -171,7 +224,22 @@ int control_client_main(int argc, char **argv)
 	}
 	if (words_hold_a_line_break(argc - 2, argv + 2))
 		return 2;
+	pw = control_client_path_word(argc - 2, argv + 2);
+	if (pw >= 0) {
+		char *cwd = getcwd(NULL, 0);
+
+		given = argv[2 + pw];
+		sent = control_client_absolute(given, cwd);
+		free(cwd);
+		if (!sent)
+			return 2;
+		argv[2 + pw] = sent;
+	}
 	len = build_request(argc - 2, argv + 2, req);
+	if (pw >= 0) {
+		free(argv[2 + pw]);
+		argv[2 + pw] = given;
+	}
 	if (!len) {
 		fprintf(stderr, "vmm ctl: request too long (at most %d bytes)\n", CONTROL_MAX_LINE);
 		return 2;

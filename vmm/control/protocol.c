@@ -132,6 +132,10 @@ static int parse_trace_file(int n, char **w, struct control_req *req, char *err,
 	if (n != 2)
 		FAIL("usage: trace-file PATH|off");
 	req->on = strcmp(w[1], "off") != 0;
+	if (req->on && w[1][0] != '/')
+		FAIL("trace-file: '%s' is relative: the VMM's working directory is not yours "
+		     "(vmm ctl sends an absolute path)",
+		     w[1]);
 	snprintf(req->arg, sizeof(req->arg), "%s", w[1]);
 	return 0;
 }
@@ -173,6 +177,10 @@ static int parse_snapshot(int n, char **w, struct control_req *req, char *err, s
 	}
 	if (!dir)
 		FAIL("usage: snapshot DIR [--stop]");
+	if (dir[0] != '/')
+		FAIL("snapshot: '%s' is relative: the VMM's working directory is not yours "
+		     "(vmm ctl sends an absolute path)",
+		     dir);
 	snprintf(req->arg, sizeof(req->arg), "%s", dir);
 	return 0;
 }
