@@ -1,6 +1,8 @@
 # Rules added at run time (vmm ctl inject) take effect on the next call; a
 # 600 s delay holds the calling vCPU but not the VMM: the control socket
-# keeps answering, and quit ends the VM within seconds. The trace file
+# keeps answering, and quit ends the VM within seconds. A snapshot asked for
+# while vCPU 0 sits in the delay is refused as busy after its 5 s wait,
+# writes nothing and leaves the VM running (not paused). The trace file
 # opened through the socket records the delayed, injected CPU_ON.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
@@ -36,6 +38,22 @@ done
 ctl stats >/dev/null
 ctl cpus --json | grep -q '"id":2,"mpidr":"0x2","state":"off","present":true' ||
 	fail "cpus --json: $(cat /tmp/ctl.out)"
+# vCPU 0 cannot come to rest: the snapshot gives up, says which vCPU, and
+# undoes its pause (resume then finds a running VM).
+snap=/tmp/inject-rt-snap
+rm -rf $snap $snap.partial-*
+start=$(date +%s)
+if ./vmm ctl $sock snapshot $snap >/tmp/ctl.out 2>&1; then
+	fail "a snapshot during a 600 s delay was taken: $(cat /tmp/ctl.out)"
+fi
+expect_line '^error busy: vCPU 0 did not come to rest within 5000 ms' /tmp/ctl.out
+[ $(($(date +%s) - start)) -le 15 ] || fail "the busy refusal took more than 15 s"
+[ ! -e $snap ] || fail "a refused snapshot left $snap"
+ls -d $snap.partial-* >/dev/null 2>&1 && fail "a refused snapshot left a partial directory"
+if ./vmm ctl $sock resume >/tmp/ctl.out 2>&1; then
+	fail "the VM was left paused after a busy snapshot: resume said $(cat /tmp/ctl.out)"
+fi
+expect_line '^error the VM is not paused \(it runs\)' /tmp/ctl.out
 ctl inject clear | grep -qx 'ok cleared 1' || fail "inject clear"
 start=$(date +%s)
 ctl quit >/dev/null
