@@ -745,10 +745,11 @@ bool psci_tests_run(void)
 	struct suite *s = &suite;
 	uint32_t mode = testdev_read(GUEST_TESTDEV_PSCI_MODE);
 
-	printk("# PSCI conformance tests: %u CPU%s, boot cpu%u (MPIDR 0x%llx), DT conduit %s, "
+	printk("# PSCI conformance tests: %u CPU%s, boot cpu%u (MPIDR 0x%llx), %s conduit %s, "
 	       "PSCI mode %s\n",
 	       machine.nr_cpus, machine.nr_cpus == 1 ? "" : "s", machine.boot_cpu,
-	       (unsigned long long)machine.mpidr[machine.boot_cpu], conduit_name(machine.conduit),
+	       (unsigned long long)machine.mpidr[machine.boot_cpu],
+	       machine.acpi ? "MADT/FADT" : "DT", conduit_name(machine.conduit),
 	       psci_mode_name(mode));
 	if (mode != GUEST_PSCI_MODE_USER && mode != GUEST_PSCI_MODE_KERNEL) {
 		struct tcase t;

@@ -1,5 +1,7 @@
 # The bare-metal guest's conformance suite against userspace PSCI, over the
-# HVC and the SMC conduit, with 1, 2 and 8 vCPUs: every case must pass.
+# HVC and the SMC conduit, with 1, 2 and 8 vCPUs: every case must pass. And
+# with --acpi, where the guest finds its CPUs, conduit and GIC in the MADT and
+# FADT (through the stub DT's EFI system table) instead of the DT.
 . tests/nested/lib.sh
 for cpus in 1 2 8; do
 	for conduit in hvc smc; do
@@ -9,6 +11,14 @@ for cpus in 1 2 8; do
 		expect_line '^[0-9]+ passed, 0 failed' $log
 		echo "$cpus vCPUs, $conduit: $(tail -n 1 $log)"
 	done
+done
+for conduit in hvc smc; do
+	log=/tmp/suite-acpi-$conduit.log
+	vmm_expect 0 $log boot guest.img -c 8 -p test --conduit $conduit --acpi
+	expect_line "^# PSCI conformance tests: 8 CPUs, .*, MADT/FADT conduit $conduit," $log
+	expect_no_line '^FAIL' $log
+	expect_line '^[0-9]+ passed, 0 failed$' $log
+	echo "8 vCPUs, $conduit, ACPI: $(tail -n 1 $log)"
 done
 # With 8 vCPUs nothing is skipped (racing CPU_ONs need 3 or more), and every
 # PSCI 1.3 function has its cases.
