@@ -154,12 +154,15 @@ $(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 
 # The guest's pure readers, compiled into their unit test by #include.
 $(B)/host/test_guest_acpi_read: guest/acpi_read.c guest/fdt_read.c guest/print.c $(GUEST_HDRS)
+# The pause gate (KVM glue) with a fake KVM_RUN, also by #include.
+$(B)/host/test_pause_gate $(B)/tsan/test_pause_gate: vmm/kvm/pause.c
 
 # ---- the same unit tests of every module with threads, under ThreadSanitizer ----
 # A second host build (build/tsan/) beside the ASan/UBSan one: the rings,
 # PSCI, CPU hotplug, injection, the control server and the trace file race
 # threads on purpose, and TSan sees the data races that pass by luck.
-TSAN_TESTS := test_outbuf test_tracefile test_psci test_cpuhp test_inject test_control_server
+TSAN_TESTS := test_outbuf test_tracefile test_psci test_cpuhp test_inject test_control_server \
+	test_pause_gate
 TSAN_CFLAGS := $(COMMON_CFLAGS) -O1 -fsanitize=thread -fno-omit-frame-pointer
 TSAN_BINS := $(patsubst %,$(B)/tsan/%,$(TSAN_TESTS))
 TSAN_PURE_OBJS := $(patsubst %.c,$(B)/tsan/obj/%.o,$(PURE_SRCS))

@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -42,10 +43,14 @@ void vm_pause_init(struct vm_pause *p)
 	pthread_cond_init(&p->cond, NULL);
 }
 
-int vm_pause_kvm_run(struct vcpu *v)
+/*
+ * The gate is not open (paused, pausing, or the run ending): under the lock,
+ * complete an MMIO access the last exit left half done, wait while paused,
+ * then count the thread in.
+ */
+static void gate_closed(struct vcpu *v)
 {
 	struct vm_pause *p = &v->vm->pause;
-	int ret, e;
 
 	pthread_mutex_lock(&p->lock);
 	if (p->state != VM_RUNNING && !p->stopping && v->mmio_pending) {
@@ -63,20 +68,47 @@ int vm_pause_kvm_run(struct vcpu *v)
 			pthread_cond_wait(&p->cond, &p->lock);
 		p->waiting--;
 	}
-	/* A pause's kick may have left immediate_exit set; the stop path's is
+	/* The pause's kick may have left immediate_exit set; the stop path's is
 	 * not cleared (and it repeats its kick until the thread is joined). */
 	if (!atomic_load(&v->vm->stopping))
 		v->run->immediate_exit = 0;
 	p->in_run++;
 	pthread_mutex_unlock(&p->lock);
+}
 
+/* A seam for tests/unit/test_pause_gate.c, which yields the CPU here to
+ * widen the window between the two steps below; nothing in the VMM. */
+#ifndef PAUSE_GATE_BETWEEN_STEPS
+#define PAUSE_GATE_BETWEEN_STEPS() ((void)0)
+#endif
+
+/*
+ * Every KVM_RUN passes here, so the open gate takes no lock (a VM-wide mutex
+ * twice per exit was a point where all vCPUs met). The thread counts itself
+ * in, then looks at the gate; the pauser sets the gate, then looks at the
+ * count (vm_pause_settled). Both in that order and sequentially consistent,
+ * so one of them sees the other: the thread sees the gate closing and steps
+ * back to gate_closed(), or the pauser sees it in and waits for it to leave.
+ * A thread that lost the race with a kick (it cleared immediate_exit after
+ * the kick set it) is kicked again by vm_pause_settled.
+ */
+int vm_pause_kvm_run(struct vcpu *v)
+{
+	struct vm_pause *p = &v->vm->pause;
+	int ret, e;
+
+	if (!atomic_load(&v->vm->stopping))
+		v->run->immediate_exit = 0;
+	atomic_fetch_add(&p->in_run, 1);
+	PAUSE_GATE_BETWEEN_STEPS();
+	if (atomic_load(&p->state) != VM_RUNNING) {
+		atomic_fetch_sub(&p->in_run, 1);
+		gate_closed(v);
+	}
 	ret = ioctl(v->fd, KVM_RUN, 0);
 	e = errno;
 	v->mmio_pending = ret == 0 && v->run->exit_reason == KVM_EXIT_MMIO;
-
-	pthread_mutex_lock(&p->lock);
-	p->in_run--;
-	pthread_mutex_unlock(&p->lock);
+	atomic_fetch_sub(&p->in_run, 1);
 	errno = e;
 	return ret;
 }

@@ -8,6 +8,7 @@
 #define VMM_KVM_PAUSE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,9 +24,11 @@ enum vm_pause_state {
 struct vm_pause {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	enum vm_pause_state state;
+	/* state and in_run are atomic: an open gate is passed without the lock
+	 * (pause.c, vm_pause_kvm_run). Written under the lock all the same. */
+	_Atomic(enum vm_pause_state) state;
+	atomic_uint in_run;   /* threads inside KVM_RUN (or about to enter it) */
 	bool stopping;	      /* the run is ending: nobody waits at the gate any more */
-	unsigned int in_run;  /* threads inside KVM_RUN (or about to enter it) */
 	unsigned int waiting; /* threads held at the gate */
 	unsigned int parked;  /* threads of OFF vCPUs waiting for a CPU_ON (user PSCI) */
 	bool frozen;	      /* a snapshot is being taken: parked threads stay parked */
