@@ -105,3 +105,16 @@ linux_pmu_counts() {
 		expect_line "^@@ perf cpu$c: perfcount: cycles=[1-9][0-9]* " "$pmu_log.clean"
 	done
 }
+
+# console_fifo PATH: PATH becomes a FIFO held open on fd 4, the guest's
+# console input for every VMM of the case (`<PATH`); say writes to it.
+# say COMMAND: a line for the guest's shell. Markers are written "@""@" so
+# that the shell's echo of the command line never matches them.
+# field LOG MARKER KEY: KEY=VALUE from the last "@@ MARKER:" line of LOG.
+console_fifo() {
+	rm -f "$1"
+	mkfifo "$1"
+	exec 4<>"$1"
+}
+say() { echo "$*" >&4; }
+field() { tr -d '\r' <"$1" | grep "^@@ $2:" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }

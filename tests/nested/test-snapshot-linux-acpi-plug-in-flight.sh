@@ -15,12 +15,9 @@ dir=/tmp/$name
 log=/tmp/$name.log
 rlog=/tmp/$name-restored.log
 in=/tmp/$name.in
-rm -rf $dir $sock $in
-mkfifo $in
-exec 4<>$in # the guest's console input, for both VMMs
+rm -rf $dir $sock
+console_fifo $in # the guest's console input, for both VMMs
 cpu=/sys/devices/system/cpu
-say() { echo "$*" >&4; }
-field() { tr -d '\r' <"$1" | grep "^@@ $2:" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 
 ./vmm $LINUX --acpi -c 2 --max-cpus 4 --control $sock -p "console=ttyS0" <$in >$log 2>&1 &
 vmm_pid=$!

@@ -21,16 +21,9 @@ dir=/tmp/$name
 log=/tmp/$name.log
 rlog=/tmp/$name-restored.log
 in=/tmp/$name.in
-rm -rf $dir $sock $in
-mkfifo $in
-exec 4<>$in # the guest's console input, for both VMMs
+rm -rf $dir $sock
+console_fifo $in # the guest's console input, for both VMMs
 cpu=/sys/devices/system/cpu
-
-# say COMMAND: a line for the guest's shell. Markers are written "@""@" so
-# that the shell's echo of the command line never matches them.
-say() { echo "$*" >&4; }
-# field LOG MARKER KEY: KEY=VALUE from the last MARKER line of LOG.
-field() { tr -d '\r' <"$1" | grep "^@@ $2:" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 
 # plug N / unplug N in the guest's own way: ACPI (the uevent helper onlines
 # a hot-added CPU; unplug ejects it) or the device tree (sysfs by hand).
