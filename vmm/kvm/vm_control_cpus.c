@@ -43,6 +43,27 @@ static struct vm *hp_vm(struct control_server *s, uint64_t arg)
 	return vm;
 }
 
+/* A deferred plug or unplug, as it stands: the vCPU, and unless a reset
+ * replaced the VM (false, h->vm NULL), what the guest's _OST said since the
+ * request. */
+struct hp_answer {
+	struct vm *vm;
+	unsigned int cpu;
+	enum cpuhp_answer a;
+	struct cpuhp_ost ost;
+};
+
+static bool hp_read_answer(struct control_server *s, const struct control_deferred *d, bool eject,
+			   struct hp_answer *h)
+{
+	h->vm = hp_vm(s, d->arg);
+	h->cpu = hp_cpu(d->arg);
+	if (!h->vm)
+		return false;
+	h->a = cpuhp_answer(&h->vm->cpuhp, h->cpu, (unsigned long)(d->arg >> 32), eject, &h->ost);
+	return true;
+}
+
 /* What the guest's _OST said, for a reply: "device-check status 0x1 (failure)". */
 static void add_ost(struct control_reply *r, const struct cpuhp_ost *o)
 {
@@ -100,36 +121,32 @@ static void plug_timeout_reply(const struct control_deferred *d, enum cpuhp_answ
 static bool acpi_plug_done(struct control_server *s, const struct control_deferred *d,
 			   bool timed_out, struct control_reply *r)
 {
-	struct vm *vm = hp_vm(s, d->arg);
-	unsigned int cpu = hp_cpu(d->arg);
-	struct cpuhp_ost o;
-	enum cpuhp_answer a;
+	struct hp_answer h;
 
-	if (!vm) {
+	if (!hp_read_answer(s, d, false, &h)) {
 		control_reply_add(r,
 				  "error the VM was reset before the guest answered; vCPU %u "
 				  "stays plugged and boots with it",
-				  cpu);
+				  h.cpu);
 		return true;
 	}
-	a = cpuhp_answer(&vm->cpuhp, cpu, (unsigned long)(d->arg >> 32), false, &o);
-	if (a == CPUHP_ANSWER_SUCCESS && plug_started(vm, cpu)) {
+	if (h.a == CPUHP_ANSWER_SUCCESS && plug_started(h.vm, h.cpu)) {
 		control_reply_add(r, "ok");
 		return true;
 	}
-	if (a == CPUHP_ANSWER_FAILURE) {
+	if (h.a == CPUHP_ANSWER_FAILURE) {
 		control_reply_add(r, "error the guest did not take vCPU %u: its _OST reported ",
-				  cpu);
-		add_ost(r, &o);
+				  h.cpu);
+		add_ost(r, &h.ost);
 	} else if (!timed_out) {
 		return false;
 	} else {
-		plug_timeout_reply(d, a, &o, r);
+		plug_timeout_reply(d, h.a, &h.ost, r);
 	}
 	control_reply_add(r,
 			  "; the vCPU stays plugged and boots with the guest's next reset "
 			  "(unplug %u to undo)",
-			  cpu);
+			  h.cpu);
 	return true;
 }
 
@@ -140,40 +157,37 @@ static bool acpi_plug_done(struct control_server *s, const struct control_deferr
 static bool acpi_unplug_done(struct control_server *s, const struct control_deferred *d,
 			     bool timed_out, struct control_reply *r)
 {
-	struct vm *vm = hp_vm(s, d->arg);
-	unsigned int cpu = hp_cpu(d->arg);
-	struct cpuhp_ost o;
-	enum cpuhp_answer a;
+	struct hp_answer h;
 
-	if (!vm) {
+	if (!hp_read_answer(s, d, true, &h)) {
 		control_reply_add(r, "ok vCPU %u ejected by the reset (the guest gave no _OST)",
-				  cpu);
+				  h.cpu);
 		return true;
 	}
-	a = cpuhp_answer(&vm->cpuhp, cpu, (unsigned long)(d->arg >> 32), true, &o);
-	if (a == CPUHP_ANSWER_SUCCESS && cpuhp_gone(&vm->cpuhp, cpu)) {
+	if (h.a == CPUHP_ANSWER_SUCCESS && cpuhp_gone(&h.vm->cpuhp, h.cpu)) {
 		control_reply_add(r, "ok");
 		return true;
 	}
-	if (a == CPUHP_ANSWER_FAILURE) {
-		cpuhp_cancel_eject(&vm->cpuhp, cpu);
+	if (h.a == CPUHP_ANSWER_FAILURE) {
+		cpuhp_cancel_eject(&h.vm->cpuhp, h.cpu);
 		control_reply_add(
-		    r, "error the guest refused to give vCPU %u up: its _OST reported ", cpu);
-		add_ost(r, &o);
+		    r, "error the guest refused to give vCPU %u up: its _OST reported ", h.cpu);
+		add_ost(r, &h.ost);
 		control_reply_add(r, "; the vCPU stays plugged");
 		return true;
 	}
 	if (!timed_out)
 		return false;
-	if (cpuhp_gone(&vm->cpuhp, cpu)) {
-		control_reply_add(r, "ok vCPU %u ejected, but the guest gave no _OST status", cpu);
+	if (cpuhp_gone(&h.vm->cpuhp, h.cpu)) {
+		control_reply_add(r, "ok vCPU %u ejected, but the guest gave no _OST status",
+				  h.cpu);
 		return true;
 	}
-	cpuhp_cancel_eject(&vm->cpuhp, cpu);
+	cpuhp_cancel_eject(&h.vm->cpuhp, h.cpu);
 	control_reply_add(r,
 			  "error the guest did not give vCPU %u up within %d s (it refused or "
 			  "ignored the eject request); the vCPU stays plugged",
-			  cpu, d->timeout_ms / 1000);
+			  h.cpu, d->timeout_ms / 1000);
 	return true;
 }
 
