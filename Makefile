@@ -153,7 +153,8 @@ $(B)/host/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HOST_PURE_OBJS)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lfdt -lzstd -lz -lseccomp -lpthread
 
 # The guest's pure readers, compiled into their unit test by #include.
-$(B)/host/test_guest_acpi_read: guest/acpi_read.c guest/fdt_read.c guest/print.c $(GUEST_HDRS)
+$(B)/host/test_guest_acpi_read: guest/acpi_read.c guest/facts.c guest/fdt_read.c guest/print.c \
+	$(GUEST_HDRS)
 # The pause gate (KVM glue) with a fake KVM_RUN, also by #include.
 $(B)/host/test_pause_gate $(B)/tsan/test_pause_gate: vmm/kvm/pause.c
 

@@ -69,7 +69,7 @@ static const uint8_t acpi_20_guid[16] = {0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd
 struct reader {
 	const struct dt_info *dt;
 	uintptr_t bias;
-	struct acpi_info *info;
+	struct machine_facts *info;
 	char *why;
 	size_t why_size;
 };
@@ -304,27 +304,20 @@ static int read_fadt(struct reader *r, uint64_t fadt)
 /* A GICC: a CPU if Enabled or Online Capable (the DT's every possible CPU). */
 static int madt_gicc(struct reader *r, const uint8_t *e)
 {
-	struct acpi_info *info = r->info;
+	struct machine_facts *info = r->info;
 	uint64_t mpidr = le(e + GICC_MPIDR, 8);
 
 	if (!(le(e + GICC_FLAGS, 4) & (GICC_ENABLED | GICC_ONLINE_CAP)))
 		return 0;
-	info->nr_cpus_found++;
-	if (info->nr_cpus >= GUEST_MAX_CPUS)
-		return 0;
-	for (unsigned int i = 0; i < info->nr_cpus; i++) {
-		if (info->mpidr[i] == mpidr)
-			return fail(r, "MADT: two GICCs have MPIDR 0x%llx",
-				    (unsigned long long)mpidr);
-	}
-	info->mpidr[info->nr_cpus++] = mpidr;
+	if (facts_add_cpu(info, mpidr))
+		return fail(r, "MADT: two GICCs have MPIDR 0x%llx", (unsigned long long)mpidr);
 	return 0;
 }
 
 /* One MADT structure of len bytes at e. */
 static int madt_entry(struct reader *r, const uint8_t *e, uint32_t len)
 {
-	struct acpi_info *info = r->info;
+	struct machine_facts *info = r->info;
 	static const uint32_t min_len[] = {
 	    [MADT_GICC] = GICC_MIN_SIZE,
 	    [MADT_GICD] = GICD_SIZE,
@@ -363,7 +356,7 @@ static int madt_entry(struct reader *r, const uint8_t *e, uint32_t len)
 
 static int read_madt(struct reader *r, uint64_t madt)
 {
-	struct acpi_info *info = r->info;
+	struct machine_facts *info = r->info;
 	uint32_t len = table(r, madt, "MADT");
 	uint32_t off;
 
@@ -392,17 +385,13 @@ static int read_madt(struct reader *r, uint64_t madt)
 	return 0;
 }
 
-int acpi_read(const struct dt_info *dt, uintptr_t bias, struct acpi_info *info, char *why,
+int acpi_read(const struct dt_info *dt, uintptr_t bias, struct machine_facts *info, char *why,
 	      size_t why_size)
 {
 	struct reader r = {.dt = dt, .bias = bias, .info = info, .why = why, .why_size = why_size};
 	uint64_t rsdp = 0, fadt = 0, madt = 0;
 
-	/* Field by field: no memset in a freestanding guest. */
-	info->conduit = CONDUIT_HVC;
-	info->nr_cpus = info->nr_cpus_found = 0;
-	info->ram_base = info->ram_size = 0;
-	info->gicd_base = info->gicr_base = info->gicr_size = info->its_base = 0;
+	facts_init(info);
 	if (why_size)
 		why[0] = '\0';
 	if (!dt->efi_systab)

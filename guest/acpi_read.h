@@ -18,30 +18,14 @@
 #include "guest/guest.h"
 #include "guest/smccc.h"
 
-struct acpi_info {
-	/* The FADT's ARM boot flags: PSCI over HVC or SMC. */
-	enum conduit conduit;
-
-	/* MADT GICCs that are Enabled or Online Capable, in table order (the
-	 * vCPU order); the first GUEST_MAX_CPUS have their MPIDR in mpidr[]. */
-	unsigned int nr_cpus;
-	unsigned int nr_cpus_found;
-	uint64_t mpidr[GUEST_MAX_CPUS];
-
-	/* The first EfiConventionalMemory range of the EFI memory map. */
-	uint64_t ram_base, ram_size;
-
-	/* MADT GICD, the one GICR range, the first GIC ITS (0 if none). */
-	uint64_t gicd_base, gicr_base, gicr_size, its_base;
-};
-
 /*
- * Read the tables that dt's /chosen EFI hand-off leads to into *info.
+ * Read the tables that dt's /chosen EFI hand-off leads to into *info (the
+ * FADT's conduit, the MADT's CPUs and GIC, the EFI memory map's RAM).
  * Addresses in the tables are guest physical; bias is added to each before
  * it is read (0 in the guest, whose MMU is off; a host test passes where its
  * copy of the region is). Returns 0, or -1 with a one-line reason in why.
  */
-int acpi_read(const struct dt_info *dt, uintptr_t bias, struct acpi_info *info, char *why,
+int acpi_read(const struct dt_info *dt, uintptr_t bias, struct machine_facts *info, char *why,
 	      size_t why_size);
 
 #endif

@@ -141,15 +141,9 @@ static int cpu_node_done(struct walk *w)
 		return 0;
 	if (!w->cpu_has_reg)
 		return walk_fail(w, "a /cpus node with device_type \"cpu\" has no reg");
-	info->nr_cpus_found++;
-	if (info->nr_cpus >= GUEST_MAX_CPUS)
-		return 0;
-	for (unsigned int i = 0; i < info->nr_cpus; i++) {
-		if (info->mpidr[i] == w->cpu_reg)
-			return walk_fail(w, "two CPU nodes have reg 0x%llx",
-					 (unsigned long long)w->cpu_reg);
-	}
-	info->mpidr[info->nr_cpus++] = w->cpu_reg;
+	if (facts_add_cpu(&info->facts, w->cpu_reg))
+		return walk_fail(w, "two CPU nodes have reg 0x%llx",
+				 (unsigned long long)w->cpu_reg);
 	return 0;
 }
 
@@ -215,8 +209,8 @@ static int handle_any_prop(struct walk *w, int depth, const char *name, const ui
  * node ends): note the first ITS. */
 static void node_props_done(struct walk *w)
 {
-	if (w->node_is_its && w->node_has_reg && !w->info->its_base)
-		w->info->its_base = w->node_reg;
+	if (w->node_is_its && w->node_has_reg && !w->info->facts.its_base)
+		w->info->facts.its_base = w->node_reg;
 	w->node_is_its = w->node_has_reg = false;
 }
 
@@ -260,14 +254,14 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 		break;
 	case NODE_MEMORY:
 		/* The first range of the first memory node is where we run. */
-		if (str_eq(name, "reg") && !info->mem_size) {
+		if (str_eq(name, "reg") && !info->facts.ram_size) {
 			uint32_t a = w->root_addr_cells, sz = w->root_size_cells;
 
 			if (len < 4 * (a + sz))
 				return walk_fail(w, "/memory reg has %u bytes, want at least %u",
 						 len, 4 * (a + sz));
-			info->mem_base = cells(val, a);
-			info->mem_size = cells(val + 4 * a, sz);
+			info->facts.ram_base = cells(val, a);
+			info->facts.ram_size = cells(val + 4 * a, sz);
 		}
 		break;
 	case NODE_CPUS:
@@ -299,9 +293,9 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 	case NODE_PSCI:
 		if (str_eq(name, "method")) {
 			if (prop_is_string(val, len, "hvc"))
-				info->conduit = CONDUIT_HVC;
+				info->facts.conduit = CONDUIT_HVC;
 			else if (prop_is_string(val, len, "smc"))
-				info->conduit = CONDUIT_SMC;
+				info->facts.conduit = CONDUIT_SMC;
 			else
 				return walk_fail(w, "/psci method is neither \"hvc\" nor \"smc\"");
 			w->have_method = true;
@@ -451,11 +445,7 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	uint32_t magic, total, off_st, off_str, version, last_comp;
 
 	info->totalsize = 0;
-	info->nr_cpus = 0;
-	info->nr_cpus_found = 0;
-	info->conduit = CONDUIT_HVC;
-	info->mem_base = info->mem_size = 0;
-	info->its_base = 0;
+	facts_init(&info->facts);
 	info->efi_systab = info->efi_mmap = 0;
 	info->efi_mmap_size = info->efi_mmap_desc_size = 0;
 	info->bootargs[0] = '\0';
@@ -499,7 +489,7 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	/* An ACPI boot's stub tree: the CPUs and PSCI are in the tables. */
 	if (info->efi_systab)
 		return 0;
-	if (info->nr_cpus_found == 0)
+	if (info->facts.nr_cpus_found == 0)
 		return walk_fail(&w, "no CPU nodes under /cpus");
 	if (!w.have_method)
 		return walk_fail(&w, "no /psci node with a method property");

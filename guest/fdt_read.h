@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "guest/guest.h"
+#include "guest/facts.h"
 #include "guest/smccc.h"
 
 /* booting.rst: the DTB must not exceed 2 MiB. */
@@ -21,21 +22,10 @@
 struct dt_info {
 	uint32_t totalsize;
 
-	/* /cpus: nodes with device_type = "cpu", in DT order. The first
-	 * GUEST_MAX_CPUS have their reg (MPIDR affinity) in mpidr[]. */
-	unsigned int nr_cpus;	    /* entries in mpidr[] */
-	unsigned int nr_cpus_found; /* CPU nodes in the DT, used or not */
-	uint64_t mpidr[GUEST_MAX_CPUS];
-
-	/* The first reg range of the first /memory node; size 0 if none. */
-	uint64_t mem_base, mem_size;
-
-	/* /psci method. */
-	enum conduit conduit;
-
-	/* The first node compatible with "arm,gic-v3-its" (a child of the GIC
-	 * node): its reg's base, in its parent's #address-cells; 0 if none. */
-	uint64_t its_base;
+	/* /cpus, the first /memory range, /psci's method, the first node
+	 * compatible with "arm,gic-v3-its" (its reg's base, in its parent's
+	 * #address-cells). */
+	struct machine_facts facts;
 
 	/* /chosen's EFI hand-off (drivers/firmware/efi/fdtparams.c names):
 	 * linux,uefi-system-table, linux,uefi-mmap-start/-size/-desc-size;

@@ -28,7 +28,7 @@
 extern char _head[];
 
 static struct dt_info dt;
-static struct acpi_info acpi;
+static struct machine_facts acpi;
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -87,31 +87,20 @@ static const struct {
  * --acpi stub that names only the EFI hand-off. */
 static void machine_fill(void)
 {
-	const uint64_t *mpidr = dt.mpidr;
+	const struct machine_facts *f = dt.efi_systab ? &acpi : &dt.facts;
 
 	machine.acpi = dt.efi_systab != 0;
-	if (machine.acpi) {
-		machine.conduit = acpi.conduit;
-		machine.nr_cpus = acpi.nr_cpus;
-		machine.nr_cpus_dt = acpi.nr_cpus_found;
-		machine.ram_base = acpi.ram_base;
-		machine.ram_size = acpi.ram_size;
-		machine.its_base = acpi.its_base;
-		machine.gicd_base = acpi.gicd_base;
-		machine.gicr_base = acpi.gicr_base;
-		mpidr = acpi.mpidr;
-	} else {
-		machine.conduit = dt.conduit;
-		machine.nr_cpus = dt.nr_cpus;
-		machine.nr_cpus_dt = dt.nr_cpus_found;
-		machine.ram_base = dt.mem_base;
-		machine.ram_size = dt.mem_size;
-		machine.its_base = dt.its_base;
-		machine.gicd_base = GUEST_GICD_BASE;
-		machine.gicr_base = GUEST_GICR_BASE(dt.nr_cpus_found);
-	}
+	machine.conduit = f->conduit;
+	machine.nr_cpus = f->nr_cpus;
+	machine.nr_cpus_dt = f->nr_cpus_found;
+	machine.ram_base = f->ram_base;
+	machine.ram_size = f->ram_size;
+	machine.its_base = f->its_base;
+	/* The DT reader leaves the GIC to the VMM's fixed memory map. */
+	machine.gicd_base = f->gicd_base ? f->gicd_base : GUEST_GICD_BASE;
+	machine.gicr_base = f->gicr_base ? f->gicr_base : GUEST_GICR_BASE(f->nr_cpus_found);
 	for (unsigned int i = 0; i < machine.nr_cpus; i++)
-		machine.mpidr[i] = mpidr[i];
+		machine.mpidr[i] = f->mpidr[i];
 }
 
 /* Find which logical CPU we are. */

@@ -24,6 +24,7 @@
 /* The guest's files, natively (they call nothing of the guest's but
  * vsnprintk). */
 #include "guest/acpi_read.c"
+#include "guest/facts.c"
 #include "guest/fdt_read.c"
 #include "guest/print.c"
 
@@ -126,7 +127,7 @@ TEST(stub_dt_names_the_efi_hand_off_and_no_cpus)
 		CHECK_EQ(v.dt.efi_mmap, v.l.mmap_start);
 		CHECK_EQ(v.dt.efi_mmap_size, v.l.mmap_size);
 		CHECK_EQ(v.dt.efi_mmap_desc_size, v.l.mmap_desc_size);
-		CHECK_EQ(v.dt.nr_cpus_found, 0);
+		CHECK_EQ(v.dt.facts.nr_cpus_found, 0);
 		CHECK_STR(v.dt.bootargs, "its reset=0");
 	}
 	vm_free(&v);
@@ -140,7 +141,7 @@ TEST(reads_the_machine_the_vmm_built)
 	} cases[] = {{4, 2, true, false}, {1, 1, false, true}, {64, 3, true, true}};
 
 	for (unsigned int c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		struct acpi_info a;
+		struct machine_facts a;
 		char why[160];
 		struct vm v;
 
@@ -246,7 +247,7 @@ TEST(every_wrong_byte_is_one_line)
 	};
 
 	for (unsigned int c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		struct acpi_info a;
+		struct machine_facts a;
 		char why[160], name[32];
 		struct vm v;
 
@@ -265,7 +266,7 @@ TEST(every_wrong_byte_is_one_line)
 TEST(no_system_table_is_refused)
 {
 	struct vm v;
-	struct acpi_info a;
+	struct machine_facts a;
 	char why[160];
 
 	if (vm_build(&v, 2, 1, false, false)) {
