@@ -49,7 +49,26 @@ wait_marker() {
 		sleep 0.1
 	done
 	tr -d '\r' <"$1" | tail -n 40
+	stuck_state
 	fail "waited $(($(date +%s) - start))s for '$2' (x$want), saw it $n times"
+}
+
+# stuck_state: what a case that waited in vain can still learn: the nested
+# host's load, and through the control socket ($sock, if the case has one)
+# the vCPUs' states and the VMM's counters, twice 2 s apart (moving or not),
+# and the last calls of the record ($trace, if the case keeps one).
+stuck_state() {
+	echo "load: $(cat /proc/loadavg)"
+	if [ -n "${trace:-}" ] && [ -f "$trace" ]; then
+		echo "the record's last lines:"
+		tail -n 12 "$trace" | cut -c1-300
+	fi
+	[ -n "${sock:-}" ] && [ -S "$sock" ] || return 0
+	for _ in 1 2; do
+		echo "cpus: $(./vmm ctl "$sock" cpus 2>&1)"
+		echo "stats: $(./vmm ctl "$sock" stats 2>&1 | cut -c1-600)"
+		sleep 2
+	done
 }
 
 # linux_reboot_then_quit LOG ARGS...: Linux (vmm $LINUX ARGS, bootargs

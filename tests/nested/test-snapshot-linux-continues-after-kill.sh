@@ -73,7 +73,9 @@ grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/$name.reply ||
 kill -9 $vmm_pid
 wait $vmm_pid
 
-./vmm restore $dir --control $sock <$in >$rlog 2>&1 &
+trace=/tmp/$name-restored.jsonl # the restored VMM's record, shown if a wait fails
+rm -f $trace
+./vmm restore $dir --control $sock --trace-file $trace <$in >$rlog 2>&1 &
 vmm_pid=$!
 say "echo \"@\"\"@ after: up=\$(cut -d. -f1 /proc/uptime) online=\$(cat $cpu/online) mark=\$(cat /mnt/t/mark) count=\$(cat /mnt/t/count)\""
 wait_marker $rlog "@@ after: up="
