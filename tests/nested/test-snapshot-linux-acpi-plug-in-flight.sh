@@ -31,7 +31,7 @@ plug_pid=$!
 # The plug is in: vCPU 3 present for PSCI, its insert not yet seen by the
 # guest (which is paused).
 end=$(($(date +%s) + 30))
-until ./vmm ctl $sock cpus 2>/dev/null | grep -q ' 3:0x[0-9a-f]*:[a-z]*:[0-9]*:[0-9]*:insert-pending'; do
+until ./vmm ctl $sock cpus 2>/dev/null | grep -q ' 3:0x[0-9a-f]*:off:[0-9]*:[0-9]*:enabled,insert-pending'; do
 	[ "$(date +%s)" -lt $end ] || fail "vCPU 3 never showed insert-pending: $(./vmm ctl $sock cpus)"
 	sleep 0.2
 done
