@@ -168,8 +168,8 @@ int control_client_wait_s(int argc, char **argv);
 
 /* The index of the word of COMMAND ARGS that names a file the VMM writes
  * (snapshot's DIR, trace-file's PATH), or -1; and that word made absolute
- * against cwd (malloc'd; NULL after saying why). A relative path means the user's directory, not
- * the VMM's. */
+ * against cwd (malloc'd; NULL after saying why). A relative path means the
+ * user's directory, not the VMM's. */
 int control_client_path_word(int argc, char **argv);
 char *control_client_absolute(const char *word, const char *cwd);
 
