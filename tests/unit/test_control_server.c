@@ -806,20 +806,29 @@ TEST(a_deferred_reply_is_forgotten_when_its_client_leaves)
 
 /* ---- vmm ctl ---- */
 
+/* A fake VMM's listening socket at path (make_dir first), for `vmm ctl` to
+ * reach. */
+static int fake_vmm_listen(void)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	CHECK_EQ(listen(lfd, 1), 0);
+	return lfd;
+}
+
 /* `vmm ctl` against a fake VMM that hangs up after part of a reply. */
 TEST(vmm_ctl_reports_a_reply_cut_short)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char req[64];
 	int lfd, cfd, status;
 	pid_t pid;
 
 	if (!make_dir())
 		return;
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	CHECK_EQ(listen(lfd, 1), 0);
+	lfd = fake_vmm_listen();
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = {(char *)"ctl", path, (char *)"cpus", NULL};
@@ -847,7 +856,6 @@ TEST(vmm_ctl_reports_a_reply_cut_short)
  * second, say `quit`, executed unseen): refused before connecting. */
 TEST(vmm_ctl_refuses_a_line_break_in_a_word)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char req[64];
 	bool connected = false;
 	int lfd, cfd, status;
@@ -855,10 +863,7 @@ TEST(vmm_ctl_refuses_a_line_break_in_a_word)
 
 	if (!make_dir())
 		return;
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	CHECK_EQ(listen(lfd, 1), 0);
+	lfd = fake_vmm_listen();
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = {(char *)"ctl", path, (char *)"cpus\nquit", NULL};
@@ -929,7 +934,6 @@ TEST(vmm_ctl_makes_a_relative_path_absolute)
 /* End to end: what reaches the VMM is the path from the client's cwd. */
 TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char req[PATH_MAX + 32], want[PATH_MAX + 32], real[PATH_MAX];
 	int lfd, cfd, status;
 	pid_t pid;
@@ -938,10 +942,7 @@ TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
 		return;
 	CHECK(realpath(dir, real) != NULL);
 	snprintf(want, sizeof(want), "snapshot --stop %s/snap", real);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	CHECK_EQ(listen(lfd, 1), 0);
+	lfd = fake_vmm_listen();
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = {(char *)"ctl",	  path,		  (char *)"snapshot",

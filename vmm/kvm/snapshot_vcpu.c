@@ -7,7 +7,8 @@
  * rest. The VMM gives its vCPUs no SVE (no KVM_ARM_VCPU_SVE at INIT), so
  * the list has the V registers and no Z/P ones; a vCPU with SVE would list
  * KVM_REG_ARM64_SVE_VLS, which must be written before KVM_ARM_VCPU_FINALIZE
- * (api.rst): that order is not implemented, and such a list is refused.
+ * (api.rst). This VMM never enables SVE, so it has no such order to keep:
+ * a list holding SVE_VLS is refused at save, in one line.
  *
  * Not written back: TIMER_CNT (the virtual counter comes back once,
  * VM-wide, from the COUNTER section) and PTIMER_CNT (the physical counter
