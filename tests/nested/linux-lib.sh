@@ -56,12 +56,23 @@ wait_marker() {
 # stuck_state: what a case that waited in vain can still learn: the nested
 # host's load, and through the control socket ($sock, if the case has one)
 # the vCPUs' states and the VMM's counters, twice 2 s apart (moving or not),
-# and the last calls of the record ($trace, if the case keeps one).
+# the last calls of the record ($trace, if the case keeps one), and where
+# each of the VMM's threads ($vmm_pid) sits in the host kernel: a vCPU in
+# KVM_RUN, a thread on a futex, a main thread that no longer polls.
 stuck_state() {
 	echo "load: $(cat /proc/loadavg)"
 	if [ -n "${trace:-}" ] && [ -f "$trace" ]; then
 		echo "the record's last lines:"
 		tail -n 12 "$trace" | cut -c1-300
+	fi
+	if [ -n "${vmm_pid:-}" ] && [ -d "/proc/$vmm_pid/task" ]; then
+		echo "the VMM's threads (name, state, wchan: innermost kernel frames):"
+		for t in /proc/"$vmm_pid"/task/*; do
+			echo "  $(cat "$t/comm" 2>/dev/null)," \
+				"$(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null)," \
+				"$(cat "$t/wchan" 2>/dev/null):" \
+				"$(head -n 4 "$t/stack" 2>/dev/null | awk '{printf "%s ", $2}')"
+		done
 	fi
 	[ -n "${sock:-}" ] && [ -S "$sock" ] || return 0
 	for _ in 1 2; do
