@@ -615,6 +615,47 @@ TEST(f_writer_threads_start_with_every_signal_blocked)
 	close(fds[1]);
 }
 
+static bool thread_named(pid_t tid, const char *want)
+{
+	char path[64], name[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", (int)tid);
+	f = fopen(path, "r");
+	if (f && fgets(name, sizeof(name), f))
+		name[strcspn(name, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	return strcmp(name, want) == 0;
+}
+
+/* A writer is named after its fd, so a stuck VMM's threads can be told
+ * apart in /proc (tests/nested/linux-lib.sh prints them). It names itself
+ * as it starts: wait for that, with a deadline. */
+TEST(f_a_writer_thread_is_named_after_its_fd)
+{
+	pid_t ids[256];
+	struct outbuf *ob;
+	char want[16];
+	int fds[2], n;
+	bool seen = false;
+	double until;
+
+	CHECK_EQ(pipe(fds), 0);
+	snprintf(want, sizeof(want), "writer-fd%d", fds[1]);
+	ob = outbuf_new(fds[1]);
+	CHECK(ob != NULL);
+	for (until = now_s() + 5; !seen && now_s() < until; usleep(1000)) {
+		n = thread_ids(ids, 256);
+		for (int i = 0; i < n && !seen; i++)
+			seen = thread_named(ids[i], want);
+	}
+	CHECK(seen);
+	outbuf_destroy(ob);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static bool fd_open(int fd)
 {
 	return fcntl(fd, F_GETFD) >= 0;
@@ -773,6 +814,7 @@ RUN(a_log_line_without_a_ring_never_waits_on_a_stalled_stderr);
 RUN(a_thread_that_must_never_wait_drops_instead);
 RUN(b_the_writer_releases_a_prompt_without_waiting_for_a_turn);
 RUN(f_writer_threads_start_with_every_signal_blocked);
+RUN(f_a_writer_thread_is_named_after_its_fd);
 RUN(d_a_ring_owning_its_fd_closes_it_after_the_last_write);
 RUN(d_retire_returns_at_once_and_the_writer_drains);
 RUN(d_a_retired_ring_keeps_its_fd_number_until_its_last_write);

@@ -142,7 +142,12 @@ static void *outbuf_writer(void *arg)
 	struct outbuf *ob = arg;
 	uint8_t chunk[OUTBUF_CHUNK];
 	bool orphaned, ok;
+	char name[16];
 
+	/* Named for `top -H` and /proc (the nested cases print where each
+	 * thread of a stuck VMM waits): which fd this writer serves. */
+	snprintf(name, sizeof(name), "writer-fd%d", ob->fd);
+	pthread_setname_np(pthread_self(), name);
 	outbuf_never_wait_on_this_thread();
 	sandbox_enter(SANDBOX_ROLE_WRITER); /* write, poll, close: DESIGN.md §12 */
 	pthread_mutex_lock(&ob->lock);
