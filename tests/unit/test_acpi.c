@@ -155,6 +155,34 @@ static bool build(const struct desc *d, struct blob *b)
 }
 
 /* CRC-32/ISO-HDLC, table-driven (the builder's is bitwise). */
+/* Where the layout says the table signed sig is (0: not one we look up). */
+static uint64_t layout_addr(const struct acpi_layout *l, const char *sig)
+{
+	if (strcmp(sig, "FACP") == 0)
+		return l->fadt;
+	if (strcmp(sig, "APIC") == 0)
+		return l->madt;
+	if (strcmp(sig, "GTDT") == 0)
+		return l->gtdt;
+	if (strcmp(sig, "SPCR") == 0)
+		return l->spcr;
+	if (strcmp(sig, "DSDT") == 0)
+		return l->dsdt;
+	return 0;
+}
+
+/* Build d's tables into b and return the one signed sig (checked: found,
+ * whole, summing to 0), or NULL. The caller frees b->buf either way. */
+static const uint8_t *built_table(const struct desc *d, struct blob *b, const char *sig)
+{
+	const uint8_t *t = NULL;
+
+	if (build(d, b))
+		t = table(b, layout_addr(&b->l, sig), sig);
+	CHECK(t != NULL);
+	return t;
+}
+
 static uint32_t crc32_ref(const uint8_t *p, size_t len)
 {
 	static uint32_t tab[256];
@@ -246,10 +274,7 @@ TEST(smc_conduit_clears_psci_use_hvc)
 
 	make_desc(&d, 2, 1);
 	d.m.conduit = MACHINE_CONDUIT_SMC;
-	if (!build(&d, &b))
-		return;
-	f = table(&b, b.l.fadt, "FACP");
-	CHECK(f != NULL);
+	f = built_table(&d, &b, "FACP");
 	if (f)
 		CHECK_EQ(get16(f + 129), 1);
 	free(b.buf);
@@ -264,10 +289,7 @@ TEST(madt_has_gicd_one_gicr_and_a_gicc_per_possible_vcpu)
 
 	make_desc(&d, 6, 3);
 	d.m.mpidrs[5] = 0x81000105ULL; /* MT (bit 24) is not affinity */
-	if (!build(&d, &b))
-		return;
-	m = table(&b, b.l.madt, "APIC");
-	CHECK(m != NULL);
+	m = built_table(&d, &b, "APIC");
 	if (!m)
 		goto out;
 	CHECK_EQ(m[8], 6);
@@ -323,10 +345,7 @@ TEST(no_pmu_leaves_the_performance_interrupt_zero)
 
 	make_desc(&d, 1, 1);
 	d.m.pmu_intid = 0;
-	if (!build(&d, &b))
-		return;
-	m = table(&b, b.l.madt, "APIC");
-	CHECK(m != NULL);
+	m = built_table(&d, &b, "APIC");
 	if (m) {
 		CHECK_EQ(get32(m + 4), 44 + 24 + 16 + 82);
 		CHECK_EQ(m[44 + 24 + 16], 0x0b);
@@ -349,10 +368,7 @@ TEST(madt_lists_the_gic_its_when_the_machine_has_one)
 	make_desc(&d, 3, 3);
 	d.m.its_base = GUEST_ITS_BASE;
 	d.m.its_size = GUEST_ITS_SIZE;
-	if (!build(&d, &b))
-		return;
-	m = table(&b, b.l.madt, "APIC");
-	CHECK(m != NULL);
+	m = built_table(&d, &b, "APIC");
 	if (!m)
 		goto out;
 	CHECK_EQ(get32(m + 4), 44 + 24 + 16 + 20 + 3 * 82);
@@ -388,10 +404,7 @@ TEST(gtdt_has_the_arch_timer_ppis_level_low)
 	unsigned int i;
 
 	make_desc(&d, 2, 2);
-	if (!build(&d, &b))
-		return;
-	g = table(&b, b.l.gtdt, "GTDT");
-	CHECK(g != NULL);
+	g = built_table(&d, &b, "GTDT");
 	if (g) {
 		CHECK_EQ(get32(g + 4), 104);
 		CHECK_EQ(g[8], 3);
@@ -415,10 +428,7 @@ TEST(spcr_describes_the_16550)
 
 	make_desc(&d, 2, 2);
 	d.m.uart_spi = 5;
-	if (!build(&d, &b))
-		return;
-	s = table(&b, b.l.spcr, "SPCR");
-	CHECK(s != NULL);
+	s = built_table(&d, &b, "SPCR");
 	if (s) {
 		CHECK_EQ(get32(s + 4), 80);
 		CHECK_EQ(s[36], 0); /* 16550 */
@@ -559,10 +569,7 @@ TEST(dsdt_has_a_processor_device_per_vcpu_a_ged_and_the_uart)
 	size_t len;
 
 	make_desc(&d, 20, 3);
-	if (!build(&d, &b))
-		return;
-	t = table(&b, b.l.dsdt, "DSDT");
-	CHECK(t != NULL);
+	t = built_table(&d, &b, "DSDT");
 	if (t) {
 		len = get32(t + 4);
 		CHECK_EQ(t[8], 2);
@@ -960,10 +967,7 @@ TEST(madt_with_an_its_disassembles_cleanly_and_matches_its_golden)
 	make_desc(&d, 4, 2);
 	d.m.its_base = GUEST_ITS_BASE;
 	d.m.its_size = GUEST_ITS_SIZE;
-	if (!build(&d, &b))
-		return;
-	t = table(&b, b.l.madt, "APIC");
-	CHECK(t != NULL);
+	t = built_table(&d, &b, "APIC");
 	dsl = t ? disassemble(t, "apic-its") : NULL;
 	if (dsl) {
 		CHECK(strstr(dsl, "Generic Interrupt Translator") != NULL);
@@ -982,10 +986,7 @@ TEST(dsdt_for_512_vcpus_disassembles_cleanly)
 	char *dsl;
 
 	make_desc(&d, 512, 4);
-	if (!build(&d, &b))
-		return;
-	t = table(&b, b.l.dsdt, "DSDT");
-	CHECK(t != NULL);
+	t = built_table(&d, &b, "DSDT");
 	if (t) {
 		dsl = disassemble(t, "dsdt512");
 		if (dsl) {

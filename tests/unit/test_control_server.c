@@ -819,25 +819,44 @@ static int fake_vmm_listen(void)
 	return lfd;
 }
 
+/* `vmm ctl ARGV` in a child process, run in cwd (NULL: here), its output
+ * thrown away: only its exit status counts. */
+static pid_t vmm_ctl_child(int argc, char **argv, const char *cwd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (cwd && chdir(cwd))
+			_exit(3);
+		_exit(control_client_main(argc, argv));
+	}
+	return pid;
+}
+
+/* The child's exit status, or -1 if it did not exit. */
+static int child_status(pid_t pid)
+{
+	int status;
+
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* `vmm ctl` against a fake VMM that hangs up after part of a reply. */
 TEST(vmm_ctl_reports_a_reply_cut_short)
 {
 	char req[64];
-	int lfd, cfd, status;
+	int lfd, cfd;
 	pid_t pid;
 
 	if (!make_dir())
 		return;
 	lfd = fake_vmm_listen();
-	pid = fork();
-	if (pid == 0) {
-		char *argv[] = {(char *)"ctl", path, (char *)"cpus", NULL};
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		_exit(control_client_main(3, argv));
-	}
+	pid = vmm_ctl_child(3, (char *[]){(char *)"ctl", path, (char *)"cpus", NULL}, NULL);
 	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 10000) == 1) {
 		cfd = accept(lfd, NULL, NULL);
 		CHECK(read_line(NULL, cfd, req, sizeof(req), 5000) >= 0);
@@ -845,9 +864,7 @@ TEST(vmm_ctl_reports_a_reply_cut_short)
 		say(cfd, "ok 0:0x0:on"); /* no newline: cut */
 		close(cfd);
 	}
-	waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 2);
+	CHECK_EQ(child_status(pid), 2);
 	close(lfd);
 	remove_dir();
 }
@@ -858,21 +875,13 @@ TEST(vmm_ctl_refuses_a_line_break_in_a_word)
 {
 	char req[64];
 	bool connected = false;
-	int lfd, cfd, status;
+	int lfd, cfd;
 	pid_t pid;
 
 	if (!make_dir())
 		return;
 	lfd = fake_vmm_listen();
-	pid = fork();
-	if (pid == 0) {
-		char *argv[] = {(char *)"ctl", path, (char *)"cpus\nquit", NULL};
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		_exit(control_client_main(3, argv));
-	}
+	pid = vmm_ctl_child(3, (char *[]){(char *)"ctl", path, (char *)"cpus\nquit", NULL}, NULL);
 	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 2000) == 1) {
 		connected = true;
 		cfd = accept(lfd, NULL, NULL);
@@ -880,10 +889,8 @@ TEST(vmm_ctl_refuses_a_line_break_in_a_word)
 		say(cfd, "ok\n");
 		close(cfd);
 	}
-	waitpid(pid, &status, 0);
 	CHECK(!connected);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 2);
+	CHECK_EQ(child_status(pid), 2);
 	close(lfd);
 	remove_dir();
 }
@@ -935,7 +942,7 @@ TEST(vmm_ctl_makes_a_relative_path_absolute)
 TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
 {
 	char req[PATH_MAX + 32], want[PATH_MAX + 32], real[PATH_MAX];
-	int lfd, cfd, status;
+	int lfd, cfd;
 	pid_t pid;
 
 	if (!make_dir())
@@ -943,17 +950,10 @@ TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
 	CHECK(realpath(dir, real) != NULL);
 	snprintf(want, sizeof(want), "snapshot --stop %s/snap", real);
 	lfd = fake_vmm_listen();
-	pid = fork();
-	if (pid == 0) {
-		char *argv[] = {(char *)"ctl",	  path,		  (char *)"snapshot",
-				(char *)"--stop", (char *)"snap", NULL};
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDOUT_FILENO);
-		if (chdir(dir))
-			_exit(3);
-		_exit(control_client_main(5, argv));
-	}
+	pid = vmm_ctl_child(5,
+			    (char *[]){(char *)"ctl", path, (char *)"snapshot", (char *)"--stop",
+				       (char *)"snap", NULL},
+			    dir);
 	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 10000) == 1) {
 		cfd = accept(lfd, NULL, NULL);
 		CHECK(read_line(NULL, cfd, req, sizeof(req), 5000) >= 0);
@@ -961,9 +961,7 @@ TEST(vmm_ctl_sends_a_relative_snapshot_dir_from_its_cwd)
 		say(cfd, "ok 1 1\n");
 		close(cfd);
 	}
-	waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_EQ(child_status(pid), 0);
 	close(lfd);
 	remove_dir();
 }

@@ -339,6 +339,14 @@ TEST(zboot_image_unpacks_its_payload)
 	free(k);
 }
 
+/* The tests that try both codecs: 0 gzip, 1 zstd. */
+static const char *const codec_name[] = {"gzip", "zstd"};
+
+static uint8_t *packed_kernel(int codec, const uint8_t *k, size_t *n)
+{
+	return codec ? zstd_of(k, KERNEL_SIZE, false, n) : gzip_of(k, KERNEL_SIZE, n);
+}
+
 /* RAM exactly the unpacked size: fits; a byte less: one line, no overrun
  * (ASan watches the heap block's end). */
 TEST(kernel_unpacking_to_more_than_ram_refused)
@@ -347,8 +355,7 @@ TEST(kernel_unpacking_to_more_than_ram_refused)
 	size_t n;
 
 	for (int codec = 0; codec <= 1; codec++) {
-		uint8_t *c =
-		    codec ? zstd_of(k, KERNEL_SIZE, false, &n) : gzip_of(k, KERNEL_SIZE, &n);
+		uint8_t *c = packed_kernel(codec, k, &n);
 		uint8_t *ram = malloc(KERNEL_SIZE);
 		uint64_t len = 0;
 
@@ -360,7 +367,7 @@ TEST(kernel_unpacking_to_more_than_ram_refused)
 			      codec ? "the zstd kernel unpacks to more than the 2 MiB of RAM below "
 				      "the device tree: give more --mem"
 				    : "the gzip kernel unpacks to more than the 2 MiB",
-			      codec ? "zstd" : "gzip");
+			      codec_name[codec]);
 		CHECK(strstr(err, file_path) != NULL);
 		free(ram);
 		free(c);
@@ -375,14 +382,13 @@ TEST(corrupt_streams_refused)
 	uint64_t len;
 
 	for (int codec = 0; codec <= 1; codec++) {
-		uint8_t *c =
-		    codec ? zstd_of(k, KERNEL_SIZE, false, &n) : gzip_of(k, KERNEL_SIZE, &n);
+		uint8_t *c = packed_kernel(codec, k, &n);
 
 		memset(c + n / 2, 0xff, 64);
 		CHECK_REFUSED(unpack_bytes(c, n, ram, 8 * MiB, &len), err,
 			      codec ? "the zstd stream is corrupt ("
 				    : "the gzip stream is corrupt (",
-			      codec ? "zstd" : "gzip");
+			      codec_name[codec]);
 		free(c);
 	}
 	free(ram);
@@ -397,15 +403,14 @@ TEST(truncated_streams_refused)
 	uint64_t len;
 
 	for (int codec = 0; codec <= 1; codec++) {
-		uint8_t *c =
-		    codec ? zstd_of(k, KERNEL_SIZE, false, &n) : gzip_of(k, KERNEL_SIZE, &n);
+		uint8_t *c = packed_kernel(codec, k, &n);
 		const size_t cuts[] = {n / 2, n - 1, 10};
 
 		for (size_t i = 0; i < 3; i++)
 			CHECK_REFUSED(unpack_bytes(c, cuts[i], ram, 8 * MiB, &len), err,
 				      codec ? "the zstd stream ends early: the file is truncated"
 					    : "the gzip stream ends early: the file is truncated",
-				      codec ? "zstd" : "gzip");
+				      codec_name[codec]);
 		free(c);
 	}
 	free(ram);

@@ -32,20 +32,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/unit/records.h"
 #include "vmm/record/timeline.h"
 
 /* A 2-vCPU record as the VMM writes it (times in ns, from 1 s): cpu1 is
  * started at 1.1 s by a CPU_ON that was delayed 200 ms (so its call line
  * comes after the state lines it caused), runs until 1.6 s, a second CPU_ON
  * at 1.7 s is answered INTERNAL_FAILURE by a rule, the VM ends at 2 s. */
-static const char two_cpus[] =
-    "{\"t\":1000000000,\"ev\":\"vm\",\"what\":\"start\",\"cpus\":2,\"resets\":0}\n"
-    "{\"t\":1000000000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"-\",\"to\":\"off\","
-    "\"cause\":\"start\"}\n"
-    "{\"t\":1000000000,\"ev\":\"state\",\"vcpu\":1,\"from\":\"-\",\"to\":\"off\","
-    "\"cause\":\"start\"}\n"
-    "{\"t\":1000100000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"off\",\"to\":\"on\","
-    "\"cause\":\"boot\"}\n"
+static const char two_cpus[] = RECORD_TWO_CPUS_START
     "\n"
     "{\"t\":1100000000,\"ev\":\"state\",\"vcpu\":1,\"from\":\"off\",\"to\":\"on-pending\","
     "\"cause\":\"CPU_ON\"}\n"
@@ -59,14 +53,7 @@ static const char two_cpus[] =
     "\"cause\":\"CPU_OFF\"}\n"
     "{\"t\":1599000000,\"ev\":\"call\",\"vcpu\":1,\"conduit\":\"hvc\",\"fn\":\"PSCI_CPU_OFF\","
     "\"fid\":\"0x84000002\",\"args\":[],\"result\":\"cpu-off\",\"injected\":false,"
-    "\"vmm_ns\":1000}\n"
-    "{\"t\":1700000000,\"ev\":\"call\",\"vcpu\":0,\"conduit\":\"smc\",\"fn\":\"PSCI_CPU_ON64\","
-    "\"fid\":\"0xc4000003\",\"args\":[\"0x1\",\"0x80080000\",\"0x0\"],\"target\":1,"
-    "\"result\":\"resume\",\"ret\":-6,\"x0\":\"0xfffffffffffffffa\",\"injected\":true,"
-    "\"rule\":\"CPU_ON:cpu=1:next=1:ret=INTERNAL_FAILURE\",\"vmm_ns\":5000}\n"
-    "{\"t\":2000000000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"on\",\"to\":\"off\","
-    "\"cause\":\"system-off\"}\n"
-    "{\"t\":2000000000,\"ev\":\"vm\",\"what\":\"system-off\",\"cpus\":2,\"resets\":0}\n";
+    "\"vmm_ns\":1000}\n" RECORD_TWO_CPUS_END;
 
 TEST(reader_collects_states_and_calls_in_time_order)
 {

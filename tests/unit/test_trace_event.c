@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/unit/records.h"
 #include "vmm/record/timeline.h"
 
 #define CHECKER "tests/tools/check-trace-event.py"
@@ -21,14 +22,7 @@
 /* Two vCPUs: cpu1 comes up through a CPU_ON, goes CPU_OFF, a second CPU_ON
  * is answered INTERNAL_FAILURE by a rule; the VM powers off at 2 s. The
  * CPU_ON's line follows the state lines it caused, as the VMM writes it. */
-static const char two_cpus[] =
-    "{\"t\":1000000000,\"ev\":\"vm\",\"what\":\"start\",\"cpus\":2,\"resets\":0}\n"
-    "{\"t\":1000000000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"-\",\"to\":\"off\","
-    "\"cause\":\"start\"}\n"
-    "{\"t\":1000000000,\"ev\":\"state\",\"vcpu\":1,\"from\":\"-\",\"to\":\"off\","
-    "\"cause\":\"start\"}\n"
-    "{\"t\":1000100000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"off\",\"to\":\"on\","
-    "\"cause\":\"boot\"}\n"
+static const char two_cpus[] = RECORD_TWO_CPUS_START
     "{\"t\":1100000500,\"ev\":\"state\",\"vcpu\":1,\"from\":\"off\",\"to\":\"on-pending\","
     "\"cause\":\"CPU_ON\"}\n"
     "{\"t\":1100000000,\"ev\":\"call\",\"vcpu\":0,\"conduit\":\"hvc\",\"fn\":\"PSCI_CPU_ON64\","
@@ -40,14 +34,7 @@ static const char two_cpus[] =
     "\"cause\":\"CPU_OFF\"}\n"
     "{\"t\":1599999000,\"ev\":\"call\",\"vcpu\":1,\"conduit\":\"hvc\",\"fn\":\"PSCI_CPU_OFF\","
     "\"fid\":\"0x84000002\",\"args\":[],\"result\":\"cpu-off\",\"injected\":false,"
-    "\"vmm_ns\":1000}\n"
-    "{\"t\":1700000000,\"ev\":\"call\",\"vcpu\":0,\"conduit\":\"smc\",\"fn\":\"PSCI_CPU_ON64\","
-    "\"fid\":\"0xc4000003\",\"args\":[\"0x1\",\"0x80080000\",\"0x0\"],\"target\":1,"
-    "\"result\":\"resume\",\"ret\":-6,\"x0\":\"0xfffffffffffffffa\",\"injected\":true,"
-    "\"rule\":\"CPU_ON:cpu=1:next=1:ret=INTERNAL_FAILURE\",\"vmm_ns\":5000}\n"
-    "{\"t\":2000000000,\"ev\":\"state\",\"vcpu\":0,\"from\":\"on\",\"to\":\"off\","
-    "\"cause\":\"system-off\"}\n"
-    "{\"t\":2000000000,\"ev\":\"vm\",\"what\":\"system-off\",\"cpus\":2,\"resets\":0}\n";
+    "\"vmm_ns\":1000}\n" RECORD_TWO_CPUS_END;
 
 /* The Trace Event file of a record, malloc'd (NULL on a failed parse). */
 static char *convert(const char *record, size_t len, const char *process)
