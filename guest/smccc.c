@@ -14,7 +14,14 @@
 	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",       \
 	    "x17", "memory"
 
-/* The four argument and result registers, named x0..x3 in the caller. */
+/* The four argument and result registers, declared by SMCCC_ARGS in the
+ * caller as x0..x3 and bound to the call's arguments (DEN0028 §2.5), then
+ * handed to the asm by SMCCC_REGS. */
+#define SMCCC_ARGS(fid, a1, a2, a3)                                                                \
+	register uint64_t x0 asm("x0") = (fid);                                                    \
+	register uint64_t x1 asm("x1") = (a1);                                                     \
+	register uint64_t x2 asm("x2") = (a2);                                                     \
+	register uint64_t x3 asm("x3") = (a3)
 #define SMCCC_REGS "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 
 /*
@@ -37,10 +44,7 @@
 struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
 				       uint64_t a3)
 {
-	register uint64_t x0 asm("x0") = fid;
-	register uint64_t x1 asm("x1") = a1;
-	register uint64_t x2 asm("x2") = a2;
-	register uint64_t x3 asm("x3") = a3;
+	SMCCC_ARGS(fid, a1, a2, a3);
 
 	if (c == CONDUIT_SMC)
 		SMCCC_BIG_ENDIAN_CALL("smc #0");
@@ -51,10 +55,7 @@ struct smccc_res smccc_call_big_endian(enum conduit c, uint64_t fid, uint64_t a1
 
 struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	register uint64_t x0 asm("x0") = fid;
-	register uint64_t x1 asm("x1") = a1;
-	register uint64_t x2 asm("x2") = a2;
-	register uint64_t x3 asm("x3") = a3;
+	SMCCC_ARGS(fid, a1, a2, a3);
 
 	if (c == CONDUIT_SMC)
 		asm volatile("smc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
@@ -90,10 +91,7 @@ struct smccc_res smccc_call(enum conduit c, uint64_t fid, uint64_t a1, uint64_t 
 struct smccc_res smccc_call_keep(enum conduit c, uint64_t fid, uint64_t a1, uint64_t a2,
 				 uint64_t a3, uint64_t keep[SMCCC_NR_KEPT])
 {
-	register uint64_t x0 asm("x0") = fid;
-	register uint64_t x1 asm("x1") = a1;
-	register uint64_t x2 asm("x2") = a2;
-	register uint64_t x3 asm("x3") = a3;
+	SMCCC_ARGS(fid, a1, a2, a3);
 
 	if (c == CONDUIT_SMC)
 		SMCCC_KEEP_CALL("smc #0");

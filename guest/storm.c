@@ -110,6 +110,13 @@ _Static_assert(__builtin_offsetof(struct storm_frame, vector) == STORM_FRAME_VEC
 #define ESR_EC_DABT_CUR	 0x25
 #define VECTOR_EL1H_SYNC 4
 
+/* A call whose answer broke an invariant: what was asked, what came back. */
+struct storm_violation {
+	const char *why;
+	uint64_t fid, a1, a2, a3, got;
+	enum conduit conduit;
+};
+
 /* Per CPU, written only by that CPU (across all its lives). */
 struct storm_cpu {
 	uint64_t rng;
@@ -119,8 +126,7 @@ struct storm_cpu {
 	uint64_t success, positive, not_supported, invalid, denied, already_on, other_errors;
 	/* broken invariants: how many, and the first */
 	uint64_t violations;
-	const char *why;
-	uint64_t v_fid, v_a1, v_a2, v_a3, v_got, v_conduit;
+	struct storm_violation first;
 	/* exceptions */
 	uint64_t faults, aborts, expect_abort;
 	uint64_t f_vector, f_esr, f_elr, f_far;
@@ -229,15 +235,8 @@ static void tally(struct storm_cpu *me, int64_t r)
 static void violation(struct storm_cpu *me, const char *why, uint32_t fid, enum conduit c,
 		      uint64_t a1, uint64_t a2, uint64_t a3, uint64_t got)
 {
-	if (me->violations++ == 0) {
-		me->why = why;
-		me->v_fid = fid;
-		me->v_conduit = c;
-		me->v_a1 = a1;
-		me->v_a2 = a2;
-		me->v_a3 = a3;
-		me->v_got = got;
-	}
+	if (me->violations++ == 0)
+		me->first = (struct storm_violation){why, fid, a1, a2, a3, got, c};
 	dmb();
 }
 
@@ -971,10 +970,10 @@ static void storm_report_cpu(unsigned int i)
 	if (s->violations)
 		printk("guest: storm: cpu%u: %llu violations, the first: %s: fid 0x%08llx over %s "
 		       "x1=0x%llx x2=0x%llx x3=0x%llx -> 0x%llx\n",
-		       i, (unsigned long long)s->violations, s->why, (unsigned long long)s->v_fid,
-		       conduit_name((enum conduit)s->v_conduit), (unsigned long long)s->v_a1,
-		       (unsigned long long)s->v_a2, (unsigned long long)s->v_a3,
-		       (unsigned long long)s->v_got);
+		       i, (unsigned long long)s->violations, s->first.why,
+		       (unsigned long long)s->first.fid, conduit_name(s->first.conduit),
+		       (unsigned long long)s->first.a1, (unsigned long long)s->first.a2,
+		       (unsigned long long)s->first.a3, (unsigned long long)s->first.got);
 	if (s->faults)
 		printk(
 		    "guest: storm: cpu%u took %llu unexpected exceptions, the first: vector %llu "

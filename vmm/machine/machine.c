@@ -22,31 +22,29 @@ static void describe_cpus(const struct vmm_config *cfg, struct machine *m)
 	}
 }
 
+/* One region of the map, [base, base + size). */
+static void place(uint64_t *base, uint64_t *size, uint64_t at, uint64_t len)
+{
+	*base = at;
+	*size = len;
+}
+
 static void describe_memory_map(const struct vmm_config *cfg, struct machine *m)
 {
-	m->ram_base = GUEST_RAM_BASE;
-	m->ram_size = cfg->ram_size;
-	m->uart_base = GUEST_UART_BASE;
-	m->uart_size = GUEST_UART_SIZE;
+	place(&m->ram_base, &m->ram_size, GUEST_RAM_BASE, cfg->ram_size);
+	place(&m->uart_base, &m->uart_size, GUEST_UART_BASE, GUEST_UART_SIZE);
 	m->uart_clock_hz = GUEST_UART_CLOCK_HZ;
-	m->testdev_base = GUEST_TESTDEV_BASE;
-	m->testdev_size = GUEST_TESTDEV_SIZE;
-	m->pvtime_base = GUEST_PVTIME_BASE;
-	m->pvtime_size = GUEST_PVTIME_SIZE;
+	place(&m->testdev_base, &m->testdev_size, GUEST_TESTDEV_BASE, GUEST_TESTDEV_SIZE);
+	place(&m->pvtime_base, &m->pvtime_size, GUEST_PVTIME_BASE, GUEST_PVTIME_SIZE);
 	if (cfg->acpi) {
-		m->cpuhp_base = GUEST_CPUHP_BASE;
-		m->cpuhp_size = GUEST_CPUHP_SIZE;
-		m->acpi_base = GUEST_ACPI_BASE;
-		m->acpi_size = GUEST_ACPI_SIZE;
+		place(&m->cpuhp_base, &m->cpuhp_size, GUEST_CPUHP_BASE, GUEST_CPUHP_SIZE);
+		place(&m->acpi_base, &m->acpi_size, GUEST_ACPI_BASE, GUEST_ACPI_SIZE);
 	}
-	m->gicd_base = GUEST_GICD_BASE;
-	m->gicd_size = GUEST_GICD_SIZE;
-	m->gicr_base = GUEST_GICR_BASE(m->nr_cpus);
-	m->gicr_size = (uint64_t)m->nr_cpus * GUEST_GICR_STRIDE;
-	if (cfg->its) {
-		m->its_base = GUEST_ITS_BASE;
-		m->its_size = GUEST_ITS_SIZE;
-	}
+	place(&m->gicd_base, &m->gicd_size, GUEST_GICD_BASE, GUEST_GICD_SIZE);
+	place(&m->gicr_base, &m->gicr_size, GUEST_GICR_BASE(m->nr_cpus),
+	      (uint64_t)m->nr_cpus * GUEST_GICR_STRIDE);
+	if (cfg->its)
+		place(&m->its_base, &m->its_size, GUEST_ITS_BASE, GUEST_ITS_SIZE);
 }
 
 int machine_describe(const struct vmm_config *cfg, struct machine *m, char *err, size_t errlen)
