@@ -48,7 +48,7 @@ DEPS := $(B)/.deps-stamp
 # is pure logic, built again for the host and unit-tested there under
 # sanitizers.
 VMM_DIRS := vmm vmm/cli vmm/firmware vmm/machine vmm/kvm vmm/control vmm/record vmm/output \
-	vmm/snapshot vmm/sandbox fdt
+	vmm/snapshot vmm/sandbox vmm/util fdt
 VMM_ALL_SRCS := $(foreach d,$(VMM_DIRS),$(wildcard $(d)/*.c))
 VMM_GLUE_SRCS := $(wildcard vmm/kvm/*.c vmm/*.c)
 PURE_SRCS := $(filter-out $(VMM_GLUE_SRCS),$(VMM_ALL_SRCS))

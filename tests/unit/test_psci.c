@@ -20,6 +20,7 @@
 
 #include "vmm/firmware/psci.h"
 #include "vmm/firmware/smccc.h"
+#include "vmm/util/deadline.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -239,15 +240,8 @@ static bool waiter_start(struct waiter *w, struct psci *p, unsigned int cpu)
 
 static bool join_within(pthread_t t, unsigned int ms)
 {
-	struct timespec ts;
+	struct timespec ts = deadline_after_ns(CLOCK_REALTIME, ms * NS_PER_MS);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	return pthread_timedjoin_np(t, NULL, &ts) == 0;
 }
 

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "vmm/util/deadline.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define TESTS_HAVE_LSAN 1
 #elif defined(__has_feature)
@@ -42,15 +44,8 @@ static inline double now_s(void)
 /* Join t if it ends within seconds; false (t left running) otherwise. */
 static inline bool join_within(pthread_t t, double seconds)
 {
-	struct timespec until;
+	struct timespec until = deadline_after_ns(CLOCK_REALTIME, (uint64_t)(seconds * 1e9));
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)seconds;
-	until.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	return pthread_timedjoin_np(t, NULL, &until) == 0;
 }
 

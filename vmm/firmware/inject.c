@@ -21,6 +21,7 @@
 
 #include "vmm/firmware/inject.h"
 #include "vmm/firmware/psci.h"
+#include "vmm/util/deadline.h"
 
 void inject_init(struct inject *inj)
 {
@@ -155,16 +156,9 @@ void inject_match(struct inject *inj, uint32_t fid, int subject, struct inject_a
 
 bool inject_delay(struct inject *inj, uint64_t delay_ns)
 {
-	struct timespec until;
+	struct timespec until = deadline_after_ns(CLOCK_MONOTONIC, delay_ns);
 	bool full = true;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(delay_ns / 1000000000ULL);
-	until.tv_nsec += (long)(delay_ns % 1000000000ULL);
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&inj->lock);
 	for (;;) {
 		if (inj->stopping) {

@@ -33,6 +33,7 @@
 #include "vmm/kvm/kvm_compat.h"
 #include "vmm/output/outbuf.h"
 #include "vmm/record/tracefile.h"
+#include "vmm/util/deadline.h"
 #include "vmm/kvm/vm.h"
 
 #define VCPU_KICK_PERIOD_MS 20
@@ -150,12 +151,7 @@ static void vm_stop_vcpus(struct vm *vm)
 			struct timespec until;
 
 			vm_kick_vcpus(vm);
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += VCPU_KICK_PERIOD_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			until = deadline_after_ns(CLOCK_REALTIME, VCPU_KICK_PERIOD_MS * NS_PER_MS);
 			if (pthread_timedjoin_np(v->thread, NULL, &until) == 0)
 				v->thread_started = false;
 		}

@@ -28,6 +28,7 @@
 
 #include "vmm/output/outbuf.h"
 #include "vmm/sandbox/sandbox.h"
+#include "vmm/util/deadline.h"
 
 #define OUTBUF_CHUNK 4096
 
@@ -292,12 +293,7 @@ void outbuf_putc_line(struct outbuf *ob, uint8_t c)
 {
 	pthread_mutex_lock(&ob->lock);
 	if (ob->stage_len == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &ob->stage_until);
-		ob->stage_until.tv_nsec += OUTBUF_STAGE_MS * 1000000L;
-		if (ob->stage_until.tv_nsec >= 1000000000L) {
-			ob->stage_until.tv_sec++;
-			ob->stage_until.tv_nsec -= 1000000000L;
-		}
+		ob->stage_until = deadline_after_ns(CLOCK_MONOTONIC, OUTBUF_STAGE_MS * NS_PER_MS);
 		pthread_cond_signal(&ob->more); /* the writer starts the clock */
 	}
 	ob->stage[ob->stage_len++] = c;
@@ -331,16 +327,7 @@ void outbuf_resume(struct outbuf *ob)
 
 static struct timespec deadline_in(int ms)
 {
-	struct timespec until;
-
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	return until;
+	return deadline_after_ns(CLOCK_MONOTONIC, ms > 0 ? (uint64_t)ms * NS_PER_MS : 0);
 }
 
 /* Lock held: everything queued is written (or can never be). */
