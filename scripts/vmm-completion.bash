@@ -21,51 +21,35 @@ _vmm_names()
 	done
 }
 
+# Offer the words of $1 that start with the word being completed.
+_vmm_offer()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
 _vmm()
 {
 	local cur prev words cword
 	_init_completion || return
 
 	if [ "$cword" -eq 1 ]; then
-		mapfile -t COMPREPLY < <(compgen -W "boot run restore ctl list info timeline help version --help
-			--version" -- "$cur")
+		_vmm_offer "boot run restore ctl list info timeline help version --help
+			--version"
 		return
 	fi
 	case ${words[1]} in
 	boot | run)
 		case $prev in
-		--initrd | -i | --trace-file | --dump-dtb | --kernel | -k)
+		--initrd | -i | --trace-file | --dump-dtb | --kernel | -k | --control)
 			_filedir
 			return
 			;;
-		--control)
-			_filedir
-			return
-			;;
-		--psci)
-			mapfile -t COMPREPLY < <(compgen -W "user kernel" -- "$cur")
-			return
-			;;
-		--conduit)
-			mapfile -t COMPREPLY < <(compgen -W "hvc smc" -- "$cur")
-			return
-			;;
-		--smccc-services)
-			mapfile -t COMPREPLY < <(compgen -W "trng pv-time kvm-features ptp none all" -- "$cur")
-			return
-			;;
-		--psci-version)
-			mapfile -t COMPREPLY < <(compgen -W "0.2 1.0 1.1" -- "$cur")
-			return
-			;;
-		--irqchip)
-			mapfile -t COMPREPLY < <(compgen -W "gicv3 gicv3-its" -- "$cur")
-			return
-			;;
-		--sandbox)
-			mapfile -t COMPREPLY < <(compgen -W "on log off strict" -- "$cur")
-			return
-			;;
+		--psci) _vmm_offer "user kernel"; return ;;
+		--conduit) _vmm_offer "hvc smc"; return ;;
+		--smccc-services) _vmm_offer "trng pv-time kvm-features ptp none all"; return ;;
+		--psci-version) _vmm_offer "0.2 1.0 1.1"; return ;;
+		--irqchip) _vmm_offer "gicv3 gicv3-its"; return ;;
+		--sandbox) _vmm_offer "on log off strict"; return ;;
 		--snapshot-dir)
 			_filedir -d
 			return
@@ -74,7 +58,7 @@ _vmm()
 		if [[ $cur == -* ]]; then
 			local opts=$_vmm_boot_options
 			[ "${words[1]}" = run ] && opts="$opts $_vmm_run_options"
-			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+			_vmm_offer "$opts"
 		else
 			_filedir
 		fi
@@ -84,15 +68,15 @@ _vmm()
 			_filedir
 			mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W "$(_vmm_names)" -- "$cur")
 		elif [ "$cword" -eq 3 ]; then
-			mapfile -t COMPREPLY < <(compgen -W "$_vmm_ctl_commands" -- "$cur")
+			_vmm_offer "$_vmm_ctl_commands"
 		else
 			case ${words[3]} in
-			trace) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur") ;;
+			trace) _vmm_offer "on off" ;;
 			trace-file) _filedir ;;
-			snapshot) [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "--stop" -- "$cur") || _filedir -d ;;
-			inject) mapfile -t COMPREPLY < <(compgen -W "list clear" -- "$cur") ;;
-			cpus | stats | info) mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
-			unplug) mapfile -t COMPREPLY < <(compgen -W "--when-off --timeout" -- "$cur") ;;
+			snapshot) if [[ $cur == -* ]]; then _vmm_offer "--stop"; else _filedir -d; fi ;;
+			inject) _vmm_offer "list clear" ;;
+			cpus | stats | info) _vmm_offer "--json" ;;
+			unplug) _vmm_offer "--when-off --timeout" ;;
 			esac
 		fi
 		;;
@@ -102,7 +86,7 @@ _vmm()
 		--inject | --name | --max-resets) ;;
 		*)
 			if [[ $cur == -* ]]; then
-				mapfile -t COMPREPLY < <(compgen -W "--control --name --trace --trace-file --inject --exit-stats --max-resets --help" -- "$cur")
+				_vmm_offer "--control --name --trace --trace-file --inject --exit-stats --max-resets --help"
 			else
 				_filedir -d
 			fi
@@ -111,18 +95,18 @@ _vmm()
 		;;
 	timeline)
 		if [ "$prev" = --format ]; then
-			mapfile -t COMPREPLY < <(compgen -W "svg trace-event" -- "$cur")
+			_vmm_offer "svg trace-event"
 		elif [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "-o --title --format" -- "$cur")
+			_vmm_offer "-o --title --format"
 		else
 			_filedir
 		fi
 		;;
 	list)
-		mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur")
+		_vmm_offer "--json"
 		;;
 	help)
-		mapfile -t COMPREPLY < <(compgen -W "boot run" -- "$cur")
+		_vmm_offer "boot run"
 		;;
 	esac
 }
