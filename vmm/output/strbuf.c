@@ -7,13 +7,14 @@
 #include <stdlib.h>
 
 #include "vmm/output/strbuf.h"
+#include "vmm/util/grow.h"
 
 #define STRBUF_FIRST_CAP 256
 
 void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
 	for (;;) {
-		size_t room = b->cap - b->len, cap;
+		size_t room = b->cap - b->len;
 		va_list again;
 		char *bigger;
 		int n;
@@ -31,16 +32,13 @@ void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 			b->len += (size_t)n;
 			return;
 		}
-		cap = b->cap ? b->cap * 2 : STRBUF_FIRST_CAP;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		bigger = realloc(b->buf, cap);
+		/* n bytes and the terminating NUL */
+		bigger = grow_for(b->buf, &b->cap, b->len, (size_t)n + 1, STRBUF_FIRST_CAP);
 		if (!bigger) {
 			b->oom = true;
 			return;
 		}
 		b->buf = bigger;
-		b->cap = cap;
 	}
 }
 

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "vmm/snapshot/snapbuf.h"
+#include "vmm/util/grow.h"
+
+#define SNAP_BUF_FIRST_CAP 256
 
 void snap_buf_init(struct snap_buf *b)
 {
@@ -26,27 +29,16 @@ void snap_buf_reset(struct snap_buf *b)
 
 void snap_put_bytes(struct snap_buf *b, const void *p, size_t n)
 {
+	uint8_t *d;
+
 	if (b->oom || n == 0)
 		return;
-	if (n > b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 256;
-		uint8_t *d;
-
-		while (cap - b->len < n) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = true;
-				return;
-			}
-			cap *= 2;
-		}
-		d = realloc(b->data, cap);
-		if (!d) {
-			b->oom = true;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
+	d = grow_for(b->data, &b->cap, b->len, n, SNAP_BUF_FIRST_CAP);
+	if (!d) {
+		b->oom = true;
+		return;
 	}
+	b->data = d;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 }
