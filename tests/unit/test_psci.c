@@ -20,7 +20,7 @@
 
 #include "vmm/firmware/psci.h"
 #include "vmm/firmware/smccc.h"
-#include "vmm/util/deadline.h"
+#include "tests/unit/threads.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -238,13 +238,6 @@ static bool waiter_start(struct waiter *w, struct psci *p, unsigned int cpu)
 	return pthread_create(&w->thread, NULL, waiter_main, w) == 0;
 }
 
-static bool join_within(pthread_t t, unsigned int ms)
-{
-	struct timespec ts = deadline_after_ns(CLOCK_REALTIME, ms * NS_PER_MS);
-
-	return pthread_timedjoin_np(t, NULL, &ts) == 0;
-}
-
 /*
  * Join the waiter within 2 s. If it hangs, fail, stop PSCI to free it and
  * report false: the caller must then not destroy p (a thread may still be
@@ -252,12 +245,12 @@ static bool join_within(pthread_t t, unsigned int ms)
  */
 static bool waiter_join(struct waiter *w)
 {
-	if (join_within(w->thread, 2000))
+	if (join_within(w->thread, 2.0))
 		return true;
 	printf("  waiter for vCPU %u still blocked after 2 s\n", w->cpu);
 	check_failed_in_case = 1;
 	psci_stop(w->p);
-	if (join_within(w->thread, 2000))
+	if (join_within(w->thread, 2.0))
 		return true;
 	pthread_detach(w->thread);
 	return false;
@@ -938,7 +931,7 @@ TEST(stop_wakes_a_blocked_waiter_which_returns_false)
 	msleep(20);
 	psci_stop(&p);
 	for (int i = 0; i < 2; i++) {
-		if (!join_within(w[i].thread, 2000)) {
+		if (!join_within(w[i].thread, 2.0)) {
 			printf("  psci_stop left vCPU %u's waiter blocked\n", w[i].cpu);
 			check_failed_in_case = 1;
 			pthread_detach(w[i].thread);
