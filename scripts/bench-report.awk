@@ -42,6 +42,15 @@ function lrow(label, key,    u, k) {
 	printf "| %s | %s | %s | %.2f |\n", label, cell("user", key), cell("kernel", key), k ? u / k : 0
 }
 
+# table(HEAD): a Markdown table's head row and the separator row under it.
+function table(head,    cells, i, sep) {
+	print head
+	sep = "|"
+	for (i = split(head, cells, "|") - 2; i > 0; i--)
+		sep = sep " --- |"
+	print sep
+}
+
 function ratio(a, b) { return b ? a / b : 0 }
 
 function row3(label, key) {
@@ -70,8 +79,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	print ""
 	print "## Call round trip (ns per call)"
 	print ""
-	print "| call | user mode | kernel mode |"
-	print "| --- | --- | --- |"
+	table("| call | user mode | kernel mode |")
 	row("SMCCC_VERSION (Arm arch, always KVM)", "arch", "", "")
 	row("DENY'd range (KVM, no exit)", "denied", "", "")
 	row("PSCI_VERSION over HVC", "psci-hvc", " (forwarded)", " (in kernel)")
@@ -91,8 +99,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	print "user: the warm reset done ahead, after CPU_OFF; late: the same binary with"
 	print "VMM_RESET_AT_CPU_ON=1, the reset on CPU_ON's path (the behaviour before)."
 	print ""
-	print "| secondary | user | late | kernel | user / kernel | late / kernel |"
-	print "| --- | --- | --- | --- | --- | --- |"
+	table("| secondary | user | late | kernel | user / kernel | late / kernel |")
 	split("cpu_on cpu_on_again", onkeys, " ")
 	split("never ran (no reset needed in any mode)|ran and powered off (needs a warm reset)", onlabels, "|")
 	for (i = 1; i <= 2; i++) {
@@ -106,8 +113,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	print ""
 	print "## Bring-up: all secondaries on and reported, then all off (ns)"
 	print ""
-	print "| vCPUs | user | late | kernel | user / kernel | late / kernel |"
-	print "| --- | --- | --- | --- | --- | --- |"
+	table("| vCPUs | user | late | kernel | user / kernel | late / kernel |")
 	ns = 0
 	for (key in keys) if (key ~ /^bringup\./) { s = substr(key, 9) + 0; sizes[++ns] = s }
 	for (i = 2; i <= ns; i++) for (j = i; j > 1 && sizes[j - 1] > sizes[j]; j--) { t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t }
@@ -132,8 +138,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 		print ""
 		printf "Where a %d-vCPU bring-up spends its time (medians):\n", sizes[ns]
 		print ""
-		print "| | user | late | kernel |"
-		print "| --- | --- | --- | --- |"
+		table("| | user | late | kernel |")
 		sz = sizes[ns]
 		row3("whole bring-up (ns)", "bringup." sz)
 		row3("the boot CPU issuing the CPU_ONs, back to back (ns)", "bringup_issue." sz)
@@ -150,8 +155,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	print ""
 	print "## Start-up: whole-process wall time of `vmm boot guest.img -p null` (ns)"
 	print ""
-	print "| user mode | kernel mode |"
-	print "| --- | --- |"
+	table("| user mode | kernel mode |")
 	printf "| %s | %s |\n", cell("user", "startup"), cell("kernel", "startup")
 	print ""
 }
@@ -162,16 +166,14 @@ function linux_report() {
 		print ""
 		printf "The Debian Image (%.1f MiB) with the busybox initramfs on 4 vCPUs, 512 MiB, to `poweroff -f`.\n", med("info", "linux_image_bytes") / 1048576
 		print ""
-		print "| from the launch of `vmm boot` to | user mode | kernel mode | ratio |"
-		print "| --- | --- | --- | --- |"
+		table("| from the launch of `vmm boot` to | user mode | kernel mode | ratio |")
 		lrow("the guest's first instruction (vCPU 0's first KVM_RUN)", "linux.first_run_ms")
 		lrow("/init running (its first marker line)", "linux.init_ms")
 		lrow("the VMM's exit after poweroff", "linux.exit_ms")
 		print ""
 		print "Where the VMM's own time goes (ms):"
 		print ""
-		print "| step | user mode | kernel mode |"
-		print "| --- | --- | --- |"
+		table("| step | user mode | kernel mode |")
 		row("open the kernel and initrd files", "linux.opened_ms", "", "")
 		row("build the VM (RAM, vCPUs, vGIC, filter; read kernel and initrd into RAM)", "linux.vm_built_ms", "", "")
 		row("tear the VM down after poweroff", "linux.teardown_ms", "", "")
@@ -220,8 +222,7 @@ function snapshot_report(    boot, back, rss, anon) {
 	print ""
 	printf "%s. Wall time in ms, memory in KiB.\n", ("snap" in kpkg) ? kpkg["snap"] : "Linux"
 	print ""
-	print "| what | median (min-max) |"
-	print "| --- | --- |"
+	table("| what | median (min-max) |")
 	printf "| cold boot: launch to /init running | %s |\n", cell("snap", "cold_boot_to_init_ms")
 	printf "| `vmm ctl snapshot DIR` (wall) | %s |\n", cell("snap", "snapshot_wall_ms")
 	printf "| ... as the reply says (ok BYTES MS) | %s |\n", cell("snap", "snapshot_reply_ms")
@@ -250,8 +251,7 @@ function footprint_report(    rss, bin, sv) {
 	print ""
 	print "## System calls per forwarded call (counted by the VMM itself)"
 	print ""
-	print "| function | what the VMM does | user | late |"
-	print "| --- | --- | --- | --- |"
+	table("| function | what the VMM does | user | late |")
 	sv = med("user", "syscalls.PSCI_VERSION")
 	printf "| PSCI_VERSION | KVM_RUN, x0 written | %.2f (target: exactly 2: %s) | %.2f |\n", sv, verdict(sv == 2), med("late", "syscalls.PSCI_VERSION")
 	printf "| CPU_ON (caller) | KVM_RUN, 3 argument reads, SCTLR_EL1 for the endianness, x0 | %.2f (6) | %.2f |\n", med("user", "syscalls.PSCI_CPU_ON64"), med("late", "syscalls.PSCI_CPU_ON64")
