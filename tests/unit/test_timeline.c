@@ -87,13 +87,25 @@ TEST(reader_names_the_bad_line)
 	    {"{\"t\":1,\"ev\":\"call\",\"vcpu\":9999}", "\"vcpu\" missing or not"},
 	    {"{\"t\":1,\"x\":[1,[2,{\"a\":\"b\\\"\"}]],\"ev\":\"call\"}", "\"vcpu\" missing"},
 	    {"{\"t\":\"1\"", "not a JSON object"},
+	    /* Separators: each container's commas, colons and ends. */
+	    {"{}", "line 1: no \"t\""},
+	    {"{\"t\":1,\"ev\":\"vm\",}", "not a JSON object"},
+	    {"{\"t\":1 \"ev\":\"vm\"}", "not a JSON object"},
+	    {"{\"t\" 1}", "not a JSON object"},
+	    {"{\"t\":1,\"x\":[1,]}", "not a JSON object"},
+	    {"{\"t\":1,\"x\":{\"a\" 1}}", "not a JSON object"},
+	    {"{\"t\":1,\"x\":{\"a\":1,}}", "not a JSON object"},
+	    {"{\"t\":1,\"args\":[\"a\" \"b\"]}", "not a JSON object"},
+	    {"{\"t\":1,\"args\":[\"a\",]}", "not a JSON object"},
 	    /* The file's own bytes never make a second line or a terminal
 	     * escape in the error. */
 	    {"{\"t\":1,\"ev\":\"state\",\"vcpu\":0,\"to\":\"on\\nfake: line\\u001b[2J\"}",
 	     "unknown power state"},
 	};
 	static const char skipped[] =
-	    "{\"t\":5,\"ev\":\"future\",\"x\":{\"y\":[true,null,-1.5e3]}}";
+	    "{\"t\":5,\"ev\":\"future\",\"x\":{\"y\":[true,null,-1.5e3]}}\n"
+	    "{ \"t\" : 6 , \"ev\":\"future\",\"x\":{ },\"y\":[ ],\"args\":[ ] }\n"
+	    "{\"t\":7,\"ev\":\"future\",\"args\":[\"a\", 1, \"b\"],\"z\":{\"a\":{\"b\":[{}]}}}";
 	struct timeline tl;
 	char err[128];
 

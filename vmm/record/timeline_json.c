@@ -112,38 +112,61 @@ bool tl_json_number(struct tl_json *r, uint64_t *mag, bool *neg)
 	return true;
 }
 
-static bool skip_value(struct tl_json *r, int depth);
-
-static bool skip_container(struct tl_json *r, char close, int depth)
+bool tl_json_open(struct tl_json *r, char open, char close, bool *end)
 {
+	*end = false;
+	if (r->p >= r->end || *r->p != open)
+		return false;
 	r->p++;
 	tl_json_skip_ws(r);
 	if (r->p < r->end && *r->p == close) {
 		r->p++;
+		*end = true;
+	}
+	return true;
+}
+
+bool tl_json_key(struct tl_json *r, char *out, size_t outlen)
+{
+	tl_json_skip_ws(r);
+	if (!tl_json_string(r, out, outlen))
+		return false;
+	tl_json_skip_ws(r);
+	if (r->p >= r->end || *r->p++ != ':')
+		return false;
+	tl_json_skip_ws(r);
+	return true;
+}
+
+bool tl_json_next(struct tl_json *r, char close, bool *end)
+{
+	tl_json_skip_ws(r);
+	if (r->p >= r->end)
+		return false;
+	if (*r->p == close) {
+		r->p++;
+		*end = true;
 		return true;
 	}
-	for (;;) {
-		tl_json_skip_ws(r);
-		if (close == '}') {
-			if (!tl_json_string(r, NULL, 0))
-				return false;
-			tl_json_skip_ws(r);
-			if (r->p >= r->end || *r->p++ != ':')
-				return false;
-			tl_json_skip_ws(r);
-		}
-		if (!skip_value(r, depth + 1))
+	return *r->p++ == ',';
+}
+
+static bool skip_value(struct tl_json *r, int depth);
+
+static bool skip_container(struct tl_json *r, char open, char close, int depth)
+{
+	bool end;
+
+	if (!tl_json_open(r, open, close, &end))
+		return false;
+	while (!end) {
+		if (close == '}' && !tl_json_key(r, NULL, 0))
 			return false;
 		tl_json_skip_ws(r);
-		if (r->p >= r->end)
-			return false;
-		if (*r->p == close) {
-			r->p++;
-			return true;
-		}
-		if (*r->p++ != ',')
+		if (!skip_value(r, depth + 1) || !tl_json_next(r, close, &end))
 			return false;
 	}
+	return true;
 }
 
 static bool skip_value(struct tl_json *r, int depth)
@@ -157,9 +180,9 @@ static bool skip_value(struct tl_json *r, int depth)
 	case '"':
 		return tl_json_string(r, NULL, 0);
 	case '[':
-		return skip_container(r, ']', depth);
+		return skip_container(r, '[', ']', depth);
 	case '{':
-		return skip_container(r, '}', depth);
+		return skip_container(r, '{', '}', depth);
 	case 't':
 	case 'f':
 	case 'n': {
@@ -207,28 +230,15 @@ static bool read_element(struct tl_json *r, char *out, size_t outlen, size_t *us
 bool tl_json_strings(struct tl_json *r, char *out, size_t outlen, unsigned int *nr)
 {
 	size_t used = 0;
+	bool end;
 
 	*nr = 0;
-	if (r->p >= r->end || *r->p != '[')
+	if (!tl_json_open(r, '[', ']', &end))
 		return false;
-	r->p++;
-	tl_json_skip_ws(r);
-	if (r->p < r->end && *r->p == ']') {
-		r->p++;
-		return true;
-	}
-	for (;;) {
+	while (!end) {
 		tl_json_skip_ws(r);
-		if (!read_element(r, out, outlen, &used, nr))
-			return false;
-		tl_json_skip_ws(r);
-		if (r->p >= r->end)
-			return false;
-		if (*r->p == ']') {
-			r->p++;
-			return true;
-		}
-		if (*r->p++ != ',')
+		if (!read_element(r, out, outlen, &used, nr) || !tl_json_next(r, ']', &end))
 			return false;
 	}
+	return true;
 }

@@ -22,6 +22,18 @@ struct tl_json {
 /* Spaces, tabs and CRs (a line holds no newline). */
 void tl_json_skip_ws(struct tl_json *r);
 
+/* The start of an object or array: OPEN and the white space after it; an
+ * empty one (CLOSE next) is read whole and sets *end. */
+bool tl_json_open(struct tl_json *r, char open, char close, bool *end);
+
+/* A member's key, as tl_json_string reads it, and its ':' (white space
+ * before, between and after). */
+bool tl_json_key(struct tl_json *r, char *out, size_t outlen);
+
+/* What follows a member or element: white space, then CLOSE, which ends the
+ * object or array (*end set), or ',' before the next one. */
+bool tl_json_next(struct tl_json *r, char close, bool *end);
+
 /* A string, its escapes decoded (a \u escape beyond ASCII becomes '?'), into
  * out cut to outlen - 1 bytes and NUL-terminated; out may be NULL to only
  * check it. */

@@ -144,24 +144,11 @@ static bool read_member(struct tl_json *r, struct fields *f, bool *last)
 {
 	char key[24];
 
-	tl_json_skip_ws(r);
-	if (!tl_json_string(r, key, sizeof(key)))
+	if (!tl_json_key(r, key, sizeof(key)))
 		return false;
-	tl_json_skip_ws(r);
-	if (r->p >= r->end || *r->p++ != ':')
-		return false;
-	tl_json_skip_ws(r);
 	if (r->p >= r->end || !read_value(r, key, f))
 		return false;
-	tl_json_skip_ws(r);
-	if (r->p >= r->end)
-		return false;
-	if (*r->p == '}') {
-		r->p++;
-		*last = true;
-		return true;
-	}
-	return *r->p++ == ',';
+	return tl_json_next(r, '}', last);
 }
 
 /* One line: a JSON object whose fields we know are picked out. */
@@ -172,13 +159,8 @@ static bool parse_line(const char *line, size_t len, struct fields *f)
 
 	memset(f, 0, sizeof(*f));
 	tl_json_skip_ws(&r);
-	if (r.p >= r.end || *r.p++ != '{')
+	if (!tl_json_open(&r, '{', '}', &last))
 		return false;
-	tl_json_skip_ws(&r);
-	if (r.p < r.end && *r.p == '}') {
-		r.p++;
-		last = true;
-	}
 	while (!last)
 		if (!read_member(&r, f, &last))
 			return false;
