@@ -14,7 +14,6 @@
  *
  * Pure code apart from vsnprintk(): it can be compiled natively.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,21 +69,8 @@ struct reader {
 	const struct dt_info *dt;
 	uintptr_t bias;
 	struct machine_facts *info;
-	char *why;
-	size_t why_size;
+	struct why why;
 };
-
-static int fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct reader *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintk(r->why, r->why_size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static const uint8_t *at(const struct reader *r, uint64_t addr)
 {
@@ -135,28 +121,30 @@ static int read_mmap(struct reader *r)
 
 	if (!dt->efi_mmap || dt->efi_mmap_desc_size < EFI_MEMDESC_MIN_SIZE ||
 	    dt->efi_mmap_size % dt->efi_mmap_desc_size)
-		return fail(r, "EFI memory map at 0x%llx: %u bytes of %u-byte descriptors",
-			    (unsigned long long)dt->efi_mmap, dt->efi_mmap_size,
-			    dt->efi_mmap_desc_size);
+		return why_fail(
+		    &r->why, "EFI memory map at 0x%llx: %u bytes of %u-byte descriptors",
+		    (unsigned long long)dt->efi_mmap, dt->efi_mmap_size, dt->efi_mmap_desc_size);
 	n = dt->efi_mmap_size / dt->efi_mmap_desc_size;
 	if (n == 0 || n > EFI_MAX_MEMDESC)
-		return fail(r, "EFI memory map has %u descriptors (want 1 to %u)", n,
-			    EFI_MAX_MEMDESC);
+		return why_fail(&r->why, "EFI memory map has %u descriptors (want 1 to %u)", n,
+				EFI_MAX_MEMDESC);
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *d = at(r, dt->efi_mmap + (uint64_t)i * dt->efi_mmap_desc_size);
 		uint64_t start = le(d + 8, 8), pages = le(d + 24, 8);
 
 		if (pages > (UINT64_MAX - start) / EFI_PAGE)
-			return fail(r, "EFI memory descriptor %u (0x%llx, %llu pages) wraps", i,
-				    (unsigned long long)start, (unsigned long long)pages);
+			return why_fail(&r->why,
+					"EFI memory descriptor %u (0x%llx, %llu pages) wraps", i,
+					(unsigned long long)start, (unsigned long long)pages);
 		if (le(d, 4) == EFI_CONVENTIONAL && !r->info->ram_size) {
 			r->info->ram_base = start;
 			r->info->ram_size = pages * EFI_PAGE;
 		}
 	}
 	if (!in_map(r, dt->efi_mmap, dt->efi_mmap_size))
-		return fail(r, "the EFI memory map at 0x%llx is not in a range it describes",
-			    (unsigned long long)dt->efi_mmap);
+		return why_fail(&r->why,
+				"the EFI memory map at 0x%llx is not in a range it describes",
+				(unsigned long long)dt->efi_mmap);
 	return 0;
 }
 
@@ -182,23 +170,23 @@ static int find_rsdp(struct reader *r, uint64_t *rsdp)
 	uint32_t size, crc;
 
 	if (!in_map(r, st, EFI_SYSTAB_MIN_SIZE))
-		return fail(r, "EFI system table at 0x%llx is outside the EFI memory map",
-			    (unsigned long long)st);
+		return why_fail(&r->why, "EFI system table at 0x%llx is outside the EFI memory map",
+				(unsigned long long)st);
 	if (le(s, 8) != EFI_SYSTAB_SIGNATURE)
-		return fail(r, "EFI system table at 0x%llx: bad signature 0x%016llx",
-			    (unsigned long long)st, (unsigned long long)le(s, 8));
+		return why_fail(&r->why, "EFI system table at 0x%llx: bad signature 0x%016llx",
+				(unsigned long long)st, (unsigned long long)le(s, 8));
 	size = (uint32_t)le(s + EFI_HDR_SIZE_FIELD, 4);
 	if (size < EFI_SYSTAB_MIN_SIZE || size > ACPI_MAX_TABLE || !in_map(r, st, size))
-		return fail(r, "EFI system table header size %u", size);
+		return why_fail(&r->why, "EFI system table header size %u", size);
 	crc = efi_header_crc(s, size);
 	if (crc != le(s + EFI_HDR_CRC32, 4))
-		return fail(r, "EFI system table CRC32 0x%08x, computed 0x%08x",
-			    (uint32_t)le(s + EFI_HDR_CRC32, 4), crc);
+		return why_fail(&r->why, "EFI system table CRC32 0x%08x, computed 0x%08x",
+				(uint32_t)le(s + EFI_HDR_CRC32, 4), crc);
 	nr = le(s + EFI_SYSTAB_NR_TABLES, 8);
 	cfg = le(s + EFI_SYSTAB_CONFIG, 8);
 	if (nr > EFI_MAX_CONFIG || !in_map(r, cfg, nr * EFI_CONFIG_ENTRY_SIZE))
-		return fail(r, "EFI configuration table: %llu entries at 0x%llx",
-			    (unsigned long long)nr, (unsigned long long)cfg);
+		return why_fail(&r->why, "EFI configuration table: %llu entries at 0x%llx",
+				(unsigned long long)nr, (unsigned long long)cfg);
 	for (uint64_t i = 0; i < nr; i++) {
 		const uint8_t *e = at(r, cfg + i * EFI_CONFIG_ENTRY_SIZE);
 
@@ -207,8 +195,8 @@ static int find_rsdp(struct reader *r, uint64_t *rsdp)
 			return 0;
 		}
 	}
-	return fail(r, "no ACPI 2.0 table in the EFI configuration table (%llu entries)",
-		    (unsigned long long)nr);
+	return why_fail(&r->why, "no ACPI 2.0 table in the EFI configuration table (%llu entries)",
+			(unsigned long long)nr);
 }
 
 static bool sum_ok(const uint8_t *p, uint32_t len)
@@ -227,17 +215,17 @@ static uint32_t table(struct reader *r, uint64_t addr, const char *sig)
 	uint32_t len;
 
 	if (!in_map(r, addr, ACPI_HDR_SIZE)) {
-		fail(r, "%s at 0x%llx is outside the EFI memory map", sig,
-		     (unsigned long long)addr);
+		why_fail(&r->why, "%s at 0x%llx is outside the EFI memory map", sig,
+			 (unsigned long long)addr);
 		return 0;
 	}
 	len = (uint32_t)le(t + 4, 4);
 	if (len < ACPI_HDR_SIZE || len > ACPI_MAX_TABLE || !in_map(r, addr, len)) {
-		fail(r, "%s at 0x%llx: length %u", sig, (unsigned long long)addr, len);
+		why_fail(&r->why, "%s at 0x%llx: length %u", sig, (unsigned long long)addr, len);
 		return 0;
 	}
 	if (!sum_ok(t, len)) {
-		fail(r, "%s at 0x%llx: bad checksum", sig, (unsigned long long)addr);
+		why_fail(&r->why, "%s at 0x%llx: bad checksum", sig, (unsigned long long)addr);
 		return 0;
 	}
 	return len;
@@ -251,36 +239,38 @@ static int find_tables(struct reader *r, uint64_t rsdp, uint64_t *fadt, uint64_t
 	uint32_t len, xlen;
 
 	if (!in_map(r, rsdp, RSDP_SIZE))
-		return fail(r, "RSDP at 0x%llx is outside the EFI memory map",
-			    (unsigned long long)rsdp);
+		return why_fail(&r->why, "RSDP at 0x%llx is outside the EFI memory map",
+				(unsigned long long)rsdp);
 	len = (uint32_t)le(p + RSDP_LENGTH, 4);
 	if (!bytes_eq(p, "RSD PTR ", 8) || p[RSDP_REVISION] < 2 || len < RSDP_SIZE ||
 	    len > ACPI_MAX_TABLE || !in_map(r, rsdp, len))
-		return fail(r, "RSDP at 0x%llx: not an ACPI 2.0 RSDP (revision %u, length %u)",
-			    (unsigned long long)rsdp, p[RSDP_REVISION], len);
+		return why_fail(&r->why,
+				"RSDP at 0x%llx: not an ACPI 2.0 RSDP (revision %u, length %u)",
+				(unsigned long long)rsdp, p[RSDP_REVISION], len);
 	if (!sum_ok(p, RSDP_V1_SIZE) || !sum_ok(p, len))
-		return fail(r, "RSDP at 0x%llx: bad checksum", (unsigned long long)rsdp);
+		return why_fail(&r->why, "RSDP at 0x%llx: bad checksum", (unsigned long long)rsdp);
 	xsdt = le(p + RSDP_XSDT, 8);
 	xlen = table(r, xsdt, "XSDT");
 	if (!xlen)
 		return -1;
 	if (!bytes_eq(at(r, xsdt), "XSDT", 4) || (xlen - ACPI_HDR_SIZE) % 8)
-		return fail(r, "XSDT at 0x%llx: bad signature or length %u",
-			    (unsigned long long)xsdt, xlen);
+		return why_fail(&r->why, "XSDT at 0x%llx: bad signature or length %u",
+				(unsigned long long)xsdt, xlen);
 	*fadt = *madt = 0;
 	for (uint32_t off = ACPI_HDR_SIZE; off < xlen; off += 8) {
 		uint64_t t = le(at(r, xsdt + off), 8);
 
 		if (!in_map(r, t, ACPI_HDR_SIZE))
-			return fail(r, "XSDT entry 0x%llx is outside the EFI memory map",
-				    (unsigned long long)t);
+			return why_fail(&r->why, "XSDT entry 0x%llx is outside the EFI memory map",
+					(unsigned long long)t);
 		if (bytes_eq(at(r, t), "FACP", 4) && !*fadt)
 			*fadt = t;
 		else if (bytes_eq(at(r, t), "APIC", 4) && !*madt)
 			*madt = t;
 	}
 	if (!*fadt || !*madt)
-		return fail(r, "the XSDT lists no %s", *fadt ? "MADT (APIC)" : "FADT (FACP)");
+		return why_fail(&r->why, "the XSDT lists no %s",
+				*fadt ? "MADT (APIC)" : "FADT (FACP)");
 	return 0;
 }
 
@@ -293,10 +283,10 @@ static int read_fadt(struct reader *r, uint64_t fadt)
 	if (!len)
 		return -1;
 	if (len < FADT_ARM_BOOT_ARCH + 2)
-		return fail(r, "FADT is %u bytes: no ARM boot flags", len);
+		return why_fail(&r->why, "FADT is %u bytes: no ARM boot flags", len);
 	flags = (uint32_t)le(at(r, fadt + FADT_ARM_BOOT_ARCH), 2);
 	if (!(flags & ARM_BOOT_PSCI))
-		return fail(r, "FADT ARM boot flags 0x%x: not PSCI compliant", flags);
+		return why_fail(&r->why, "FADT ARM boot flags 0x%x: not PSCI compliant", flags);
 	r->info->conduit = (flags & ARM_BOOT_HVC) ? CONDUIT_HVC : CONDUIT_SMC;
 	return 0;
 }
@@ -310,7 +300,8 @@ static int madt_gicc(struct reader *r, const uint8_t *e)
 	if (!(le(e + GICC_FLAGS, 4) & (GICC_ENABLED | GICC_ONLINE_CAP)))
 		return 0;
 	if (facts_add_cpu(info, mpidr))
-		return fail(r, "MADT: two GICCs have MPIDR 0x%llx", (unsigned long long)mpidr);
+		return why_fail(&r->why, "MADT: two GICCs have MPIDR 0x%llx",
+				(unsigned long long)mpidr);
 	return 0;
 }
 
@@ -329,21 +320,23 @@ static int madt_entry(struct reader *r, const uint8_t *e, uint32_t len)
 	if (type < MADT_GICC || type > MADT_GIC_ITS || !min_len[type])
 		return 0;
 	if (len < min_len[type])
-		return fail(r, "MADT structure type 0x%x is %u bytes, want at least %u", type, len,
-			    min_len[type]);
+		return why_fail(&r->why, "MADT structure type 0x%x is %u bytes, want at least %u",
+				type, len, min_len[type]);
 	switch (type) {
 	case MADT_GICC:
 		return madt_gicc(r, e);
 	case MADT_GICD:
 		if (info->gicd_base)
-			return fail(r, "MADT: more than one GICD");
+			return why_fail(&r->why, "MADT: more than one GICD");
 		if (e[GICD_VERSION] != 3)
-			return fail(r, "MADT GICD: GIC version %u, want 3", e[GICD_VERSION]);
+			return why_fail(&r->why, "MADT GICD: GIC version %u, want 3",
+					e[GICD_VERSION]);
 		info->gicd_base = le(e + 8, 8);
 		return 0;
 	case MADT_GICR:
 		if (info->gicr_base)
-			return fail(r, "MADT: more than one GICR range (one is supported)");
+			return why_fail(&r->why,
+					"MADT: more than one GICR range (one is supported)");
 		info->gicr_base = le(e + 4, 8);
 		info->gicr_size = le(e + 12, 4);
 		return 0;
@@ -366,36 +359,37 @@ static int read_madt(struct reader *r, uint64_t madt)
 		const uint8_t *e = at(r, madt + off);
 
 		if (e[1] < 2 || e[1] > len - off)
-			return fail(r, "MADT structure at offset %u: length %u overruns the table",
-				    off, e[1]);
+			return why_fail(&r->why,
+					"MADT structure at offset %u: length %u overruns the table",
+					off, e[1]);
 		if (madt_entry(r, e, e[1]))
 			return -1;
 		off += e[1];
 	}
 	if (off != len)
-		return fail(r, "MADT: %u stray bytes at its end", len - off);
+		return why_fail(&r->why, "MADT: %u stray bytes at its end", len - off);
 	if (!info->gicd_base || !info->gicr_base || !info->nr_cpus)
-		return fail(r, "MADT has no %s",
-			    !info->gicd_base   ? "GICD"
-			    : !info->gicr_base ? "GICR range"
-					       : "usable GICC");
+		return why_fail(&r->why, "MADT has no %s",
+				!info->gicd_base   ? "GICD"
+				: !info->gicr_base ? "GICR range"
+						   : "usable GICC");
 	if (info->gicr_size / GICR_FRAME < info->nr_cpus_found)
-		return fail(r, "MADT GICR range of 0x%llx bytes is too small for %u CPUs",
-			    (unsigned long long)info->gicr_size, info->nr_cpus_found);
+		return why_fail(&r->why, "MADT GICR range of 0x%llx bytes is too small for %u CPUs",
+				(unsigned long long)info->gicr_size, info->nr_cpus_found);
 	return 0;
 }
 
 int acpi_read(const struct dt_info *dt, uintptr_t bias, struct machine_facts *info, char *why,
 	      size_t why_size)
 {
-	struct reader r = {.dt = dt, .bias = bias, .info = info, .why = why, .why_size = why_size};
+	struct reader r = {.dt = dt, .bias = bias, .info = info, .why = {why, why_size}};
 	uint64_t rsdp = 0, fadt = 0, madt = 0;
 
 	facts_init(info);
 	if (why_size)
 		why[0] = '\0';
 	if (!dt->efi_systab)
-		return fail(&r, "no linux,uefi-system-table in /chosen");
+		return why_fail(&r.why, "no linux,uefi-system-table in /chosen");
 	if (read_mmap(&r) || find_rsdp(&r, &rsdp) || find_tables(&r, rsdp, &fadt, &madt) ||
 	    read_fadt(&r, fadt) || read_madt(&r, madt))
 		return -1;

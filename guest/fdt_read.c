@@ -10,7 +10,6 @@
  *
  * Pure code apart from vsnprintk(): it is compiled natively to be tested.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,8 +45,7 @@ struct walk {
 	const uint8_t *str; /* strings block */
 	uint32_t str_size;
 	struct dt_info *info;
-	char *why;
-	size_t why_size;
+	struct why why;
 
 	uint32_t cpu_addr_cells;  /* /cpus #address-cells */
 	uint32_t root_addr_cells; /* / #address-cells: for /memory reg */
@@ -75,18 +73,6 @@ static uint32_t be32(const uint8_t *p)
 static uint32_t align4(uint32_t off)
 {
 	return (off + 3) & ~3U;
-}
-
-static int walk_fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int walk_fail(struct walk *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintk(w->why, w->why_size, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -140,10 +126,10 @@ static int cpu_node_done(struct walk *w)
 	if (!w->cpu_is_cpu)
 		return 0;
 	if (!w->cpu_has_reg)
-		return walk_fail(w, "a /cpus node with device_type \"cpu\" has no reg");
+		return why_fail(&w->why, "a /cpus node with device_type \"cpu\" has no reg");
 	if (facts_add_cpu(&info->facts, w->cpu_reg))
-		return walk_fail(w, "two CPU nodes have reg 0x%llx",
-				 (unsigned long long)w->cpu_reg);
+		return why_fail(&w->why, "two CPU nodes have reg 0x%llx",
+				(unsigned long long)w->cpu_reg);
 	return 0;
 }
 
@@ -158,10 +144,10 @@ static int root_cells(struct walk *w, const char *name, const uint8_t *val, uint
 		      uint32_t *out)
 {
 	if (len != 4)
-		return walk_fail(w, "/ %s has %u bytes", name, len);
+		return why_fail(&w->why, "/ %s has %u bytes", name, len);
 	*out = be32(val);
 	if (*out != 1 && *out != 2)
-		return walk_fail(w, "/ %s is %u (want 1 or 2)", name, *out);
+		return why_fail(&w->why, "/ %s is %u (want 1 or 2)", name, *out);
 	return 0;
 }
 
@@ -232,7 +218,8 @@ static int chosen_efi_prop(struct walk *w, const char *name, const uint8_t *val,
 	else
 		return 0;
 	if (len != (u64 ? 8U : 4U))
-		return walk_fail(w, "/chosen %s has %u bytes, want %u", name, len, u64 ? 8 : 4);
+		return why_fail(&w->why, "/chosen %s has %u bytes, want %u", name, len,
+				u64 ? 8 : 4);
 	if (u64)
 		*u64 = cells(val, 2);
 	else
@@ -258,8 +245,9 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 			uint32_t a = w->root_addr_cells, sz = w->root_size_cells;
 
 			if (len < 4 * (a + sz))
-				return walk_fail(w, "/memory reg has %u bytes, want at least %u",
-						 len, 4 * (a + sz));
+				return why_fail(&w->why,
+						"/memory reg has %u bytes, want at least %u", len,
+						4 * (a + sz));
 			info->facts.ram_base = cells(val, a);
 			info->facts.ram_size = cells(val + 4 * a, sz);
 		}
@@ -267,11 +255,11 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 	case NODE_CPUS:
 		if (str_eq(name, "#address-cells")) {
 			if (len != 4)
-				return walk_fail(w, "/cpus #address-cells has %u bytes", len);
+				return why_fail(&w->why, "/cpus #address-cells has %u bytes", len);
 			w->cpu_addr_cells = be32(val);
 			if (w->cpu_addr_cells != 1 && w->cpu_addr_cells != 2)
-				return walk_fail(w, "/cpus #address-cells is %u (want 1 or 2)",
-						 w->cpu_addr_cells);
+				return why_fail(&w->why, "/cpus #address-cells is %u (want 1 or 2)",
+						w->cpu_addr_cells);
 		}
 		break;
 	case NODE_CPU:
@@ -282,8 +270,9 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 
 			/* A CPU may list several hardware threads: use the first. */
 			if (len == 0 || len % cell_bytes)
-				return walk_fail(w, "cpu reg has %u bytes with #address-cells %u",
-						 len, w->cpu_addr_cells);
+				return why_fail(&w->why,
+						"cpu reg has %u bytes with #address-cells %u", len,
+						w->cpu_addr_cells);
 			w->cpu_reg = be32(val);
 			if (w->cpu_addr_cells == 2)
 				w->cpu_reg = w->cpu_reg << 32 | be32(val + 4);
@@ -297,7 +286,8 @@ static int handle_prop(struct walk *w, enum node_kind kind, const char *name, co
 			else if (prop_is_string(val, len, "smc"))
 				info->facts.conduit = CONDUIT_SMC;
 			else
-				return walk_fail(w, "/psci method is neither \"hvc\" nor \"smc\"");
+				return why_fail(&w->why,
+						"/psci method is neither \"hvc\" nor \"smc\"");
 			w->have_method = true;
 		}
 		break;
@@ -353,7 +343,7 @@ static int walk_struct(struct walk *w)
 		uint32_t tok;
 
 		if (off > w->st_size || w->st_size - off < 4)
-			return walk_fail(w, "structure block ends without FDT_END");
+			return why_fail(&w->why, "structure block ends without FDT_END");
 		tok = be32(w->st + off);
 		off += 4;
 
@@ -365,11 +355,13 @@ static int walk_struct(struct walk *w)
 			while (off + len < w->st_size && name[len])
 				len++;
 			if (off + len >= w->st_size)
-				return walk_fail(w, "unterminated node name at 0x%x", off);
+				return why_fail(&w->why, "unterminated node name at 0x%x", off);
 			if (root_done)
-				return walk_fail(w, "a node follows the root node at 0x%x", off);
+				return why_fail(&w->why, "a node follows the root node at 0x%x",
+						off);
 			if (depth == DT_MAX_DEPTH)
-				return walk_fail(w, "nodes nested deeper than %d", DT_MAX_DEPTH);
+				return why_fail(&w->why, "nodes nested deeper than %d",
+						DT_MAX_DEPTH);
 			node_props_done(w);
 			kinds[depth] = classify(w, depth, kinds, name, len);
 			w->addr_cells[depth] = 2;
@@ -379,7 +371,8 @@ static int walk_struct(struct walk *w)
 		}
 		case FDT_END_NODE:
 			if (depth == 0)
-				return walk_fail(w, "FDT_END_NODE without a node at 0x%x", off - 4);
+				return why_fail(&w->why, "FDT_END_NODE without a node at 0x%x",
+						off - 4);
 			node_props_done(w);
 			depth--;
 			if (kinds[depth] == NODE_CPU && cpu_node_done(w))
@@ -392,19 +385,21 @@ static int walk_struct(struct walk *w)
 			const char *name;
 
 			if (depth == 0)
-				return walk_fail(w, "property outside any node at 0x%x", off - 4);
+				return why_fail(&w->why, "property outside any node at 0x%x",
+						off - 4);
 			if (w->st_size - off < 8)
-				return walk_fail(w, "truncated property at 0x%x", off - 4);
+				return why_fail(&w->why, "truncated property at 0x%x", off - 4);
 			len = be32(w->st + off);
 			nameoff = be32(w->st + off + 4);
 			off += 8;
 			if (len > w->st_size - off)
-				return walk_fail(w, "property at 0x%x overruns the structure block",
-						 off - 12);
+				return why_fail(&w->why,
+						"property at 0x%x overruns the structure block",
+						off - 12);
 			name = prop_name(w, nameoff);
 			if (!name)
-				return walk_fail(w, "property name offset 0x%x is not a string",
-						 nameoff);
+				return why_fail(
+				    &w->why, "property name offset 0x%x is not a string", nameoff);
 			if (handle_prop(w, kinds[depth - 1], name, w->st + off, len) ||
 			    handle_any_prop(w, depth, name, w->st + off, len))
 				return -1;
@@ -415,12 +410,12 @@ static int walk_struct(struct walk *w)
 			break;
 		case FDT_END:
 			if (depth != 0)
-				return walk_fail(w, "FDT_END inside a node");
+				return why_fail(&w->why, "FDT_END inside a node");
 			if (!root_done)
-				return walk_fail(w, "no root node");
+				return why_fail(&w->why, "no root node");
 			return 0;
 		default:
-			return walk_fail(w, "unknown token 0x%x at 0x%x", tok, off - 4);
+			return why_fail(&w->why, "unknown token 0x%x at 0x%x", tok, off - 4);
 		}
 	}
 }
@@ -436,8 +431,7 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	const uint8_t *b = dtb;
 	struct walk w = {
 	    .info = info,
-	    .why = why,
-	    .why_size = why_size,
+	    .why = {why, why_size},
 	    .cpu_addr_cells = 2, /* the spec's defaults when a node does not say */
 	    .root_addr_cells = 2,
 	    .root_size_cells = 1,
@@ -453,33 +447,33 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 		why[0] = '\0';
 
 	if (!b)
-		return walk_fail(&w, "no DTB address in x0");
+		return why_fail(&w.why, "no DTB address in x0");
 	if ((uintptr_t)b % 8)
-		return walk_fail(&w, "DTB at %p is not 8-byte aligned", dtb);
+		return why_fail(&w.why, "DTB at %p is not 8-byte aligned", dtb);
 	magic = be32(b);
 	if (magic != FDT_MAGIC)
-		return walk_fail(&w, "bad magic 0x%08x (expected 0x%08x)", magic, FDT_MAGIC);
+		return why_fail(&w.why, "bad magic 0x%08x (expected 0x%08x)", magic, FDT_MAGIC);
 	total = be32(b + 4);
 	if (total < FDT_HEADER_SIZE || total > DT_MAX_SIZE)
-		return walk_fail(&w, "totalsize %u is not in [%u, %u]", total, FDT_HEADER_SIZE,
-				 DT_MAX_SIZE);
+		return why_fail(&w.why, "totalsize %u is not in [%u, %u]", total, FDT_HEADER_SIZE,
+				DT_MAX_SIZE);
 	if ((uintptr_t)b > UINTPTR_MAX - total)
-		return walk_fail(&w, "DTB wraps the address space");
+		return why_fail(&w.why, "DTB wraps the address space");
 	version = be32(b + 20);
 	last_comp = be32(b + 24);
 	if (version < FDT_VERSION || last_comp > FDT_VERSION)
-		return walk_fail(&w, "version %u (last compatible %u); need %u", version, last_comp,
-				 FDT_VERSION);
+		return why_fail(&w.why, "version %u (last compatible %u); need %u", version,
+				last_comp, FDT_VERSION);
 	off_st = be32(b + 8);
 	off_str = be32(b + 12);
 	w.str_size = be32(b + 32);
 	w.st_size = be32(b + 36);
 	if (off_st % 4 || !block_ok(off_st, w.st_size, total))
-		return walk_fail(&w, "structure block at 0x%x size 0x%x is not inside the blob",
-				 off_st, w.st_size);
+		return why_fail(&w.why, "structure block at 0x%x size 0x%x is not inside the blob",
+				off_st, w.st_size);
 	if (!block_ok(off_str, w.str_size, total))
-		return walk_fail(&w, "strings block at 0x%x size 0x%x is not inside the blob",
-				 off_str, w.str_size);
+		return why_fail(&w.why, "strings block at 0x%x size 0x%x is not inside the blob",
+				off_str, w.str_size);
 	w.st = b + off_st;
 	w.str = b + off_str;
 	info->totalsize = total;
@@ -490,8 +484,8 @@ int dt_read(const void *dtb, struct dt_info *info, char *why, size_t why_size)
 	if (info->efi_systab)
 		return 0;
 	if (info->facts.nr_cpus_found == 0)
-		return walk_fail(&w, "no CPU nodes under /cpus");
+		return why_fail(&w.why, "no CPU nodes under /cpus");
 	if (!w.have_method)
-		return walk_fail(&w, "no /psci node with a method property");
+		return why_fail(&w.why, "no /psci node with a method property");
 	return 0;
 }

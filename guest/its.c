@@ -377,16 +377,5 @@ static bool its_check(void)
 
 bool mode_its(void)
 {
-	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
-	int32_t ret;
-
-	printk("@@ its: boot %u (%s)\n", resets, machine.acpi ? "ACPI" : "device tree");
-	if (its_check())
-		return true;
-	if (!bootarg_uint("reset", 1) || resets > 0)
-		return false;
-	printk("@@ its: resetting\n");
-	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
-	printk("guest: its: SYSTEM_RESET returned %d (%s)\n", ret, psci_ret_name(ret));
-	return true;
+	return mode_check_across_reset("its", machine.acpi ? "ACPI" : "device tree", its_check, 1);
 }

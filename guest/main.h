@@ -40,6 +40,16 @@ bool mode_pmu(void);	  /* pmu.c */
 bool mode_its(void);	  /* its.c */
 bool mode_snapshot(void); /* snapshot.c */
 
+/*
+ * The check of a device mode (pmu.c, its.c), and again after one warm boot:
+ * prints "@@ NAME: boot N" (N: SYSTEM_RESETs so far; with " (NOTE)" when
+ * NOTE is not NULL) and runs check, which returns true if it failed. A first
+ * boot that passed asks for SYSTEM_RESET when the `reset` option (default
+ * reset_default) is set, so the next boot checks what a reset left.
+ */
+bool mode_check_across_reset(const char *name, const char *note, bool (*check)(void),
+			     uint64_t reset_default);
+
 /* Every wait in those modes gives up after this long (virtual counter). */
 #define MODE_TIMEOUT_MS 60000
 

@@ -18,6 +18,7 @@
 
 #include "vmm/machine/guest_abi.h"
 #include "guest/arch.h"
+#include "guest/bootargs.h"
 #include "guest/console.h"
 #include "guest/cpus.h"
 #include "guest/main.h"
@@ -128,6 +129,27 @@ static bool hotplug_until(unsigned int idx, enum conduit c, int32_t want)
 		}
 		delay_ticks(ticks_from_ms(HOTPLUG_RETRY_MS));
 	}
+}
+
+bool mode_check_across_reset(const char *name, const char *note, bool (*check)(void),
+			     uint64_t reset_default)
+{
+	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
+	int32_t ret;
+
+	if (note)
+		printk("@@ %s: boot %u (%s)\n", name, resets, note);
+	else
+		printk("@@ %s: boot %u\n", name, resets);
+	if (check())
+		return true;
+	if (!bootarg_uint("reset", reset_default) || resets > 0)
+		return false;
+	printk("@@ %s: resetting\n", name);
+	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
+	/* DEN0022 §5.11: SYSTEM_RESET does not return. */
+	printk("guest: %s: SYSTEM_RESET returned %d (%s)\n", name, ret, psci_ret_name(ret));
+	return true;
 }
 
 /*

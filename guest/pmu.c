@@ -170,19 +170,13 @@ static bool pmu_check(bool expect)
 	return !pmu_cycle_counter() || !pmu_overflow_irq();
 }
 
+/* `expect=0`: the VM was started without --pmu. */
+static bool pmu_check_as_expected(void)
+{
+	return pmu_check(bootarg_uint("expect", 1) != 0);
+}
+
 bool mode_pmu(void)
 {
-	bool expect = bootarg_uint("expect", 1) != 0;
-	uint32_t resets = testdev_read(GUEST_TESTDEV_RESETS);
-	int32_t ret;
-
-	printk("@@ pmu: boot %u\n", resets);
-	if (pmu_check(expect))
-		return true;
-	if (!bootarg_uint("reset", 0) || resets > 0)
-		return false;
-	printk("@@ pmu: resetting\n");
-	ret = psci_call(machine.conduit, PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
-	printk("guest: pmu: SYSTEM_RESET returned %d (%s)\n", ret, psci_ret_name(ret));
-	return true;
+	return mode_check_across_reset("pmu", NULL, pmu_check_as_expected, 0);
 }

@@ -241,3 +241,13 @@ int snprintk(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+int why_fail(struct why *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintk(w->buf, w->size, fmt, ap);
+	va_end(ap);
+	return -1;
+}

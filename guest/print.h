@@ -29,4 +29,13 @@ int snprintk(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* A reader's reason for refusing its input, into the caller's buffer. */
+struct why {
+	char *buf;
+	size_t size;
+};
+
+/* Format the reason into w (cut to fit) and return -1: "return why_fail(...)". */
+int why_fail(struct why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
