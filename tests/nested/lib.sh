@@ -27,6 +27,14 @@ vmm_expect() {
 	fi
 }
 
+# skip_unless_host_has KEY WHAT: the case SKIPs (exit 77) on a host whose
+# KVM lacks WHAT, i.e. where `vmm info` does not say "KEY: yes".
+skip_unless_host_has() {
+	./vmm info | grep -q "^$1: yes\$" && return 0
+	echo "this host's KVM has no $2 (vmm info: $1: no)"
+	exit 77
+}
+
 # expect_line PATTERN LOG: a line of LOG matches the extended regex PATTERN.
 expect_line() {
 	grep -Eq -- "$1" "$2" || {

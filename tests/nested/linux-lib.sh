@@ -118,10 +118,7 @@ ctl() {
 # present): its PMUv3 driver comes up and perf_event_open() counts cycles on
 # cpu0 and on cpu1, which the host plugs (/bin/perfcount, tests/linux/init).
 linux_pmu_counts() {
-	./vmm info | grep -q '^pmu: yes$' || {
-		echo "this host's KVM has no PMUv3 (vmm info: pmu: no)"
-		exit 77
-	}
+	skip_unless_host_has pmu PMUv3
 	pmu_log=$1
 	rm -f "$sock"
 	./vmm $LINUX -c 1 --max-cpus 2 --pmu --control "$sock" -p "console=ttyS0 vmm=pmu" >"$pmu_log" 2>&1 &
@@ -131,6 +128,8 @@ linux_pmu_counts() {
 	wait_marker "$pmu_log" "@@ pmu done"
 	vmm_wait 0 "$pmu_log" "Linux $KERNEL with --pmu"
 	expect_line '^@@ dmesg-pmu: .*hw perfevents: enabled with armv8_pmuv3[_0-9]* PMU driver, [0-9]+ .*counters available' "$pmu_log.clean"
+	# CPU_CYCLES; instructions are printed too, but QEMU's emulated PMU (the
+	# nested host's) implements INST_RETIRED only with -icount.
 	for c in 0 1; do
 		expect_line "^@@ perf cpu$c: perfcount: cycles=[1-9][0-9]* " "$pmu_log.clean"
 	done
@@ -148,3 +147,30 @@ console_fifo() {
 }
 say() { echo "$*" >&4; }
 field() { tr -d '\r' <"$1" | grep "^@@ $2:" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
+
+# snap_paths NAME: a snapshot case's files, all /tmp/NAME*: sock (the control
+# socket), dir (the snapshot), log and rlog (the first VMM's output and the
+# restored one's), in (the console FIFO of a Linux case). No snapshot or
+# socket of an earlier run is left.
+snap_paths() {
+	name=$1 sock=/tmp/$1.sock dir=/tmp/$1 log=/tmp/$1.log rlog=/tmp/$1-restored.log in=/tmp/$1.in
+	rm -rf "$dir" "$sock"
+}
+
+# snap_stopped ARGS...: the bare-metal guest's `snapshot` mode booted with
+# ARGS is snapshotted into $dir with --stop, and its VMM ends with 0.
+snap_stopped() {
+	./vmm boot guest.img "$@" --control "$sock" -p snapshot >"$log" 2>&1 &
+	vmm_pid=$!
+	wait_marker "$log" "@@ snapshot: ready"
+	ctl snapshot "$dir" --stop >/dev/null
+	vmm_wait 0 "$log" "the VMM after snapshot --stop"
+}
+
+# snap_live: `ctl snapshot $dir` of the running VM (no --stop), answered
+# "ok BYTES MS".
+snap_live() {
+	ctl snapshot "$dir" >"$dir.reply"
+	grep -Eq '^ok [1-9][0-9]* [0-9]+$' "$dir.reply" ||
+		fail "snapshot answered '$(cat "$dir.reply")', expected 'ok BYTES MS'"
+}

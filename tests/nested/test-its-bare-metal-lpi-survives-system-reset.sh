@@ -7,10 +7,7 @@
 # and with --acpi (the guest follows the stub DT's EFI system table to the
 # MADT's GICD, GICR range and GIC ITS); `vmm run`'s kvmtool spelling too. Without the option the mode fails in one line: no ITS.
 . tests/nested/lib.sh
-./vmm info | grep -q '^its: yes$' || {
-	echo "this host's KVM has no GICv3 ITS device (vmm info: its: no)"
-	exit 77
-}
+skip_unless_host_has its "GICv3 ITS device"
 for mode in user kernel; do
 	for desc in dt acpi; do
 		log=/tmp/its-reset-$mode-$desc.log

@@ -5,10 +5,7 @@
 # what they say (the ITS, its address), not one kernel's wording.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
-./vmm info | grep -q '^its: yes$' || {
-	echo "this host's KVM has no GICv3 ITS device (vmm info: its: no)"
-	exit 77
-}
+skip_unless_host_has its "GICv3 ITS device"
 log=/tmp/linux-its.log
 vmm_expect 0 $log $LINUX -c 2 --irqchip gicv3-its -p "console=ttyS0 vmm=poweroff"
 expect_line 'ITS.*0x0*4000000' $log

@@ -2,12 +2,7 @@
 # cycle counter counts and counter 0's overflow raises INTID 23 (PPI 7), in
 # both PSCI modes. `vmm info` says whether the host has a PMU to give.
 . tests/nested/lib.sh
-vmm_expect 0 /tmp/pmu-info.log info
-grep -q '^pmu: yes$' /tmp/pmu-info.log || {
-	cat /tmp/pmu-info.log
-	echo "this host's KVM has no PMUv3 (vmm info: pmu: no)"
-	exit 77
-}
+skip_unless_host_has pmu PMUv3
 for mode in user kernel; do
 	log=/tmp/pmu-$mode.log
 	vmm_expect 0 $log boot guest.img -c 2 -p pmu --pmu --psci $mode

@@ -14,15 +14,8 @@
 # passes, so each refusal was the damage's.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
-sock=/tmp/snapg-bad.sock
-dir=/tmp/snapg-bad
-log=/tmp/snapg-bad.log
-rm -rf $dir $sock
-./vmm boot guest.img -c 4 -m 64M --control $sock -p snapshot >$log 2>&1 &
-vmm_pid=$!
-wait_marker $log "@@ snapshot: ready"
-ctl snapshot $dir --stop >/dev/null
-vmm_wait 0 $log "the VMM after snapshot --stop"
+snap_paths snapg-bad
+snap_stopped -c 4 -m 64M
 state=$dir/state
 cp $state /tmp/snapg-bad.orig
 size=$(wc -c </tmp/snapg-bad.orig)

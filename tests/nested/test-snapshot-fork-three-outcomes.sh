@@ -8,15 +8,8 @@
 # intact, cpu1 counting (a sibling's stop flag would have ended its loop).
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
-sock=/tmp/snap-fork.sock
-dir=/tmp/snap-fork
-log=/tmp/snap-fork.log
-rm -rf $dir $sock
-./vmm boot guest.img -c 4 --control $sock -p snapshot >$log 2>&1 &
-vmm_pid=$!
-wait_marker $log "@@ snapshot: ready"
-ctl snapshot $dir --stop >/dev/null
-vmm_wait 0 $log "the VMM after snapshot --stop"
+snap_paths snap-fork
+snap_stopped -c 4
 
 # outcome LOG RET NAME OUTCOME AFFINITY: the child passed and saw this.
 outcome() {

@@ -9,13 +9,7 @@
 # answered "ok" and `poweroff -f` ends the restored VM with exit 0.
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
-name=snap-acpi-inflight
-sock=/tmp/$name.sock
-dir=/tmp/$name
-log=/tmp/$name.log
-rlog=/tmp/$name-restored.log
-in=/tmp/$name.in
-rm -rf $dir $sock
+snap_paths snap-acpi-inflight
 console_fifo $in # the guest's console input, for both VMMs
 cpu=/sys/devices/system/cpu
 
@@ -35,9 +29,7 @@ until ./vmm ctl $sock cpus 2>/dev/null | grep -q ' 3:0x[0-9a-f]*:off:[0-9]*:[0-9
 	[ "$(date +%s)" -lt $end ] || fail "vCPU 3 never showed insert-pending: $(./vmm ctl $sock cpus)"
 	sleep 0.2
 done
-ctl snapshot $dir >/tmp/$name.reply
-grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/$name.reply ||
-	fail "snapshot answered '$(cat /tmp/$name.reply)', expected 'ok BYTES MS'"
+snap_live
 kill -9 $vmm_pid
 wait $vmm_pid
 wait $plug_pid

@@ -10,18 +10,13 @@
 . tests/nested/lib.sh
 . tests/nested/linux-lib.sh
 SNAP_ACPI=${SNAP_ACPI:-0}
-name=snap-linux-dt
-acpi=
 if [ "$SNAP_ACPI" = 1 ]; then
-	name=snap-linux-acpi
 	acpi=--acpi
+	snap_paths snap-linux-acpi
+else
+	acpi=
+	snap_paths snap-linux-dt
 fi
-sock=/tmp/$name.sock
-dir=/tmp/$name
-log=/tmp/$name.log
-rlog=/tmp/$name-restored.log
-in=/tmp/$name.in
-rm -rf $dir $sock
 console_fifo $in # the guest's console input, for both VMMs
 cpu=/sys/devices/system/cpu
 
@@ -65,14 +60,14 @@ if [ -n "$acpi" ]; then
 fi
 plug 2
 say "mkdir -p /mnt/t && mount -t tmpfs t /mnt/t && echo mark-\$\$ > /mnt/t/mark"
-say "(n=0; while :; do n=\$((n + 1)); echo \$n > /mnt/t/count; sleep 0.2; done) &"
+# The loop renames each new count into place: "echo > count" truncates
+# before it writes, so a reader between the two would see an empty file.
+say "(n=0; while :; do n=\$((n + 1)); echo \$n > /mnt/t/count.new; mv /mnt/t/count.new /mnt/t/count; sleep 0.2; done) &"
 say "sleep 1; echo \"@\"\"@ before: up=\$(cut -d. -f1 /proc/uptime) online=\$(cat $cpu/online) mark=\$(cat /mnt/t/mark) count=\$(cat /mnt/t/count)\""
 wait_marker $log "@@ before: up="
 [ "$(field $log before online)" = 0-2 ] || fail "before the snapshot: online=$(field $log before online), expected 0-2"
 
-ctl snapshot $dir >/tmp/$name.reply
-grep -Eq '^ok [1-9][0-9]* [0-9]+$' /tmp/$name.reply ||
-	fail "snapshot answered '$(cat /tmp/$name.reply)', expected 'ok BYTES MS'"
+snap_live
 kill -9 $vmm_pid
 wait $vmm_pid
 
@@ -89,7 +84,11 @@ up0=$(field $log before up) up1=$(field $rlog after up)
 [ "$up1" -ge "$up0" ] || fail "uptime went back: $up0 s before, $up1 s after"
 say "sleep 1; echo \"@\"\"@ later: count=\$(cat /mnt/t/count)\""
 wait_marker $rlog "@@ later: count="
-[ "$(field $rlog later count)" -gt "$(field $rlog after count)" ] || fail "the background loop stopped"
+count0=$(field $rlog after count) count1=$(field $rlog later count)
+case "$count0:$count1" in
+*[!0-9:]* | :* | *:) fail "the loop's count is not a number: after='$count0' later='$count1'" ;;
+esac
+[ "$count1" -gt "$count0" ] || fail "the background loop stopped: count $count0, then $count1"
 
 plug 3
 masks $rlog plugged 0-3
