@@ -42,6 +42,12 @@ function lrow(label, key,    u, k) {
 	printf "| %s | %s | %s | %.2f |\n", label, cell("user", key), cell("kernel", key), k ? u / k : 0
 }
 
+# heading(TITLE): a section's "## TITLE" and the blank line under it.
+function heading(title) {
+	print "## " title
+	print ""
+}
+
 # table(HEAD): a Markdown table's head row and the separator row under it.
 function table(head,    cells, i, sep) {
 	print head
@@ -77,8 +83,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	print "virtual-counter time (round trips, CPU_ON, bring-up) or host wall time (start-up)."
 	print "In the nested test host everything is emulated: compare ratios, not absolute times."
 	print ""
-	print "## Call round trip (ns per call)"
-	print ""
+	heading("Call round trip (ns per call)")
 	table("| call | user mode | kernel mode |")
 	row("SMCCC_VERSION (Arm arch, always KVM)", "arch", "", "")
 	row("DENY'd range (KVM, no exit)", "denied", "", "")
@@ -94,8 +99,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	if (un)
 		printf "- forwarded PSCI_VERSION, confined (the default) / `--sandbox off`: **%.2f** (%s ns against %s; the seccomp filters of the main and the vCPU thread run on each of its 2 syscalls)\n", ratio(fwd, un), cell("user", "psci-hvc"), cell("unconfined", "psci-hvc")
 	print ""
-	print "## CPU_ON latency (ns, CPU_ON call to the secondary's first instruction)"
-	print ""
+	heading("CPU_ON latency (ns, CPU_ON call to the secondary's first instruction)")
 	print "user: the warm reset done ahead, after CPU_OFF; late: the same binary with"
 	print "VMM_RESET_AT_CPU_ON=1, the reset on CPU_ON's path (the behaviour before)."
 	print ""
@@ -111,8 +115,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 	printf "\n- CPU_ON of a vCPU that ran, user / kernel: **%.2f** (target <= 1.5: %s)\n", ratio(cu, ck), verdict(ck && cu / ck <= 1.5)
 	printf "- the same, user / late (the reset ahead against the reset on the path): **%.2f**\n", ratio(cu, med("late", "cpu_on_again"))
 	print ""
-	print "## Bring-up: all secondaries on and reported, then all off (ns)"
-	print ""
+	heading("Bring-up: all secondaries on and reported, then all off (ns)")
 	table("| vCPUs | user | late | kernel | user / kernel | late / kernel |")
 	ns = 0
 	for (key in keys) if (key ~ /^bringup\./) { s = substr(key, 9) + 0; sizes[++ns] = s }
@@ -153,8 +156,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 		print "and x0 and KVM_RUN. Lock hold times are not measured."
 	}
 	print ""
-	print "## Start-up: whole-process wall time of `vmm boot guest.img -p null` (ns)"
-	print ""
+	heading("Start-up: whole-process wall time of `vmm boot guest.img -p null` (ns)")
 	table("| user mode | kernel mode |")
 	printf "| %s | %s |\n", cell("user", "startup"), cell("kernel", "startup")
 	print ""
@@ -162,8 +164,7 @@ function psci_report(    fwd, mmio, kern, r1, r2, i, j, t, key, cu, cl, ck, bu, 
 
 function linux_report() {
 	if (("user" SUBSEP "linux.exit_ms") in n) {
-		printf "## Linux start-up (ms of wall time, %d interleaved runs per mode)\n", n["user" SUBSEP "linux.exit_ms"]
-		print ""
+		heading(sprintf("Linux start-up (ms of wall time, %d interleaved runs per mode)", n["user" SUBSEP "linux.exit_ms"]))
 		printf "The Debian Image (%.1f MiB) with the busybox initramfs on 4 vCPUs, 512 MiB, to `poweroff -f`.\n", med("info", "linux_image_bytes") / 1048576
 		print ""
 		table("| from the launch of `vmm boot` to | user mode | kernel mode | ratio |")
@@ -188,8 +189,7 @@ function acpi_report(    ks, nk, i, k, line, sep, hdr) {
 	split("6.12 newest 6.1", ks, " ")
 	for (i = 1; i <= 3; i++) if ((ks[i] SUBSEP "acpi.plug_to_online_ms") in n) have[++nk] = ks[i]
 	if (!nk) return
-	printf "## ACPI vCPU hotplug per kernel (ms of wall time, %d plug/unplug cycles of one vCPU)\n", n[have[1] SUBSEP "acpi.plug_to_online_ms"]
-	print ""
+	heading(sprintf("ACPI vCPU hotplug per kernel (ms of wall time, %d plug/unplug cycles of one vCPU)", n[have[1] SUBSEP "acpi.plug_to_online_ms"]))
 	print "Linux booted with `--acpi -c 2 --max-cpus 4`; the guest's uevent helper onlines each"
 	print "hot-added CPU; `plug` answers once the guest's _OST said success and it started the vCPU."
 	print ""
@@ -218,8 +218,7 @@ function acpi_row(label, key, nk, both,    i, line) {
 # guest's RAM.
 function snapshot_report(    boot, back, rss, anon) {
 	if (!(("snap" SUBSEP "restore_to_shell_ms") in n)) return
-	printf "## Snapshot and restore (%d rounds)\n", n["snap" SUBSEP "restore_to_shell_ms"]
-	print ""
+	heading(sprintf("Snapshot and restore (%d rounds)", n["snap" SUBSEP "restore_to_shell_ms"]))
 	printf "%s. Wall time in ms, memory in KiB.\n", ("snap" in kpkg) ? kpkg["snap"] : "Linux"
 	print ""
 	table("| what | median (min-max) |")
@@ -243,14 +242,12 @@ function snapshot_report(    boot, back, rss, anon) {
 }
 
 function footprint_report(    rss, bin, sv) {
-	print "## Footprint"
-	print ""
+	heading("Footprint")
 	rss = med("user", "rss_overhead_kib"); bin = med("info", "binary_bytes")
 	printf "- peak RSS beyond the guest RAM it touched: %.0f KiB (target <= 2048: %s)\n", rss, verdict(rss <= 2048)
 	printf "- static `build/vmm`: %.0f bytes (target <= 1048576: %s)\n", bin, verdict(bin <= 1048576)
 	print ""
-	print "## System calls per forwarded call (counted by the VMM itself)"
-	print ""
+	heading("System calls per forwarded call (counted by the VMM itself)")
 	table("| function | what the VMM does | user | late |")
 	sv = med("user", "syscalls.PSCI_VERSION")
 	printf "| PSCI_VERSION | KVM_RUN, x0 written | %.2f (target: exactly 2: %s) | %.2f |\n", sv, verdict(sv == 2), med("late", "syscalls.PSCI_VERSION")
