@@ -250,6 +250,33 @@ static int vm_create_ram(struct vm *vm)
 	return 0;
 }
 
+static int setup_vendor(struct vm *vm)
+{
+	vm_setup_vendor(vm);
+	return 0;
+}
+
+/* A restored VM's RAM and tables are the snapshot's. */
+static int load_unless_restored(struct vm *vm)
+{
+	return vm->restored ? 0 : vm_load(vm);
+}
+
+/*
+ * A VM is made in this order, each step on what the earlier ones made: the
+ * vCPUs before the vGIC (its CTRL_INIT wants them all), the vGIC
+ * before the PMU (its interrupt), every service before the SMCCC table that
+ * routes to them, the filter before any vCPU runs, the devices before the
+ * images and tables that describe them.
+ */
+static int (*const create_steps[])(struct vm *) = {
+    vm_check_host,	     vm_create_kvm_vm,	vm_create_ram,
+    vm_create_vcpus,	     vm_create_gic,	vm_setup_pmu,
+    vm_setup_psci,	     setup_vendor,	vm_build_smccc_table,
+    vm_install_smccc_filter, vm_elect_services, vm_setup_pvtime,
+    vm_create_devices,	     vm_setup_acpi,	load_unless_restored,
+};
+
 int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const struct machine *m,
 	      const struct vm_images *images, struct vmm_shared *shared)
 {
@@ -272,37 +299,12 @@ int vm_create(struct vm *vm, int kvm_fd, const struct vmm_config *cfg, const str
 	vm->testdev.restores = shared->restores;
 	pthread_mutex_init(&vm->exit_lock, NULL);
 
-	ret = vm_check_host(vm);
-	if (!ret)
-		ret = vm_create_kvm_vm(vm);
-	if (!ret)
-		ret = vm_create_ram(vm);
-	if (!ret)
-		ret = vm_create_vcpus(vm);
-	if (!ret)
-		ret = vm_create_gic(vm);
-	if (!ret)
-		ret = vm_setup_pmu(vm);
-	if (!ret)
-		ret = vm_setup_psci(vm);
-	if (ret)
-		return ret;
-	vm_setup_vendor(vm);
-	ret = vm_build_smccc_table(vm);
-	if (!ret)
-		ret = vm_install_smccc_filter(vm);
-	if (!ret)
-		ret = vm_elect_services(vm);
-	if (!ret)
-		ret = vm_setup_pvtime(vm);
-	if (!ret)
-		ret = vm_create_devices(vm);
-	if (!ret)
-		ret = vm_setup_acpi(vm);
-	/* A restored VM's RAM and tables are the snapshot's. */
-	if (!ret && !vm->restored)
-		ret = vm_load(vm);
-	return ret;
+	for (size_t i = 0; i < sizeof(create_steps) / sizeof(create_steps[0]); i++) {
+		ret = create_steps[i](vm);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void vm_destroy(struct vm *vm)
