@@ -70,19 +70,22 @@ static enum cli_result apply_mem(const char *arg, struct vmm_config *cfg, char *
 	return CLI_OK;
 }
 
-/* The options that keep their argument as it is. */
-#define TAKE_ARG(fn, field)                                                                        \
+/* The options that keep their argument as it is; a path that must name a
+ * file is refused when empty (an empty one would reach open() or mkdir()). */
+#define TAKE_ARG(fn, field, opt, may_be_empty)                                                     \
 	static enum cli_result fn(const char *arg, struct vmm_config *cfg, char *err,              \
 				  size_t errlen)                                                   \
 	{                                                                                          \
-		(void)err;                                                                         \
-		(void)errlen;                                                                      \
+		if (!(may_be_empty) && !*arg)                                                      \
+			CLI_FAIL(opt ": empty path");                                              \
 		cfg->field = arg;                                                                  \
 		return CLI_OK;                                                                     \
 	}
-TAKE_ARG(apply_params, cmdline)
-TAKE_ARG(apply_initrd, initrd)
-TAKE_ARG(apply_dump_dtb, dump_dtb)
+TAKE_ARG(apply_params, cmdline, "--params", true)
+TAKE_ARG(apply_initrd, initrd, "--initrd", true)
+TAKE_ARG(apply_dump_dtb, dump_dtb, "--dump-dtb", true)
+TAKE_ARG(apply_trace_file, trace_file, "--trace-file", false)
+TAKE_ARG(apply_snapshot_dir, snapshot_dir, "--snapshot-dir", false)
 
 /* An option that takes one of two words: *second says which. */
 static enum cli_result one_of_two(const char *opt, const char *arg, const char *first,
@@ -115,15 +118,6 @@ static enum cli_result apply_conduit(const char *arg, struct vmm_config *cfg, ch
 	return CLI_OK;
 }
 
-static enum cli_result apply_trace_file(const char *arg, struct vmm_config *cfg, char *err,
-					size_t errlen)
-{
-	if (!*arg)
-		CLI_FAIL("--trace-file: empty path");
-	cfg->trace_file = arg;
-	return CLI_OK;
-}
-
 /* kvmtool's --sandbox takes a script for its guest; ours takes a mode. */
 static enum cli_result apply_sandbox(const char *arg, struct vmm_config *cfg, char *err,
 				     size_t errlen)
@@ -132,15 +126,6 @@ static enum cli_result apply_sandbox(const char *arg, struct vmm_config *cfg, ch
 		CLI_FAIL("--sandbox: '%s' is not supported by this VMM: it takes on, log, off or "
 			 "strict",
 			 arg);
-	return CLI_OK;
-}
-
-static enum cli_result apply_snapshot_dir(const char *arg, struct vmm_config *cfg, char *err,
-					  size_t errlen)
-{
-	if (!*arg)
-		CLI_FAIL("--snapshot-dir: empty path");
-	cfg->snapshot_dir = arg;
 	return CLI_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "vmm/firmware/inject.h"
 #include "vmm/firmware/psci.h"
 #include "vmm/util/deadline.h"
+#include "vmm/util/wake.h"
 
 void inject_init(struct inject *inj)
 {
@@ -174,15 +175,10 @@ bool inject_delay(struct inject *inj, uint64_t delay_ns)
 
 void inject_stop(struct inject *inj)
 {
-	pthread_mutex_lock(&inj->lock);
-	inj->stopping = true;
-	pthread_cond_broadcast(&inj->wake);
-	pthread_mutex_unlock(&inj->lock);
+	set_flag_and_wake(&inj->lock, &inj->wake, &inj->stopping, true);
 }
 
 void inject_resume(struct inject *inj)
 {
-	pthread_mutex_lock(&inj->lock);
-	inj->stopping = false;
-	pthread_mutex_unlock(&inj->lock);
+	set_flag_and_wake(&inj->lock, &inj->wake, &inj->stopping, false);
 }

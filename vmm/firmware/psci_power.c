@@ -70,6 +70,15 @@ enum smccc_outcome psci_call_cpu_on(struct psci *p, const struct smccc_call *cal
 	return psci_result(res, ret);
 }
 
+/* A call that does not return to its caller (CPU_OFF, SYSTEM_OFF,
+ * SYSTEM_RESET when they succeed) writes no result registers; the outcome
+ * tells the run loop what to do instead. */
+static enum smccc_outcome no_return(struct smccc_result *res, enum smccc_outcome outcome)
+{
+	res->nr = 0;
+	return outcome;
+}
+
 /* §5.5: CPU_OFF. Success does not return: nothing is written back. */
 enum smccc_outcome psci_call_cpu_off(struct psci *p, const struct smccc_call *call,
 				     struct smccc_result *res)
@@ -87,8 +96,7 @@ enum smccc_outcome psci_call_cpu_off(struct psci *p, const struct smccc_call *ca
 	}
 	psci_notify_locked(p, call->vcpu, from, "CPU_OFF");
 	pthread_mutex_unlock(&p->lock);
-	res->nr = 0;
-	return SMCCC_CPU_OFF;
+	return no_return(res, SMCCC_CPU_OFF);
 }
 
 enum psci_suspend psci_decode_power_state(uint64_t power_state)
@@ -175,8 +183,7 @@ enum smccc_outcome psci_call_system_off(struct psci *p, const struct smccc_call 
 {
 	(void)p;
 	(void)call;
-	res->nr = 0;
-	return SMCCC_SYSTEM_OFF;
+	return no_return(res, SMCCC_SYSTEM_OFF);
 }
 
 enum smccc_outcome psci_call_system_reset(struct psci *p, const struct smccc_call *call,
@@ -184,8 +191,7 @@ enum smccc_outcome psci_call_system_reset(struct psci *p, const struct smccc_cal
 {
 	(void)p;
 	(void)call;
-	res->nr = 0;
-	return SMCCC_SYSTEM_RESET;
+	return no_return(res, SMCCC_SYSTEM_RESET);
 }
 
 /*

@@ -35,6 +35,7 @@
 
 #include "vmm/kvm/kvm_compat.h"
 #include "vmm/kvm/vm.h"
+#include "vmm/util/wake.h"
 
 void vm_pause_init(struct vm_pause *p)
 {
@@ -162,22 +163,12 @@ bool vm_pause_freeze(struct vm *vm, unsigned int *busy)
 
 void vm_pause_thaw(struct vm *vm)
 {
-	struct vm_pause *p = &vm->pause;
-
-	pthread_mutex_lock(&p->lock);
-	p->frozen = false;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	set_flag_and_wake(&vm->pause.lock, &vm->pause.cond, &vm->pause.frozen, false);
 }
 
 void vm_pause_stop(struct vm *vm)
 {
-	struct vm_pause *p = &vm->pause;
-
-	pthread_mutex_lock(&p->lock);
-	p->stopping = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	set_flag_and_wake(&vm->pause.lock, &vm->pause.cond, &vm->pause.stopping, true);
 }
 
 int vm_pause_request(struct vm *vm)

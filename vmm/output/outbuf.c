@@ -29,6 +29,7 @@
 #include "vmm/output/outbuf.h"
 #include "vmm/sandbox/sandbox.h"
 #include "vmm/util/deadline.h"
+#include "vmm/util/wake.h"
 
 #define OUTBUF_CHUNK 4096
 
@@ -312,17 +313,12 @@ void outbuf_putc_line(struct outbuf *ob, uint8_t c)
 
 void outbuf_cancel(struct outbuf *ob)
 {
-	pthread_mutex_lock(&ob->lock);
-	ob->cancelled = true;
-	pthread_cond_broadcast(&ob->space);
-	pthread_mutex_unlock(&ob->lock);
+	set_flag_and_wake(&ob->lock, &ob->space, &ob->cancelled, true);
 }
 
 void outbuf_resume(struct outbuf *ob)
 {
-	pthread_mutex_lock(&ob->lock);
-	ob->cancelled = false;
-	pthread_mutex_unlock(&ob->lock);
+	set_flag_and_wake(&ob->lock, &ob->space, &ob->cancelled, false);
 }
 
 static struct timespec deadline_in(int ms)
