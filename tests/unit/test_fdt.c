@@ -93,6 +93,13 @@ static void *build(const struct desc *d)
 	return buf;
 }
 
+/* The plain machine: the four CPUs of mpidrs4, nothing else set. */
+static void *build_four_cpus(struct desc *d)
+{
+	make_desc(d, mpidrs4, ARRAY_SIZE(mpidrs4));
+	return build(d);
+}
+
 static int node(const void *fdt, const char *path)
 {
 	int off = fdt_path_offset(fdt, path);
@@ -303,8 +310,7 @@ TEST(no_bootargs)
 	struct desc d;
 	void *fdt;
 
-	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	fdt = build(&d);
+	fdt = build_four_cpus(&d);
 	if (!fdt)
 		return;
 	CHECK(!has_prop(fdt, "/chosen", "bootargs"));
@@ -371,8 +377,7 @@ TEST(pmu_node)
 	struct desc d;
 	void *fdt;
 
-	make_desc(&d, mpidrs4, ARRAY_SIZE(mpidrs4));
-	fdt = build(&d);
+	fdt = build_four_cpus(&d);
 	if (!fdt)
 		return;
 	CHECK(fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3") < 0);
