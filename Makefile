@@ -188,9 +188,13 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_PURE_SRCS) $(HEADERS) $(DEPS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(FUZZ_PURE_SRCS) -lzstd -lz -lseccomp -lpthread
 
+# Each target keeps what it found in build/fuzz/corpus/NAME, and starts
+# from its seeds in tests/fuzz/seeds/NAME where it has some.
 fuzz: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do echo "== $$f ($(FUZZ_TIME)s)"; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; done
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); echo "== $$f ($(FUZZ_TIME)s)"; \
+		mkdir -p $(B)/fuzz/corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(B)/fuzz/corpus/$$n \
+		$$(ls -d tests/fuzz/seeds/$$n 2>/dev/null) || exit 1; done
 
 unit: $(UNIT_BINS) $(TSAN_BINS)
 	@scripts/run-tests --unit-only $(UNIT_BINS) $(TSAN_BINS)
