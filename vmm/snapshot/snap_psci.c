@@ -39,10 +39,9 @@ static uint32_t features_of(struct psci *p, unsigned int i)
 	return (uint32_t)res.x[0];
 }
 
-static void save_cpu(const struct psci_cpu *c, uint64_t now, struct snap_buf *b)
+/* A vCPU's power state: where it is and where it starts next. */
+static void save_cpu_state(const struct psci_cpu *c, struct snap_buf *b)
 {
-	bool suspended = c->suspend != PSCI_SUSPEND_NONE;
-
 	snap_put_u64(b, c->mpidr);
 	snap_put_u8(b, (uint8_t)c->state);
 	snap_put_bool(b, c->present);
@@ -52,6 +51,14 @@ static void save_cpu(const struct psci_cpu *c, uint64_t now, struct snap_buf *b)
 	snap_put_u64(b, c->context_id);
 	snap_put_bool(b, c->entry_be);
 	snap_put_bool(b, c->lost);
+}
+
+/* Its statistics: the suspend in progress, CPU_ON/CPU_OFF counts and
+ * PSCI_STAT_COUNT/PSCI_STAT_RESIDENCY (DEN0022 §5.17, §5.18). */
+static void save_cpu_stats(const struct psci_cpu *c, uint64_t now, struct snap_buf *b)
+{
+	bool suspended = c->suspend != PSCI_SUSPEND_NONE;
+
 	/* A clock that went back (tests replace it) counts as no time. */
 	snap_put_u64(b, suspended && now > c->suspend_start_us ? now - c->suspend_start_us : 0);
 	snap_put_u64(b, c->nr_on);
@@ -73,8 +80,10 @@ void snap_psci_save(struct psci *p, struct snap_buf *b)
 	pthread_mutex_lock(&p->lock);
 	now = p->now_us();
 	snap_put_u32(b, p->nr_cpus);
-	for (unsigned int i = 0; i < p->nr_cpus; i++)
-		save_cpu(&p->cpus[i], now, b);
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		save_cpu_state(&p->cpus[i], b);
+		save_cpu_stats(&p->cpus[i], now, b);
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -88,7 +97,7 @@ struct saved_cpu {
 	uint64_t count[PSCI_NR_SUSPEND_STATES], residency[PSCI_NR_SUSPEND_STATES];
 };
 
-static void read_cpu(struct snap_cursor *c, struct saved_cpu *s)
+static void read_cpu_state(struct snap_cursor *c, struct saved_cpu *s)
 {
 	s->mpidr = snap_get_u64(c);
 	s->state = snap_get_u8(c);
@@ -99,6 +108,10 @@ static void read_cpu(struct snap_cursor *c, struct saved_cpu *s)
 	s->context_id = snap_get_u64(c);
 	s->entry_be = snap_get_bool(c);
 	s->lost = snap_get_bool(c);
+}
+
+static void read_cpu_stats(struct snap_cursor *c, struct saved_cpu *s)
+{
 	s->suspended_for = snap_get_u64(c);
 	s->nr_on = snap_get_u64(c);
 	s->nr_off = snap_get_u64(c);
@@ -218,7 +231,8 @@ int snap_psci_load(struct psci *p, const void *data, size_t len, char *err, size
 				   nr, p->nr_cpus);
 	pthread_mutex_lock(&p->lock);
 	for (unsigned int i = 0; i < p->nr_cpus && !c.bad; i++) {
-		read_cpu(&c, &s);
+		read_cpu_state(&c, &s);
+		read_cpu_stats(&c, &s);
 		why = c.bad ? NULL : cpu_impossible(p, i, &s);
 		if (why) {
 			pthread_mutex_unlock(&p->lock);
