@@ -869,6 +869,52 @@ TEST(vmm_ctl_reports_a_reply_cut_short)
 	remove_dir();
 }
 
+/* A reply longer than `vmm ctl`'s first read buffer (4 KiB; `cpus` of 512
+ * vCPUs is about 13 KB) is printed whole, the buffer grown on the way. */
+TEST(vmm_ctl_prints_a_long_reply_whole)
+{
+	static char reply[20000], got[sizeof(reply) + 16];
+	char req[64], out[96];
+	int lfd, cfd, ofd;
+	ssize_t n = -1;
+	pid_t pid;
+
+	if (!make_dir())
+		return;
+	memset(reply, 'x', sizeof(reply) - 1);
+	memcpy(reply, "ok ", 3);
+	reply[sizeof(reply) - 2] = '\n';
+	snprintf(out, sizeof(out), "%s/out", dir);
+	lfd = fake_vmm_listen();
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {(char *)"ctl", path, (char *)"cpus", NULL};
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), status;
+
+		dup2(fd, STDOUT_FILENO);
+		status = control_client_main(3, argv);
+		fflush(stdout); /* _exit does not: what main's return would write */
+		_exit(status);
+	}
+	if (poll(&(struct pollfd){.fd = lfd, .events = POLLIN}, 1, 10000) == 1) {
+		cfd = accept(lfd, NULL, NULL);
+		CHECK(read_line(NULL, cfd, req, sizeof(req), 5000) >= 0);
+		say(cfd, reply);
+		close(cfd);
+	}
+	CHECK_EQ(child_status(pid), 0);
+	ofd = open(out, O_RDONLY);
+	if (ofd >= 0) {
+		n = read(ofd, got, sizeof(got));
+		close(ofd);
+	}
+	CHECK_EQ(n, (ssize_t)strlen(reply));
+	CHECK(n > 0 && !memcmp(got, reply, (size_t)n));
+	unlink(out);
+	close(lfd);
+	remove_dir();
+}
+
 /* A word with a line break would make two requests of one `vmm ctl` (the
  * second, say `quit`, executed unseen): refused before connecting. */
 TEST(vmm_ctl_refuses_a_line_break_in_a_word)
@@ -1011,6 +1057,7 @@ RUN(a_deferred_reply_holds_back_later_requests_until_answered);
 RUN(a_deferred_reply_answers_at_its_deadline);
 RUN(a_deferred_reply_is_forgotten_when_its_client_leaves);
 RUN(vmm_ctl_reports_a_reply_cut_short);
+RUN(vmm_ctl_prints_a_long_reply_whole);
 RUN(vmm_ctl_refuses_a_line_break_in_a_word);
 RUN(vmm_ctl_finds_the_path_word);
 RUN(vmm_ctl_makes_a_relative_path_absolute);

@@ -20,6 +20,7 @@
 
 #include "vmm/control/names.h"
 #include "vmm/control/server.h"
+#include "vmm/util/grow.h"
 
 /*
  * How long `vmm ctl` waits for its reply: 10 s, but an ACPI `plug` or
@@ -153,7 +154,8 @@ static int send_request(const struct sockaddr_un *addr, const char *req, size_t 
  * (malloc'd, *len bytes; NULL out of memory). */
 static char *read_reply(int fd, const char *path, int wait_s, size_t *len)
 {
-	size_t cap = 4096;
+	const size_t first_cap = 4096;
+	size_t cap = first_cap;
 	char *buf = malloc(cap);
 
 	*len = 0;
@@ -162,12 +164,11 @@ static char *read_reply(int fd, const char *path, int wait_s, size_t *len)
 		ssize_t n;
 
 		if (*len == cap) {
-			char *bigger = realloc(buf, cap * 2);
+			char *bigger = grow_for(buf, &cap, *len, 1, first_cap);
 
 			if (!bigger)
 				break;
 			buf = bigger;
-			cap *= 2;
 		}
 		if (poll(&p, 1, wait_s * 1000) <= 0) {
 			fprintf(stderr, "vmm ctl: no reply from %s within %d s\n", path, wait_s);

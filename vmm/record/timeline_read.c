@@ -23,6 +23,7 @@
 
 #include "vmm/record/timeline.h"
 #include "vmm/record/timeline_json.h"
+#include "vmm/util/grow.h"
 
 /* ---- the fields a line may carry ---- */
 
@@ -206,23 +207,18 @@ static bool grow(void **arr, size_t *cap, size_t nr, size_t size)
  * an empty one). False: out of memory, or past the 4 GiB offsets reach. */
 static bool keep_bytes(struct timeline *tl, const char *s, size_t n, uint32_t *off)
 {
+	char *bigger;
+
 	*off = 0;
 	if (!n)
 		return true;
 	if (tl->text_len + n + 2 > UINT32_MAX)
 		return false;
-	if (tl->text_len + n + 2 > tl->text_cap) {
-		size_t cap = tl->text_cap ? tl->text_cap : 4096;
-		char *bigger;
-
-		while (cap < tl->text_len + n + 2)
-			cap *= 2;
-		bigger = realloc(tl->text, cap);
-		if (!bigger)
-			return false;
-		tl->text = bigger;
-		tl->text_cap = cap;
-	}
+	/* the leading "" at offset 0, the bytes and their NUL */
+	bigger = grow_for(tl->text, &tl->text_cap, tl->text_len, n + 2, 4096);
+	if (!bigger)
+		return false;
+	tl->text = bigger;
 	if (!tl->text_len)
 		tl->text[tl->text_len++] = '\0'; /* offset 0: "" */
 	memcpy(tl->text + tl->text_len, s, n);

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "vmm/snapshot/snapfile.h"
+#include "vmm/util/grow.h"
 
 #define END_SECTION_LEN (SNAP_SECTION_HEAD + SNAP_END_PAYLOAD + SNAP_SECTION_CRC)
 
@@ -242,7 +243,8 @@ int snap_parse(const uint8_t *buf, size_t len, struct snap_image *img, char *err
 /* The whole of fd, at most SNAP_MAX_STATE_FILE bytes. */
 static int read_whole(int fd, uint8_t **out, size_t *outlen, char *why, size_t whylen)
 {
-	size_t len = 0, cap = 64 << 10;
+	const size_t first_cap = 64 << 10;
+	size_t len = 0, cap = first_cap;
 	uint8_t *buf = malloc(cap), *n;
 	ssize_t r;
 
@@ -254,11 +256,10 @@ static int read_whole(int fd, uint8_t **out, size_t *outlen, char *why, size_t w
 				free(buf);
 				return -EFBIG;
 			}
-			n = realloc(buf, cap * 2);
+			n = grow_for(buf, &cap, len, 1, first_cap);
 			if (!n)
 				break;
 			buf = n;
-			cap *= 2;
 		}
 		r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)

@@ -1,7 +1,9 @@
 /*
  * Room for more bytes at the end of a heap buffer that doubles as it grows:
- * the text of strbuf.h (replies, pictures) and the payloads of snapbuf.h
- * (snapshots). One rule for both, the overflow check included.
+ * the text of strbuf.h (replies, pictures), the payloads of snapbuf.h
+ * (snapshots), the strings a record keeps (timeline_read.c), a state file
+ * as it is read (snapfile_read.c) and a `vmm ctl` reply (client.c). One
+ * rule for all, the overflow check included.
  */
 #ifndef VMM_UTIL_GROW_H
 #define VMM_UTIL_GROW_H
